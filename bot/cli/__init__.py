@@ -1,0 +1,31 @@
+"""The ``reportbot`` command line: every command module registers on :data:`bot.cli.app.app`.
+
+Errors reach the user as one clear sentence and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bot.cli.app import app
+from dialogs.errors import ReportbotError
+
+# Command modules register themselves on import.
+from bot.cli import parse_cmd, template_cmd  # noqa: E402,F401
+
+__all__ = ["app", "main"]
+
+#: Exit codes: 1 a user error the message explains, 2 a usage error (Typer), 3 an operational error.
+EXIT_USER, EXIT_OPERATIONAL = 1, 3
+
+
+def main() -> None:
+    """Entry point of the ``reportbot`` console script."""
+    try:
+        app()
+    except ReportbotError as exc:
+        print(f"reportbot: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USER)
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,41 @@
+"""One stored answer: the value a parser understood, the raw text, and whether it is "không có".
+
+This is the shape the engine keeps in its state, storage appends to its history, and exporters read.
+Values are JSON types: integer/money → int; decimal/percent → float; date → "YYYY-MM-DD";
+docref → {"number", "symbol", "kind", "date"}; yesno → bool; choice → option value; multichoice →
+list of option values; text → str; group → list of {column id: value}; file → {"file_id", "name", "mime"}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Status = Literal["answered", "none", "skipped"]
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """An answer to one field: ``status`` "answered" (with ``value``), "none" (không có) or "skipped"."""
+
+    status: Status
+    value: Any = None
+    raw: str = ""
+    #: The value as shown back to the user ("570.000.000 đồng").
+    display: str = ""
+    approximate: bool = False
+    #: The approximation word the user wrote ("hơn", "trên", "khoảng"), kept for the report.
+    qualifier: str = ""
+    #: ISO timestamp of when it was given.
+    at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (defaults omitted)."""
+        data = asdict(self)
+        return {k: v for k, v in data.items() if v not in ("", False, None) or k == "status"}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":
+        """Rebuild a record from :meth:`to_json` output, ignoring unknown keys."""
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)

@@ -1,0 +1,62 @@
+"""The one registry of field parsers: one small module per type, all reached through :func:`parse`.
+
+The engine, ``answers import`` and ``reportbot parse`` all go through :func:`parse`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from dialogs.fields.base import Choice, ParseResult, ParserInfo, ParseSpec
+
+__all__ = ["Choice", "ParseResult", "ParseSpec", "ParserInfo", "parse", "register", "REGISTRY", "types"]
+
+REGISTRY: dict[str, ParserInfo] = {}
+
+
+def register(
+    type_name: str, example: str, description: str = ""
+) -> Callable[[Callable[[str, ParseSpec, date], ParseResult]], Callable[[str, ParseSpec, date], ParseResult]]:
+    """Decorator: register ``func`` as the parser of ``type_name``."""
+
+    def wrap(
+        func: Callable[[str, ParseSpec, date], ParseResult],
+    ) -> Callable[[str, ParseSpec, date], ParseResult]:
+        REGISTRY[type_name] = ParserInfo(type_name, func, example, description or (func.__doc__ or "").split("\n")[0])
+        return func
+
+    return wrap
+
+
+def types() -> list[str]:
+    """Names of every registered type."""
+    _load()
+    return sorted(REGISTRY)
+
+
+def parse(type_name: str, text: str, spec: ParseSpec | None = None, today: date | None = None) -> ParseResult:
+    """Parse ``text`` as ``type_name``; ``today`` anchors relative dates ("hôm nay").
+
+    Unknown types raise ``KeyError`` (a programming error, not a user's).
+    """
+    _load()
+    info = REGISTRY[type_name]
+    return info.func(text, spec or ParseSpec(), today or date(1970, 1, 1))
+
+
+def _load() -> None:
+    """Import every parser module so that each registers itself."""
+    if REGISTRY:
+        return
+    from dialogs.fields import (  # noqa: F401
+        choice,
+        date as date_,
+        docref,
+        file,
+        money,
+        number,
+        percent,
+        text,
+        yesno,
+    )

@@ -1,0 +1,64 @@
+"""Format values the Vietnamese way: "." groups thousands, "," marks decimals, dates in words.
+
+>>> format_number(1234567.5)
+'1.234.567,5'
+>>> format_number(75)
+'75'
+>>> format_money(570_000_000)
+'570.000.000 đồng'
+>>> format_percent(85.5)
+'85,5%'
+>>> format_date_long(date(2025, 8, 6))
+'ngày 06 tháng 8 năm 2025'
+>>> format_date_long(date(2020, 1, 5))
+'ngày 05 tháng 01 năm 2020'
+>>> format_date_short(date(2025, 8, 5))
+'05/8/2025'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+
+def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
+    """Group thousands with "." and write decimals after "," (trailing zeros dropped)."""
+    if isinstance(value, bool):
+        raise TypeError("a yes/no value is not a number")
+    dec = Decimal(str(value))
+    sign = "-" if dec < 0 else ""
+    dec = abs(dec).quantize(Decimal(1).scaleb(-max_decimals)) if max_decimals else abs(dec)
+    whole, _, frac = f"{dec:f}".partition(".")
+    frac = frac.rstrip("0")
+    groups = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{groups},{frac}" if frac else f"{sign}{groups}"
+
+
+def format_money(value: int | float | Decimal) -> str:
+    """Write an amount of đồng: ``570.000.000 đồng``."""
+    return f"{format_number(value, max_decimals=0)} đồng"
+
+
+def format_percent(value: int | float | Decimal) -> str:
+    """Write a percentage: ``85,5%``."""
+    return f"{format_number(value)}%"
+
+
+def _day(d: date) -> str:
+    return f"{d.day:02d}"
+
+
+def _month(d: date) -> str:
+    # NĐ 30/2020: a leading zero for days 1–9 and for months 1 and 2 only.
+    return f"{d.month:02d}" if d.month < 3 else str(d.month)
+
+
+def format_date_long(d: date) -> str:
+    """Write a date as in a document's place-and-date line: ``ngày 06 tháng 8 năm 2025``."""
+    return f"ngày {_day(d)} tháng {_month(d)} năm {d.year}"
+
+
+def format_date_short(d: date) -> str:
+    """Write a date as in a reference: ``05/8/2025``."""
+    return f"{_day(d)}/{_month(d)}/{d.year}"

@@ -14,12 +14,19 @@
 'ngày 05 tháng 01 năm 2020'
 >>> format_date_short(date(2025, 8, 5))
 '05/8/2025'
+>>> format_decimal(2.125)
+'2,125'
+>>> format_docref({"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29"})
+'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
+>>> docref_code("34", "CT/TW")
+'34-CT/TW'
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, Mapping
 
 
 def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
@@ -40,9 +47,14 @@ def format_money(value: int | float | Decimal) -> str:
     return f"{format_number(value, max_decimals=0)} đồng"
 
 
-def format_percent(value: int | float | Decimal) -> str:
+def format_percent(value: int | float | Decimal, max_decimals: int = 2) -> str:
     """Write a percentage: ``85,5%``."""
-    return f"{format_number(value)}%"
+    return f"{format_number(value, max_decimals)}%"
+
+
+def format_decimal(value: int | float | Decimal) -> str:
+    """Write a decimal number with every significant decimal (up to 6): ``1.234,125``."""
+    return format_number(value, max_decimals=6)
 
 
 def _day(d: date) -> str:
@@ -62,3 +74,19 @@ def format_date_long(d: date) -> str:
 def format_date_short(d: date) -> str:
     """Write a date as in a reference: ``05/8/2025``."""
     return f"{_day(d)}/{_month(d)}/{d.year}"
+
+
+def docref_code(number: str, symbol: str) -> str:
+    """Join a document's number and symbol: "337/KH-UBND"; a party document's with "-": "34-CT/TW"."""
+    # Party documents (symbol "CT/TW", "NQ/TU") put a hyphen after the number (Hướng dẫn 36-HD/VPTW).
+    return f"{number}-{symbol}" if "/" in symbol else f"{number}/{symbol}"
+
+
+def format_docref(ref: Mapping[str, Any]) -> str:
+    """Write a document reference: "Kế hoạch số 337/KH-UBND ngày 29/12/2023" (kind and date optional)."""
+    text = docref_code(str(ref["number"]), str(ref["symbol"]))
+    if ref.get("kind"):
+        text = f"{ref['kind']} số {text}"
+    if ref.get("date"):
+        text = f"{text} ngày {format_date_short(date.fromisoformat(str(ref['date'])))}"
+    return text

@@ -11,7 +11,7 @@ from bot.cli.app import app
 from dialogs.errors import ReportbotError
 
 # Command modules register themselves on import.
-from bot.cli import parse_cmd, template_cmd  # noqa: E402,F401
+from bot.cli import admin_cmd, chat_cmd, export_cmd, parse_cmd, template_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

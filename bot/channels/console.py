@@ -1,0 +1,95 @@
+"""The console channel: a person fills a report in a terminal (or pipes answers on stdin), no token needed.
+
+Each line typed is one update, processed in one transaction; replies are printed from the outbox
+after the commit. At the end of input the report is written to a .docx and its path printed.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bot.runner import Binding, Outgoing, Runner, Update
+from bot.services import Services
+from dialogs.effects import Submitted
+from dialogs.events import Event, Start, Text
+from dialogs.messages import t
+
+CHANNEL = "console"
+
+
+@dataclass
+class ConsoleChat:
+    """A terminal conversation for one unit and campaign."""
+
+    services: Services
+    binding: Binding
+    out: Path
+    stdin: TextIO = sys.stdin
+    stdout: TextIO = sys.stdout
+
+    @property
+    def chat_id(self) -> str:
+        """One conversation per campaign and unit."""
+        return f"{self.binding.campaign_id}:{self.binding.unit_id}"
+
+    def run(self) -> int:
+        """Chat until the end of input; write the report; return an exit code."""
+        runner = Runner(self.services.session_factory, self.services.settings.now, binding=self.binding)
+        interactive = self.stdin.isatty()
+        if not self._deliver(runner):
+            self._send(runner, Start())
+        while True:
+            if interactive:
+                self.stdout.write("› ")
+                self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                break
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            handled = self._send(runner, Text(text))
+            if any(isinstance(e, Submitted) for e in handled):
+                self._export(final=True)
+        if interactive:
+            self.stdout.write("\n")
+        self._export(final=False)
+        self.stdout.write(t("bot.console.goodbye") + "\n")
+        self.stdout.flush()
+        return 0
+
+    def _send(self, runner: Runner, event: Event) -> list[object]:
+        update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name="Cán bộ xã")
+        handled = runner.process(update)
+        self._deliver(runner)
+        return list(handled.effects)
+
+    def _deliver(self, runner: Runner) -> int:
+        return runner.deliver(self._print, channel=CHANNEL)
+
+    def _print(self, message: Outgoing) -> None:
+        if message.chat_id != self.chat_id:
+            return
+        self.stdout.write(message.text + "\n")
+        if message.buttons:
+            self.stdout.write("   " + "  ".join(f"[{label}]" for label, _ in message.buttons) + "\n")
+        self.stdout.write("\n")
+        self.stdout.flush()
+
+    def _export(self, final: bool) -> None:
+        """Write the report: the submitted version after «nộp», else (at the end) the draft."""
+        try:
+            path, submitted = self.services.export_unit_docx(self.binding, self.out)
+        except Exception as exc:  # noqa: BLE001 — the chat must end cleanly whatever the exporter does
+            self.stdout.write(t("bot.console.export_failed", reason=exc) + "\n")
+            return
+        if final or not submitted:
+            key = "bot.console.saved_docx" if submitted else "bot.console.draft_docx"
+            self.stdout.write(t(key, path=path) + "\n")
+        elif submitted:
+            self.stdout.write(t("bot.console.saved_docx", path=path) + "\n")
+        self.stdout.flush()

@@ -1,0 +1,176 @@
+"""Commands for department staff and administrators: units, campaigns, invites, answers, exports."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+import yaml
+
+from bot.cli.app import answers_app, app, campaign_app, unit_app
+from bot.services import ImportRefused, Services, resolve_template
+from dialogs.errors import ConfigError
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option} phải có dạng YYYY-MM-DD (ví dụ 2025-08-20), không phải «{text}»") from exc
+
+
+@campaign_app.command("create")
+def campaign_create(
+    template: str = typer.Option(..., "--template", "-t", help="Template file or shipped name."),
+    deadline: str = typer.Option(..., "--deadline", "-d", help="Deadline, YYYY-MM-DD."),
+    title: Optional[str] = typer.Option(None, "--title", help="Campaign title (default: the template's)."),
+    unit: list[str] = typer.Option([], "--unit", "-u", help="Invite this unit (repeatable)."),
+    all_units: bool = typer.Option(False, "--all-units", help="Invite every stored unit."),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"id\": …} as JSON."),
+) -> None:
+    """Open a reporting campaign on a template, with a deadline."""
+    services = Services()
+    campaign = services.create_campaign(resolve_template(template), _parse_day(deadline, "--deadline"), title,
+                                        tuple(unit), all_units)
+    if as_json:
+        _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
+    else:
+        typer.echo(f"Campaign {campaign.id} opened: {campaign.title} (deadline {campaign.deadline:%d/%m/%Y}).")
+
+
+@campaign_app.command("list")
+def campaign_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List campaigns."""
+    services = Services()
+    with services.uow() as uow:
+        rows = [{"id": c.id, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
+                for c in uow.campaigns.all()]
+    if as_json:
+        _print_json({"campaigns": rows})
+    else:
+        for row in rows:
+            typer.echo(f"{row['id']:>4}  {row['deadline']}  {row['status']:<6}  {row['title']}")
+
+
+@unit_app.command("add")
+def unit_add(
+    name: str = typer.Argument(..., help="Unit name, e.g. \"Xã Khúc Thừa Dụ\"."),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"id\", \"name\"} as JSON."),
+) -> None:
+    """Add a reporting unit (its code and province come from vietnam-provinces when it is known there)."""
+    unit = Services().add_unit(name)
+    if as_json:
+        _print_json({"id": unit.id, "name": unit.name, "code": unit.code})
+    else:
+        typer.echo(f"Unit {unit.id} added: {unit.name}.")
+
+
+@unit_app.command("import")
+def unit_import(
+    province: Optional[str] = typer.Option(None, "--province", "-p",
+                                           help="Only this province, e.g. \"Hải Phòng\" (default: all 34)."),
+    as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
+) -> None:
+    """Import communes and wards from the vietnam-provinces package (3,321 after 1/7/2025)."""
+    from storage.units_import import import_units
+
+    services = Services()
+    with services.uow() as uow:
+        report = import_units(uow, province, services.now())
+        uow.commit()
+    if as_json:
+        _print_json({"added": report.added, "skipped": report.skipped})
+    else:
+        typer.echo(f"{report.added} units added, {report.skipped} already present.")
+
+
+@unit_app.command("list")
+def unit_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List units."""
+    services = Services()
+    with services.uow() as uow:
+        rows = [{"id": u.id, "name": u.name, "code": u.code, "province": u.province_name} for u in uow.units.all()]
+    if as_json:
+        _print_json({"units": rows})
+    else:
+        for row in rows:
+            typer.echo(f"{row['id']:>5}  {row['name']}  ({row['province'] or '—'})")
+
+
+@app.command()
+def invite(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="The unit the reporter reports for."),
+    role: str = typer.Option("reporter", "--role", "-r", help="reporter or department."),
+    campaign: Optional[int] = typer.Option(None, "--campaign", "-c", help="Bind to this campaign."),
+    days: int = typer.Option(14, "--days", help="Valid for this many days."),
+    bot_username: str = typer.Option("reportbot", "--bot", help="The Telegram bot's username for the link."),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"code\", \"link\", \"expires\"} as JSON."),
+) -> None:
+    """Create a one-time invite code and its t.me link."""
+    if role not in {"reporter", "department"}:
+        raise ConfigError(f"--role phải là reporter hoặc department, không phải «{role}»")
+    if role == "reporter" and not unit:
+        raise ConfigError("cần --unit cho người báo cáo (ví dụ --unit \"Xã Khúc Thừa Dụ\")")
+    info = Services().create_invite(unit, role, campaign, days, bot_username)
+    if as_json:
+        _print_json({"code": info.code, "link": info.link, "expires": info.expires.isoformat()})
+    else:
+        typer.echo(f"Code {info.code}  {info.link}  (expires {info.expires:%d/%m/%Y %H:%M})")
+
+
+@answers_app.command("import")
+def answers_import(
+    file: Path = typer.Argument(..., help="YAML file: field id → answer text.", exists=False),
+    campaign: int = typer.Option(..., "--campaign", "-c", help="Campaign id."),
+    unit: str = typer.Option(..., "--unit", "-u", help="Unit name."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import answers from a file, parsed exactly as if typed in the chat (all or nothing)."""
+    if not file.exists():
+        raise ConfigError(f"không có tệp {file}")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file} không phải YAML hợp lệ: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file} phải là một bảng «mã mục: câu trả lời»")
+    try:
+        count = Services().import_answers(campaign, unit, raw)
+    except ImportRefused as refused:
+        if as_json:
+            _print_json({"ok": False, "errors": [{"field": p.field_id, "error": p.message} for p in refused.problems]})
+        else:
+            for p in refused.problems:
+                typer.echo(f"{file}: {p.field_id}: {p.message}", err=True)
+            typer.echo(f"{refused}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        _print_json({"ok": True, "imported": count})
+    else:
+        typer.echo(f"{count} answers imported.")
+
+
+@app.command()
+def run(
+    channel: str = typer.Option("all", "--channel", help="telegram, zalo, zalo-oa or all."),
+) -> None:
+    """Run the bot on real channels (polling, or webhook when REPORTBOT_PUBLIC_URL is set)."""
+    raise ConfigError(f"kênh «{channel}» chưa có trong phiên bản này; hãy dùng «reportbot chat» để thử")
+
+
+@app.command()
+def remind(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only print who would be reminded."),
+    at: Optional[str] = typer.Option(None, "--at", help="Pretend it is this time (ISO)."),
+) -> None:
+    """Send deadline reminders."""
+    if at:
+        datetime.fromisoformat(at)
+    raise ConfigError("nhắc hạn nộp chưa có trong phiên bản này")

@@ -1,0 +1,28 @@
+"""``reportbot chat``: fill a report in the terminal, on the local SQLite database, with no token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.channels.console import ConsoleChat
+from bot.cli.app import app
+from bot.services import Services, resolve_template
+
+
+@app.command()
+def chat(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="Reporting unit, e.g. \"Xã Khúc Thừa Dụ\" "
+                                       "(default: Xã Khúc Thừa Dụ)."),
+    template: Optional[str] = typer.Option(None, "--template", "-t", help="Template file or shipped name "
+                                           "(default: tdkt_5nam_2021_2025)."),
+    out: Path = typer.Option(Path("."), "--out", "-o", help="Where to write the .docx (file or folder)."),
+) -> None:
+    """Chat with the bot in this terminal (answers may also be piped on stdin); writes the .docx at the end."""
+    services = Services()
+    tpl = resolve_template(template)
+    binding = services.local_binding(tpl, unit)
+    code = ConsoleChat(services, binding, out).run()
+    raise typer.Exit(code)

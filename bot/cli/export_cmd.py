@@ -1,0 +1,46 @@
+"""``reportbot export``: a unit's report or the compiled department report, as .docx, .xlsx or .pdf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.cli.app import app
+from bot.runner import Binding
+from bot.services import Services
+from dialogs.errors import ConfigError
+
+
+@app.command()
+def export(
+    campaign: int = typer.Option(..., "--campaign", "-c", help="Campaign id."),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="One unit's report."),
+    compiled: bool = typer.Option(False, "--compiled", help="The compiled department report."),
+    fmt: str = typer.Option("docx", "--format", "-f", help="docx, xlsx or pdf."),
+    out: Path = typer.Option(..., "--output", "-o", help="Output file."),
+) -> None:
+    """Export a unit's report (--unit) or the compiled report (--compiled)."""
+    if bool(unit) == compiled:
+        raise ConfigError("chọn một trong hai: --unit TÊN hoặc --compiled")
+    if fmt not in {"docx", "xlsx", "pdf"}:
+        raise ConfigError(f"--format phải là docx, xlsx hoặc pdf, không phải «{fmt}»")
+    services = Services()
+    if unit:
+        if fmt == "xlsx":
+            raise ConfigError("bảng .xlsx chỉ có cho báo cáo tổng hợp (--compiled)")
+        with services.uow() as uow:
+            unit_id = services.find_unit(uow, unit).id
+            uow.campaigns.get(campaign)
+            uow.commit()
+        docx = out.with_suffix(".docx") if fmt == "pdf" else out
+        path, submitted = services.export_unit_docx(Binding(campaign, unit_id), docx)
+        if fmt == "pdf":
+            from exporters.pdf import convert_to_pdf
+
+            path = convert_to_pdf(path, out)
+        typer.echo(f"Wrote {path}" + ("" if submitted else " (draft: not submitted yet)"))
+        return
+    path = services.export_compiled(campaign, fmt, out)
+    typer.echo(f"Wrote {path}")

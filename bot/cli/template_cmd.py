@@ -1,0 +1,110 @@
+"""``reportbot template check|show``: every located problem of a template, or its outline in asking order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from bot.cli.app import template_app
+from dialogs.errors import TemplateError
+from dialogs.issues import Issue
+from dialogs.loader import check_template, find_template, load_template, shipped_templates
+from dialogs.template import Field, Section, Template
+
+FILE_HELP = "A template YAML file, or the name of a shipped template (e.g. tdkt_5nam_2021_2025)."
+
+
+def _resolve(file: str) -> str:
+    """The path of ``file``; a missing file ends the command with one sentence and exit code 1."""
+    try:
+        return str(find_template(file))
+    except TemplateError:
+        names = ", ".join(p.stem for p in shipped_templates()) or "không có"
+        typer.echo(f"Không tìm thấy mẫu «{file}»: hãy kiểm tra đường dẫn, hoặc dùng tên một mẫu có sẵn "
+                   f"({names}).", err=True)
+        raise typer.Exit(1) from None
+
+
+def _report(file: str, issues: list[Issue]) -> None:
+    for issue in issues:
+        typer.echo(str(issue))
+    typer.echo(f"{file}: {len(issues)} lỗi.")
+    raise typer.Exit(1)
+
+
+@template_app.command("check")
+def check(file: str = typer.Argument(..., help=FILE_HELP)) -> None:
+    """Check a template: print every problem (file:line, section, field, fix) and exit 1 if there is any."""
+    path = _resolve(file)
+    issues = check_template(path)
+    if issues:
+        _report(path, issues)
+    template = load_template(path)
+    typer.echo(f"{path}: mẫu hợp lệ — {len(template.all_sections())} mục, {len(template.fields())} trường "
+               f"(mẫu {template.id}, phiên bản {template.version}).")
+
+
+@template_app.command("show")
+def show(
+    file: str = typer.Argument(..., help=FILE_HELP),
+    as_json: bool = typer.Option(False, "--json", help='Print {"sections": [...], "fields": [...]} as JSON.'),
+) -> None:
+    """Print a template's outline in asking order: sections, then each field's id, type and required mark."""
+    path = _resolve(file)
+    issues = check_template(path)
+    if issues:
+        _report(path, issues)
+    template = load_template(path)
+    if as_json:
+        typer.echo(json.dumps(outline_json(template), ensure_ascii=False, indent=2))
+        return
+    for line in outline_lines(template):
+        typer.echo(line)
+
+
+def outline_json(template: Template) -> dict[str, Any]:
+    """The DESIGN.md shape: ``{"sections": [{number, path, title}], "fields": [{id, type, required, …}]}``."""
+    fields: list[dict[str, Any]] = []
+    for f in template.fields():
+        item: dict[str, Any] = {"id": f.id, "type": f.type, "required": f.required, "section": f.section,
+                                "prompt": f.prompt}
+        if f.options:
+            item["options"] = [{"value": o.value, "label": o.label} for o in f.options]
+        fields.append(item)
+    sections = [{"number": s.number, "path": s.path, "title": s.title} for s in template.all_sections()]
+    return {"sections": sections, "fields": fields}
+
+
+def outline_lines(template: Template) -> list[str]:
+    """The outline as indented text: numbered headings, and under them ``id  type  *`` (``*`` = required)."""
+    lines = [f"{template.meta.title} — {template.id}, phiên bản {template.version}", "(* = bắt buộc)", ""]
+    for section in template.sections:
+        _section_lines(section, 0, lines)
+    return lines
+
+
+def _section_lines(section: Section, depth: int, lines: list[str]) -> None:
+    mark = "." if depth < 2 else ")"
+    hidden = "  [không in trong báo cáo]" if not section.in_report else ""
+    lines.append(f"{'  ' * depth}{section.number}{mark} {section.title}{hidden}")
+    for child in section.children:
+        if isinstance(child, Section):
+            _section_lines(child, depth + 1, lines)
+        else:
+            _field_lines(child, depth + 1, lines)
+
+
+def _field_lines(f: Field, depth: int, lines: list[str]) -> None:
+    extras = []
+    if f.allow_none:
+        extras.append("được «không có»")
+    if f.when:
+        extras.append(f"khi {f.when}")
+    if f.options:
+        extras.append(" | ".join(o.label for o in f.options))
+    tail = f"  ({'; '.join(extras)})" if extras else ""
+    lines.append(f"{'  ' * depth}- {f.id}  {f.type}{' *' if f.required else ''}{tail}")
+    for column in f.fields:
+        _field_lines(column, depth + 2, lines)

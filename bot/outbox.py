@@ -1,0 +1,52 @@
+"""Turn the engine's message effects into outgoing messages: join short ones, split long ones at paragraphs.
+
+>>> from dialogs.effects import Say, Ask
+>>> [m["text"] for m in pack([Say("Đã ghi: 75."), Ask("x", "Câu 2?")], limit=2000)]
+['Đã ghi: 75.\\n\\nCâu 2?']
+>>> len(pack([Say("a" * 3000)], limit=2000))
+2
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from dialogs.effects import Ask, Effect, Say
+
+#: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
+LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000}
+
+
+def pack(effects: Sequence[Effect], limit: int) -> list[dict[str, Any]]:
+    """Messages to send for ``effects``: consecutive texts joined while they fit; buttons go on the last."""
+    out: list[dict[str, Any]] = []
+    for effect in effects:
+        if not isinstance(effect, (Say, Ask)):
+            continue
+        buttons = [{"label": b.label, "data": b.data} for b in effect.buttons]
+        for chunk in split(effect.text, limit):
+            last = out[-1] if out else None
+            if last is not None and not last["buttons"] and len(last["text"]) + 2 + len(chunk) <= limit:
+                last["text"] = f"{last['text']}\n\n{chunk}"
+            else:
+                out.append({"text": chunk, "buttons": []})
+        if buttons and out:
+            out[-1]["buttons"] = buttons
+    return out
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph, line or word boundaries."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -1,0 +1,270 @@
+"""The runner: one update = one transaction (dedupe, lock, engine, answers, outbox), commit, then deliver.
+
+Updates of several chats may share one commit (group commit), each in its own savepoint so that one
+failing update never takes the others with it. No reply leaves before its commit: replies go to the
+outbox inside the transaction and are delivered after it, each marked sent in its own commit, so a
+crash at any point loses nothing acknowledged and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import faults
+from bot.outbox import LIMITS, pack
+from dialogs.answers import AnswerRecord
+from dialogs.commands import recognise
+from dialogs.effects import AnswerSaved, ContactRequested, Effect, Say, Submitted, VersionOpened
+from dialogs.engine import resume
+from dialogs.errors import ReportbotError
+from dialogs.events import Event, Start, Text
+from dialogs.loader import load_template_text
+from dialogs.messages import t
+from dialogs.template import Template
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One incoming update from a channel, already turned into an engine event."""
+
+    channel: str
+    update_id: str
+    chat_id: str
+    user_id: str
+    event: Event
+    display_name: str = ""
+
+
+@dataclass
+class Handled:
+    """What processing one update did (for the channel and for tests)."""
+
+    update: Update
+    duplicate: bool = False
+    effects: list[Effect] = field(default_factory=list)
+    campaign_id: int | None = None
+    unit_id: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message waiting in the outbox."""
+
+    id: int
+    channel: str
+    chat_id: str
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The campaign and unit a new conversation reports for when no invite code binds it (console chat)."""
+
+    campaign_id: int
+    unit_id: int
+
+
+class Runner:
+    """Processes updates durably and delivers what they produce."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        *,
+        binding: Binding | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+        self.binding = binding
+        self._templates: dict[int, Template] = {}
+
+    # ---- processing --------------------------------------------------------------------------------
+    def process(self, update: Update) -> Handled:
+        """Process one update in one transaction."""
+        return self.process_batch([update])[0]
+
+    def process_batch(self, updates: Sequence[Update]) -> list[Handled]:
+        """Process several updates in one commit, each atomic in its own savepoint."""
+        now = self.clock()
+        results: list[Handled] = []
+        with UnitOfWork(self.session_factory) as uow:
+            for update in updates:
+                results.append(self._guarded(uow, update, now))
+                faults.point("after_update")
+            faults.point("before_commit")
+            uow.commit()
+        faults.point("after_commit")
+        return results
+
+    def _guarded(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
+        """Process one update in a savepoint; on a bug, roll it back and tell the user, never crash."""
+        try:
+            with uow.savepoint():
+                return self._one(uow, update, now)
+        except Exception as exc:  # noqa: BLE001 — no crash may reach a user
+            log.exception("update %s/%s failed", update.channel, update.update_id)
+            kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
+            with uow.savepoint():
+                uow.updates.claim(update.channel, update.update_id, now)
+                text = t(kind, reason=str(exc))
+                uow.outbox.add(update.channel, update.chat_id, {"text": text, "buttons": []}, now)
+            return Handled(update, error=str(exc))
+
+    def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
+        if not uow.updates.claim(update.channel, update.update_id, now):
+            return Handled(update, duplicate=True)
+        person = uow.people.get_or_create(update.channel, update.user_id, update.display_name, now)
+        conv = uow.conversations.get(update.channel, update.chat_id, for_update=True)
+        if conv is None:
+            conv = uow.conversations.create(update.channel, update.chat_id, person.id, {}, now)
+        event = update.event
+        notes: list[Effect] = []
+        code = _start_code(event)
+        if code:
+            invite = uow.invites.use(code, person.id, now)
+            if invite.unit_id is not None:
+                uow.people.attach_unit(person, invite.unit_id)
+            uow.people.set_role(person, invite.role)
+            conv.unit_id = invite.unit_id
+            conv.campaign_id = invite.campaign_id or _open_campaign(uow, invite.unit_id)
+            notes.append(Say(t("bot.invite_accepted")))
+            event = Start()
+        if conv.campaign_id is None and self.binding is not None:
+            conv.campaign_id, conv.unit_id = self.binding.campaign_id, self.binding.unit_id
+        if conv.campaign_id is None or conv.unit_id is None:
+            self._send(uow, update, [Say(t("bot.need_invite"))], now, conv.id)
+            return Handled(update)
+        template = self.template_for(uow, conv.campaign_id)
+        step = resume(template, conv.state, event, now)
+        effects = notes + step.effects
+        self._apply(uow, update, person.id, conv.campaign_id, conv.unit_id, effects, now)
+        uow.conversations.save(conv, step.state, now)
+        self._send(uow, update, effects, now, conv.id)
+        return Handled(update, effects=effects, campaign_id=conv.campaign_id, unit_id=conv.unit_id)
+
+    def _apply(self, uow: UnitOfWork, update: Update, person_id: int, campaign_id: int, unit_id: int,
+               effects: Iterable[Effect], now: datetime) -> None:
+        """Store what the engine decided: answers (append-only), submissions, versions, requests for help."""
+        for effect in effects:
+            if isinstance(effect, AnswerSaved):
+                uow.answers.append(
+                    campaign_id=campaign_id, unit_id=unit_id, submission_version=effect.version,
+                    field_id=effect.field_id, record=AnswerRecord.from_json(effect.record),
+                    person_id=person_id, channel=update.channel, now=now,
+                )
+            elif isinstance(effect, Submitted):
+                draft = uow.submissions.open_draft(campaign_id, unit_id, now)
+                uow.submissions.submit(draft, effect.answers, effect.ref, person_id, now)
+            elif isinstance(effect, VersionOpened):
+                uow.submissions.open_draft(campaign_id, unit_id, now)
+            elif isinstance(effect, ContactRequested):
+                for staff in uow.people.with_role("department"):
+                    for identity in uow.people.identities(staff.id):
+                        text = t("bot.contact_request", unit=uow.units.get(unit_id).name, field=effect.field_id)
+                        uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
+
+    def _send(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
+              conversation_id: int | None) -> None:
+        limit = LIMITS.get(update.channel, 2000)
+        for message in pack(effects, limit):
+            uow.outbox.add(update.channel, update.chat_id, message, now, conversation_id=conversation_id)
+
+    def template_for(self, uow: UnitOfWork, campaign_id: int) -> Template:
+        """The template version a campaign uses (loaded once per process)."""
+        campaign = uow.campaigns.get(campaign_id)
+        cached = self._templates.get(campaign.template_version_id)
+        if cached is None:
+            row = uow.templates.get(campaign.template_version_id)
+            cached = load_template_text(row.text, source=f"{row.template_id}@{row.version}")
+            self._templates[campaign.template_version_id] = cached
+        return cached
+
+    # ---- delivery ----------------------------------------------------------------------------------
+    def pending(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
+        """Messages committed and never tried (or failed and due again), oldest first, without claiming them."""
+        with UnitOfWork(self.session_factory) as uow:
+            rows = uow.outbox.pending(self.clock(), limit=limit, channel=channel)
+            return [_outgoing(row) for row in rows if _sendable(row)]
+
+    def claim(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
+        """Take pending messages for sending: each is marked as being sent, in one commit.
+
+        A message claimed but not confirmed (the process died while sending) is never sent again:
+        nothing goes out twice, and the conversation state is already committed, so the user's next
+        message gets the right question.
+        """
+        with UnitOfWork(self.session_factory) as uow:
+            rows = [row for row in uow.outbox.pending(self.clock(), limit=limit, channel=channel) if _sendable(row)]
+            for row in rows:
+                row.attempts += 1
+                row.last_error = None
+            claimed = [_outgoing(row) for row in rows]
+            uow.commit()
+        return claimed
+
+    def deliver(self, send: Callable[[Outgoing], Any], channel: str | None = None, limit: int = 100) -> int:
+        """Send pending messages: claim them, send each, then mark the sent ones in one commit."""
+        claimed = self.claim(channel, limit)
+        if not claimed:
+            return 0
+        sent: list[int] = []
+        failed: list[tuple[int, str]] = []
+        for message in claimed:
+            try:
+                send(message)
+            except Exception as exc:  # noqa: BLE001 — a channel failure is retried later, never fatal
+                log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
+                failed.append((message.id, f"{type(exc).__name__}: {exc}"))
+                continue
+            sent.append(message.id)
+            faults.point("after_send")
+        now = self.clock()
+        with UnitOfWork(self.session_factory) as uow:
+            uow.outbox.mark_sent_many(sent, now)
+            for outbox_id, error in failed:
+                uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
+            uow.commit()
+        return len(sent)
+
+
+#: How long a message that failed to send waits before it is tried again.
+RETRY_AFTER = timedelta(seconds=30)
+
+
+def _sendable(row: Any) -> bool:
+    """Never tried, or failed with an error (a claimed row without an error is in doubt: not resent)."""
+    return bool(row.attempts == 0 or row.last_error)
+
+
+def _outgoing(row: Any) -> Outgoing:
+    payload = row.payload or {}
+    buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
+    return Outgoing(row.id, row.channel, row.chat_id, str(payload.get("text", "")), buttons)
+
+
+def _start_code(event: Event) -> str:
+    """The invite code of ``/start CODE``, if the event is one."""
+    if isinstance(event, Text):
+        command = recognise(event.text)
+        if command is not None and command.name == "start" and command.arg:
+            return command.arg.strip()
+    return ""
+
+
+def _open_campaign(uow: UnitOfWork, unit_id: int | None) -> int | None:
+    """The newest open campaign a unit is invited to (for invites that name no campaign)."""
+    if unit_id is None:
+        return None
+    campaigns = uow.campaigns.open_for_unit(unit_id)
+    return campaigns[-1].id if campaigns else None

@@ -1,0 +1,269 @@
+"""Application services: what the CLI and the channels do, each in one unit of work.
+
+Opening the database applies its migrations, so every command works on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.runner import Binding
+from dialogs.answers import AnswerRecord
+from dialogs.errors import ConfigError, NotFound, ReportbotError
+from dialogs.importer import ImportProblem, import_answers
+from dialogs.loader import load_shipped, load_template, load_template_text
+from dialogs.template import Template
+from dialogs.vntext import fold
+from storage.db import make_engine, make_session_factory, migrate
+from storage.models import Campaign, Unit
+from storage.uow import UnitOfWork
+
+#: The template `reportbot chat` uses when none is named.
+DEFAULT_TEMPLATE = "tdkt_5nam_2021_2025"
+#: The unit `reportbot chat` reports for when none is named (sample 003's commune).
+DEFAULT_UNIT = "Xã Khúc Thừa Dụ"
+
+
+class ImportRefused(ReportbotError):
+    """An answers file had problems; nothing was imported."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} câu trả lời không nhập được; chưa nhập gì")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    """A new invite: its code, the Telegram deep link and when it expires."""
+
+    code: str
+    link: str
+    expires: datetime
+
+
+def resolve_template(name_or_path: str | None) -> Template:
+    """A shipped template by name, or a template file by path."""
+    if not name_or_path:
+        return load_shipped(DEFAULT_TEMPLATE)
+    path = Path(name_or_path)
+    if path.exists():
+        return load_template(path)
+    try:
+        return load_shipped(name_or_path)
+    except (KeyError, FileNotFoundError, ReportbotError) as exc:
+        raise ConfigError(f"không tìm thấy mẫu báo cáo «{name_or_path}» (không có tệp nào như vậy)") from exc
+
+
+class Services:
+    """The database and the operations on it."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.engine = make_engine(self.settings.database_url)
+        migrate(self.engine)
+        self.session_factory: sessionmaker[Session] = make_session_factory(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work."""
+        return UnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        """Now, in the reporting time zone."""
+        return self.settings.now()
+
+    # ---- units -------------------------------------------------------------------------------------
+    def find_unit(self, uow: UnitOfWork, name: str) -> Unit:
+        """The unit called ``name`` (folded, fuzzy); from `vietnam-provinces` if it isn't stored yet."""
+        try:
+            return uow.units.resolve(name)
+        except NotFound:
+            ward = find_ward(name)
+            if ward is None:
+                raise
+            return uow.units.add(
+                ward["name"], code=ward["code"], kind=ward["kind"], province_code=ward["province_code"],
+                province_name=ward["province_name"], now=self.now(),
+            )
+
+    def add_unit(self, name: str) -> Unit:
+        """Add a unit by name (with its code and province when `vietnam-provinces` knows it)."""
+        with self.uow() as uow:
+            ward = find_ward(name)
+            if ward is not None:
+                unit = uow.units.add(ward["name"], code=ward["code"], kind=ward["kind"],
+                                     province_code=ward["province_code"], province_name=ward["province_name"],
+                                     now=self.now())
+            else:
+                unit = uow.units.add(name.strip(), now=self.now())
+            uow.commit()
+            return unit
+
+    # ---- campaigns ---------------------------------------------------------------------------------
+    def create_campaign(self, template: Template, deadline: date, title: str | None = None,
+                        unit_names: tuple[str, ...] = (), all_units: bool = False) -> Campaign:
+        """Open a campaign on a template version, inviting the named units (or every stored unit)."""
+        with self.uow() as uow:
+            version = uow.templates.ensure(template, self.now())
+            unit_ids = [u.id for u in uow.units.all()] if all_units else [
+                self.find_unit(uow, n).id for n in unit_names]
+            campaign = uow.campaigns.create(version, title or template.meta.title, deadline, self.now(),
+                                            unit_ids=unit_ids)
+            uow.commit()
+            return campaign
+
+    def local_binding(self, template: Template, unit_name: str | None) -> Binding:
+        """The campaign and unit a local chat reports for (created on first use)."""
+        with self.uow() as uow:
+            unit = self.find_unit(uow, unit_name or DEFAULT_UNIT)
+            version = uow.templates.ensure(template, self.now())
+            campaigns = [c for c in uow.campaigns.open_for_unit(unit.id) if c.template_version_id == version.id]
+            if campaigns:
+                campaign = campaigns[-1]
+            else:
+                deadline = self.now().date() + timedelta(days=template.meta.deadline_days)
+                campaign = uow.campaigns.create(version, template.meta.title, deadline, self.now(),
+                                                unit_ids=[unit.id])
+            uow.commit()
+            return Binding(campaign.id, unit.id)
+
+    def create_invite(self, unit_name: str | None, role: str, campaign_id: int | None, days: int = 14,
+                      bot_username: str = "reportbot") -> InviteInfo:
+        """A one-time invite code for a reporter of a unit (or for department staff)."""
+        now = self.now()
+        code = secrets.token_urlsafe(6).replace("-", "x").replace("_", "y").upper()[:8]
+        expires = now + timedelta(days=days)
+        with self.uow() as uow:
+            unit_id = self.find_unit(uow, unit_name).id if unit_name else None
+            if campaign_id is not None:
+                uow.campaigns.get(campaign_id)
+            uow.invites.create(code, role, unit_id, campaign_id, expires, now)
+            uow.commit()
+        return InviteInfo(code, f"https://t.me/{bot_username}?start={code}", expires)
+
+    # ---- answers -----------------------------------------------------------------------------------
+    def import_answers(self, campaign_id: int, unit_name: str, raw: Mapping[str, Any]) -> int:
+        """Import answers given as field id → text; every problem listed, nothing half-imported."""
+        with self.uow() as uow:
+            campaign = uow.campaigns.get(campaign_id)
+            template = self.template_of(uow, campaign)
+            unit = self.find_unit(uow, unit_name)
+            records, problems = import_answers(template, raw, self.now())
+            if problems:
+                raise ImportRefused(problems)
+            draft = uow.submissions.open_draft(campaign.id, unit.id, self.now())
+            for field_id, record in records.items():
+                uow.answers.append(campaign_id=campaign.id, unit_id=unit.id, field_id=field_id, record=record,
+                                   person_id=None, channel="import", now=self.now(),
+                                   submission_version=draft.version)
+            for conversation in uow.conversations.for_unit(unit.id):
+                if conversation.campaign_id == campaign.id:
+                    state = dict(conversation.state or {})
+                    answers = dict(state.get("answers") or {})
+                    answers.update({k: r.to_json() for k, r in records.items()})
+                    state["answers"] = answers
+                    uow.conversations.save(conversation, state, self.now())
+            uow.commit()
+            return len(records)
+
+    def template_of(self, uow: UnitOfWork, campaign: Campaign) -> Template:
+        """The template version a campaign was opened on."""
+        row = uow.templates.get(campaign.template_version_id)
+        return load_template_text(row.text, source=f"{row.template_id}@{row.version}")
+
+    def unit_answers(self, uow: UnitOfWork, campaign_id: int, unit_id: int) -> tuple[dict[str, AnswerRecord], bool, datetime | None]:
+        """A unit's answers: the last submitted version if any (True), else the current draft (False)."""
+        submitted = uow.submissions.last_submitted(campaign_id, unit_id)
+        if submitted is not None and submitted.answers:
+            records = {k: AnswerRecord.from_json(v) for k, v in submitted.answers.items()}
+            return records, True, submitted.submitted_at
+        return uow.answers.current_records(campaign_id, unit_id), False, None
+
+    # ---- exports -----------------------------------------------------------------------------------
+    def export_unit_docx(self, binding: Binding, out: Path) -> tuple[Path, bool]:
+        """Write one unit's report; returns the path and whether it is a submitted version."""
+        from exporters.docx_unit import write_unit_docx
+        from exporters.model import DocInfo, UnitInfo
+
+        with self.uow() as uow:
+            campaign = uow.campaigns.get(binding.campaign_id)
+            template = self.template_of(uow, campaign)
+            unit = uow.units.get(binding.unit_id)
+            answers, submitted, when = self.unit_answers(uow, campaign.id, unit.id)
+            info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+        path = out / f"bao-cao-{fold(unit.name).replace(' ', '-')}.docx" if out.is_dir() else out
+        path.parent.mkdir(parents=True, exist_ok=True)
+        issued = (when or self.now()).date()
+        write_unit_docx(template, info, answers, DocInfo(number=None, issued_on=issued), path)
+        return path, submitted
+
+    def campaign_statuses(self, campaign_id: int) -> tuple[Template, Any, list[Any]]:
+        """The campaign's template, its exporter view, and every invited unit's status and answers."""
+        from exporters.model import CampaignInfo, UnitInfo, UnitStatus
+
+        with self.uow() as uow:
+            campaign = uow.campaigns.get(campaign_id)
+            template = self.template_of(uow, campaign)
+            zone = self.settings.zone()
+            deadline_end = datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
+            statuses = []
+            for unit in uow.campaigns.expected_units(campaign.id):
+                info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+                submitted = uow.submissions.last_submitted(campaign.id, unit.id)
+                if submitted is None or submitted.submitted_at is None:
+                    statuses.append(UnitStatus(info, "missing"))
+                    continue
+                answers = {k: AnswerRecord.from_json(v) for k, v in (submitted.answers or {}).items()}
+                state = "on_time" if submitted.submitted_at <= deadline_end else "late"
+                statuses.append(UnitStatus(info, state, submitted.submitted_at, submitted.version, answers))
+            meta = template.meta
+            info_c = CampaignInfo(str(campaign.id), campaign.title, campaign.deadline,
+                                  meta.department or "SỞ", meta.department_parent, opened_at=campaign.opened_at)
+        return template, info_c, statuses
+
+    def export_compiled(self, campaign_id: int, fmt: str, out: Path) -> Path:
+        """Write the compiled department report (.docx, .xlsx or .pdf)."""
+        from exporters.docx_compiled import write_compiled_docx
+        from exporters.xlsx import write_compiled_xlsx
+
+        template, campaign, statuses = self.campaign_statuses(campaign_id)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "xlsx":
+            return write_compiled_xlsx(template, campaign, statuses, out)
+        docx = out.with_suffix(".docx") if fmt == "pdf" else out
+        write_compiled_docx(template, campaign, statuses, docx, issued_on=self.now().date())
+        if fmt == "pdf":
+            from exporters.pdf import convert_to_pdf
+
+            return convert_to_pdf(docx, out)
+        return docx
+
+
+def find_ward(name: str) -> dict[str, Any] | None:
+    """The commune called ``name`` in `vietnam-provinces` (folded; "Thụy"/"Thuỵ" alike), if exactly one."""
+    from vietnam_provinces import Province, Ward
+
+    from dialogs.matching import match_unit
+
+    wards = list(Ward.iter_all())
+    by_name: dict[str, list[Any]] = {}
+    for ward in wards:
+        by_name.setdefault(ward.name, []).append(ward)
+    found = match_unit(name, list(by_name))
+    if found.kind != "one" or found.key is None or len(by_name[found.key]) != 1:
+        return None
+    ward = by_name[found.key][0]
+    province = next(p for p in Province.iter_all() if p.code == ward.province_code)
+    return {
+        "name": ward.name,
+        "code": int(ward.code.value if hasattr(ward.code, "value") else ward.code),
+        "kind": str(ward.division_type.value),
+        "province_code": int(province.code.value if hasattr(province.code, "value") else province.code),
+        "province_name": province.name,
+    }

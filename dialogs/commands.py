@@ -1,0 +1,115 @@
+"""What users type to steer the conversation: slash commands, buttons and plain text, with or without diacritics.
+
+>>> recognise("xem lai")
+Command(name='review', arg='')
+>>> recognise("Sửa mục 3")
+Command(name='edit', arg='3')
+>>> recognise("sua IV.2")
+Command(name='edit', arg='IV.2')
+>>> recognise("/nop")
+Command(name='submit', arg='')
+>>> recognise("nop bao cao")
+Command(name='submit', arg='')
+>>> recognise("quay lia")
+Command(name='back', arg='')
+>>> recognise("Ủy ban đã ban hành kế hoạch thi đua hằng năm") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dialogs.matching import Candidate, match
+from dialogs.vntext import fold
+
+#: command name → spellings (folded on use). The first spelling is the one shown to users.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "review": ("xem lại", "xem lai", "xem", "tóm tắt", "xem lại báo cáo", "kiểm tra"),
+    "edit": ("sửa", "sua", "chỉnh sửa", "sửa lại", "sửa mục"),
+    "back": ("quay lại", "quay lai", "trở lại", "lùi lại", "câu trước"),
+    "skip": ("bỏ qua", "bo qua", "bỏ qua mục này"),
+    "later": ("để sau", "de sau", "trả lời sau", "bỏ qua tạm"),
+    "pause": ("tạm dừng", "tam dung", "dừng", "dừng lại", "nghỉ", "lúc khác"),
+    "resume": ("tiếp tục", "tiep tuc", "báo cáo", "làm tiếp", "bắt đầu"),
+    "none": ("không có", "khong co", "ko co", "k co", "kc", "không có gì"),
+    "done": ("xong", "xong rồi", "hết", "het", "đã xong", "done"),
+    "submit": ("nộp", "nop", "nộp báo cáo", "gửi báo cáo", "nộp bài"),
+    "help": ("trợ giúp", "tro giup", "hướng dẫn", "help", "giúp", "?"),
+    "contact": ("liên hệ sở", "lien he so", "liên hệ", "gọi sở", "hỏi sở"),
+    "cancel": ("hủy", "huỷ", "thôi", "không nộp"),
+    "keep": ("giữ nguyên", "giu nguyen", "giữ", "không sửa"),
+    "confirm": ("đồng ý", "dong y", "xác nhận", "xac nhan", "đồng ý nộp"),
+    "progress": ("tiến độ", "tien do"),
+    "compile": ("tổng hợp", "tong hop"),
+}
+
+#: slash commands (Telegram menu, typed on any channel) → command name.
+SLASH: dict[str, str] = {
+    "start": "start",
+    "baocao": "resume",
+    "xemlai": "review",
+    "sua": "edit",
+    "nop": "submit",
+    "tiendo": "progress",
+    "tonghop": "compile",
+    "trogiup": "help",
+    "help": "help",
+    "boqua": "skip",
+    "quaylai": "back",
+    "tamdung": "pause",
+    "khongco": "none",
+    "xong": "done",
+}
+
+_EDIT_PREFIX = re.compile(r"^(?:chinh sua|sua lai|sua|chinh)\s+(?:muc|cau|phan|so)?\s*(?P<arg>.+)$")
+_SLASH = re.compile(r"^/(?P<name>[a-zA-Z_]+)(?:@\S+)?(?:\s+(?P<arg>.*))?$", re.S)
+_CANDIDATES = tuple(Candidate(name, tuple(fold(s) for s in spellings)) for name, spellings in SPELLINGS.items())
+#: The longest command is a few words; anything longer is an answer, never a command.
+_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Command:
+    """A recognised command and its argument (``sửa IV.2`` → ``Command("edit", "IV.2")``)."""
+
+    name: str
+    arg: str = ""
+
+
+def recognise(text: str) -> Command | None:
+    """The command ``text`` asks for, or None if it reads as an answer."""
+    stripped = text.strip()
+    slash = _SLASH.match(stripped)
+    if slash:
+        name = SLASH.get(slash.group("name").lower())
+        return Command(name, (slash.group("arg") or "").strip()) if name else Command("unknown", stripped)
+    folded = fold(stripped)
+    if not folded or len(folded.split()) > _MAX_WORDS:
+        return None
+    edit = _EDIT_PREFIX.match(folded)
+    if edit:
+        return Command("edit", _edit_arg(stripped))
+    found = match(folded, _CANDIDATES)
+    if found.kind == "one" and found.key is not None:
+        return Command(found.key)
+    return None
+
+
+def _edit_arg(original: str) -> str:
+    """The argument of an edit command, with the user's own spelling (``sửa mục IV.2`` → ``IV.2``)."""
+    words = original.split()
+    rest = words[1:]
+    if words and fold(words[0]) == "chinh" and rest and fold(rest[0]) == "sua":
+        rest = rest[1:]
+    if words and fold(words[0]) == "sua" and rest and fold(rest[0]) == "lai":
+        rest = rest[1:]
+    if rest and fold(rest[0]) in {"muc", "cau", "phan", "so"} and len(rest) > 1:
+        rest = rest[1:]
+    return " ".join(rest)
+
+
+def label(name: str) -> str:
+    """The spelling shown to users for command ``name`` ("xem lại")."""
+    return SPELLINGS[name][0]

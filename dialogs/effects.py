@@ -1,0 +1,122 @@
+"""Effects the engine returns: data for the host to carry out (send, store, notify), never actions.
+
+>>> effect_from_json(Say("Xin chào", (Button("Xem lại", "cmd:review"),)).to_json())
+Say(text='Xin chào', buttons=(Button(label='Xem lại', data='cmd:review'),), key='')
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar, Union
+
+from dialogs.errors import StateError
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button (Telegram) or a word to type (Zalo): ``data`` comes back as a :class:`~dialogs.events.Pick`."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Say:
+    """Send a message to the user."""
+
+    kind: ClassVar[str] = "say"
+    text: str
+    buttons: tuple[Button, ...] = ()
+    #: The message id in :mod:`dialogs.messages` it was rendered from (tests assert ids, not prose).
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask the question of field ``field_id`` (the user's next message answers it)."""
+
+    kind: ClassVar[str] = "ask"
+    field_id: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    """Store an answer (append-only): ``record`` is an :class:`~dialogs.answers.AnswerRecord` as JSON."""
+
+    kind: ClassVar[str] = "answer_saved"
+    field_id: str
+    record: dict[str, Any]
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The report was submitted: freeze ``answers`` as submission ``version`` with reference ``ref``."""
+
+    kind: ClassVar[str] = "submitted"
+    version: int
+    ref: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class VersionOpened:
+    """Editing after submission opened a new draft ``version``; the submitted one is kept."""
+
+    kind: ClassVar[str] = "version_opened"
+    version: int
+
+
+@dataclass(frozen=True)
+class ContactRequested:
+    """The user asked for the department's help on ``field_id`` (after repeated failures or by command)."""
+
+    kind: ClassVar[str] = "contact_requested"
+    field_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExportRequested:
+    """The user asked for a document (``what``: "unit" or "compiled")."""
+
+    kind: ClassVar[str] = "export_requested"
+    what: str
+
+
+Effect = Union[Say, Ask, AnswerSaved, Submitted, VersionOpened, ContactRequested, ExportRequested]
+_KINDS: dict[str, type[Any]] = {
+    c.kind: c for c in (Say, Ask, AnswerSaved, Submitted, VersionOpened, ContactRequested, ExportRequested)
+}
+
+
+def effect_to_json(effect: Effect) -> dict[str, Any]:
+    """Serialise an effect to a JSON-ready dict with its ``kind``."""
+    data = asdict(effect)
+    if "buttons" in data:
+        data["buttons"] = [dict(b) for b in data["buttons"]]
+    return {"kind": effect.kind, **data}
+
+
+def effect_from_json(data: dict[str, Any]) -> Effect:
+    """Rebuild an effect from :func:`effect_to_json` output; unknown kinds raise :class:`StateError`."""
+    cls = _KINDS.get(str(data.get("kind")))
+    if cls is None:
+        raise StateError(f"unknown effect kind {data.get('kind')!r}")
+    names = {f.name for f in fields(cls)}
+    args = {k: v for k, v in data.items() if k in names}
+    if "buttons" in args:
+        args["buttons"] = tuple(Button(**b) for b in args["buttons"])
+    effect: Effect = cls(**args)
+    return effect
+
+
+def is_message(effect: Effect) -> bool:
+    """Whether the effect is something to send to the user (a :class:`Say` or an :class:`Ask`)."""
+    return isinstance(effect, (Say, Ask))
+
+
+for _cls in _KINDS.values():
+    _cls.to_json = effect_to_json  # type: ignore[attr-defined]

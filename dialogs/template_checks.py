@@ -1,0 +1,396 @@
+"""Read one field of a template and run the checks that need the whole template (ids, expressions, order).
+
+Used by :mod:`dialogs.loader`; every problem is recorded on the :class:`~dialogs.yamlnodes.NodeReader`
+as a located :class:`~dialogs.issues.Issue`, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from dialogs.expr import ExprError, compile_expr, render_names
+from dialogs.issues import suggest
+from dialogs.template import FIELD_TYPES, NUMERIC_TYPES, Field, Option, Section
+from dialogs.vntext import fold
+from dialogs.yamlnodes import NodeReader, iso_date, line_of, shown, slug
+
+__all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "check_fields", "check_numbering",
+           "check_placeholders", "read_field", "resolve_type"]
+
+FIELD_KEYS: tuple[str, ...] = (
+    "id", "type", "prompt", "help", "example", "required", "allow_none", "min", "max", "min_length",
+    "max_length", "pattern", "pattern_message", "check", "check_message", "when", "render", "render_none",
+    "approximate", "unit", "options", "fields", "min_items", "max_items",
+)
+#: Other spellings of field keys (XLSForm habits, Vietnamese words) → the canonical key.
+KEY_ALIASES: dict[str, str] = {
+    "label": "prompt", "question": "prompt", "cau_hoi": "prompt", "hint": "help", "huong_dan": "help",
+    "vi_du": "example", "choices": "options", "lua_chon": "options", "columns": "fields", "cot": "fields",
+    "condition": "when", "relevant": "when", "dieu_kien": "when", "constraint": "check",
+    "constraint_message": "check_message", "regex": "pattern", "minimum": "min", "maximum": "max",
+}
+#: Other spellings of field types (folded, "_" for spaces and dashes) → the canonical type.
+TYPE_ALIASES: dict[str, str] = {
+    "string": "text", "van_ban": "text", "chu": "text", "long_text": "text",
+    "number": "integer", "int": "integer", "so": "integer", "so_nguyen": "integer",
+    "float": "decimal", "so_thap_phan": "decimal",
+    "percentage": "percent", "phan_tram": "percent", "ty_le": "percent",
+    "currency": "money", "vnd": "money", "tien": "money", "so_tien": "money",
+    "ngay": "date", "ngay_thang": "date",
+    "document": "docref", "doc_ref": "docref", "so_hieu_van_ban": "docref",
+    "select": "choice", "select_one": "choice", "single_choice": "choice", "chon_mot": "choice",
+    "multi_choice": "multichoice", "multiple_choice": "multichoice", "select_multiple": "multichoice",
+    "chon_nhieu": "multichoice",
+    "yes_no": "yesno", "boolean": "yesno", "bool": "yesno", "co_khong": "yesno",
+    "repeat": "group", "table": "group", "nhom": "group", "bang": "group",
+    "photo": "file", "image": "file", "attachment": "file", "tep": "file", "anh": "file",
+}
+#: Keys that only some types take (``options`` has its own code, T306).
+APPLIES: dict[str, tuple[str, ...]] = {
+    "min": ("integer", "decimal", "percent", "money", "date"),
+    "max": ("integer", "decimal", "percent", "money", "date"),
+    "approximate": ("integer", "decimal", "percent", "money"),
+    "unit": ("integer", "decimal", "percent", "money"),
+    "min_length": ("text",), "max_length": ("text",), "pattern": ("text",), "pattern_message": ("text",),
+    "options": ("choice", "multichoice"),
+    "fields": ("group",), "min_items": ("group", "multichoice"), "max_items": ("group", "multichoice"),
+}
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+_PAIRS = (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items"))
+_DOC_PLACEHOLDERS = {
+    "opening": ("request", "request_about", "agency", "unit"),
+    "closing": ("request", "request_about", "agency", "unit"),
+    "agency": ("unit",),
+    "parent_agency": ("unit",),
+}
+_VN_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_STYLES = {1: "số La Mã: I, II, III", 2: "số: 1, 2, 3", 3: "chữ thường: a, b, c"}
+
+
+@dataclass
+class FieldInfo:
+    """A field as read, with the line of each of its keys and its group's columns."""
+
+    field: Field
+    lines: dict[str, int]
+    columns: list["FieldInfo"] = field(default_factory=list)
+    type_known: bool = True
+
+
+def resolve_type(raw: str) -> str:
+    """The canonical type for a spelling (``"Multi-choice"`` → ``multichoice``), or ``raw`` if unknown.
+
+    >>> resolve_type("yes/no"), resolve_type("number"), resolve_type("nuber")
+    ('yesno', 'integer', 'nuber')
+    """
+    key = re.sub(r"[\s\-/]+", "_", fold(raw)).strip("_")
+    if key in FIELD_TYPES:
+        return key
+    return TYPE_ALIASES.get(key, raw)
+
+
+def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) -> FieldInfo | None:
+    """Read one field (or one column of ``group``) and check what it says about itself."""
+    if not isinstance(node, yaml.MappingNode):
+        r.add("T103", line_of(node), section, key="trường", expected='một bảng khóa bắt đầu bằng "- id: …"',
+              actual=shown(node))
+        return None
+    fid = next((str(v.value) for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)), "")
+    where = f'cột của nhóm "{group}"' if group else "trường"
+    keys = r.keys(node, FIELD_KEYS, where, ("id", "type", "prompt"), KEY_ALIASES, section, fid)
+    lines = {k: r.at(v) for k, v in keys.items()}
+    loc: dict[str, Any] = {"section": section, "field": fid}
+    if "id" in keys and not _ID.fullmatch(fid):
+        r.add("T301", lines["id"], **loc, id=fid, suggested=slug(fid))
+    raw_type = r.string(keys, "type", "", **loc)
+    ftype = resolve_type(raw_type)
+    known = ftype in FIELD_TYPES
+    if "type" in keys and not known:
+        r.add("T303", lines["type"], **loc, suggestion=suggest(raw_type, set(FIELD_TYPES) | set(TYPE_ALIASES)),
+              type=raw_type, types=", ".join(FIELD_TYPES))
+    if known:
+        for key in keys:
+            if key in APPLIES and ftype not in APPLIES[key]:
+                code = "T306" if key == "options" else "T305"
+                r.add(code, lines[key], **loc, key=key, type=ftype, types=", ".join(APPLIES[key]))
+        if ftype in ("choice", "multichoice") and "options" not in keys:
+            r.add("T307", line_of(node), **loc, type=ftype)
+        if ftype == "group" and group is not None:
+            r.add("T311", line_of(node), **loc)
+    bounds = {k: _bound(r, keys, k, ftype if known else "", loc) for k in ("min", "max")}
+    counts = {k: r.count(keys, k, **loc) for k in ("min_length", "max_length", "min_items", "max_items")}
+    values: dict[str, Any] = {**bounds, **counts}
+    for low, high in _PAIRS:
+        a, b = values[low], values[high]
+        if a is not None and b is not None and type(a) is type(b) and a > b:
+            r.add("T304", lines[low], **loc, low_key=low, high_key=high, low=a, high=b)
+    pattern = r.string(keys, "pattern", "", **loc) or None
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            r.add("T309", lines["pattern"], **loc, detail=str(exc))
+    for message, rule in (("pattern_message", "pattern"), ("check_message", "check"),
+                          ("render_none", "allow_none")):
+        if message in keys and rule not in keys:
+            r.add("T313", lines[message], **loc, key=message, rule=rule)
+    options = _options(r, keys["options"], loc) if "options" in keys else ()
+    columns: list[FieldInfo] = []
+    if ftype == "group" and group is None:
+        columns = _columns(r, keys.get("fields"), section, fid, line_of(node))
+    text = {k: r.string(keys, k, "", **loc) for k in ("prompt", "help", "example", "unit")}
+    opt = {k: (r.string(keys, k, "", **loc) or None) for k in
+           ("pattern_message", "check", "check_message", "when", "render", "render_none")}
+    if "render" in keys and opt["render"] is None:
+        opt["render"] = ""  # "render:" left empty means: print nothing for this field
+    fld = Field(
+        id=fid, type=ftype, **text, required=r.flag(keys, "required", True, **loc),
+        allow_none=r.flag(keys, "allow_none", False, **loc), pattern=pattern, **opt,
+        approximate=r.flag(keys, "approximate", False, **loc), options=options,
+        fields=tuple(c.field for c in columns), section=section, line=line_of(node), **values,
+    )
+    return FieldInfo(fld, lines, columns, known)
+
+
+def _bound(r: NodeReader, keys: dict[str, yaml.Node], key: str, ftype: str, loc: dict[str, Any]) -> Any:
+    node = keys.get(key)
+    if node is None or ftype not in APPLIES[key]:
+        return None
+    value = r.scalar(node)
+    if ftype == "date":
+        iso = iso_date(value)
+        if iso is None:
+            r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
+                  expected="một ngày dạng YYYY-MM-DD", example='"2021-01-01"')
+        return iso
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
+              expected="một số (dấu chấm cho phần thập phân)", example="0 hoặc 100.5")
+        return None
+    return value
+
+
+def _options(r: NodeReader, node: yaml.Node, loc: dict[str, Any]) -> tuple[Option, ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        r.add("T103", r.at(node), **loc, key="options", expected="một danh sách lựa chọn", actual=shown(node))
+        return ()
+    out: list[Option] = []
+    seen: dict[str, int] = {}
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            label, value, aliases = str(item.value), slug(str(item.value)), ()
+        else:
+            keys = r.keys(item, ("value", "label", "aliases"), "lựa chọn", **loc)
+            label, value = r.string(keys, "label", "", **loc), r.string(keys, "value", "", **loc)
+            if not label and not value:
+                r.add("T105", line_of(item), **loc, key="label", place="lựa chọn")
+                continue
+            label, value, aliases = label or value, value or slug(label), r.strings(keys, "aliases", **loc)
+        if value in seen:
+            r.add("T308", line_of(item), **loc, detail=f'giá trị "{value}" trùng với lựa chọn ở dòng {seen[value]}')
+            continue
+        seen[value] = line_of(item)
+        out.append(Option(value=value, label=label, aliases=aliases))
+    if len(out) == 1 and len(node.value) == 1:
+        r.add("T308", r.at(node), **loc, detail="chỉ có một lựa chọn")
+    elif not out and not node.value:
+        r.add("T307", r.at(node), **loc, type="choice")
+    return tuple(out)
+
+
+def _columns(r: NodeReader, node: yaml.Node | None, section: str, gid: str, line: int) -> list[FieldInfo]:
+    if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
+        r.add("T310", r.at(node) if node is not None else line, section, gid, id=gid)
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        r.add("T103", r.at(node), section, gid, key="fields", expected="một danh sách cột", actual=shown(node))
+        return []
+    infos = [read_field(r, item, section, gid or "?") for item in node.value]
+    return [i for i in infos if i is not None]
+
+
+def check_fields(r: NodeReader, infos: list[FieldInfo]) -> None:
+    """Checks across fields: unique ids, expressions and render sentences name real, earlier fields."""
+    line_of_id: dict[str, int] = {}
+    for info in infos:
+        _unique(r, info, line_of_id)
+    known = set(line_of_id)
+    earlier: set[str] = set()
+    for info in infos:
+        column_lines: dict[str, int] = {}
+        for col in info.columns:
+            _unique(r, col, column_lines)
+        cols = set(column_lines)
+        _check_one(r, info, known, earlier, {"value"} | known | cols, line_of_id)
+        col_earlier = set(earlier)
+        for col in info.columns:
+            _check_one(r, col, known | cols, col_earlier, {"value"} | known | cols, {**line_of_id, **column_lines})
+            col_earlier.add(col.field.id)
+            _check_example(r, col)
+        _check_example(r, info)
+        earlier.add(info.field.id)
+
+
+def _unique(r: NodeReader, info: FieldInfo, seen: dict[str, int]) -> None:
+    fid = info.field.id
+    if not fid:
+        return
+    if fid in seen:
+        r.add("T302", info.lines.get("id", info.field.line), info.field.section, fid, id=fid, first=seen[fid])
+    else:
+        seen[fid] = info.lines.get("id", info.field.line)
+
+
+def _check_one(r: NodeReader, info: FieldInfo, known: set[str], earlier: set[str], placeholders: set[str],
+               lines: dict[str, int]) -> None:
+    f = info.field
+    loc = {"section": f.section, "field": f.id}
+    for key in ("check", "when"):
+        src = getattr(f, key)
+        if src is None:
+            continue
+        try:
+            names = compile_expr(src).names
+        except ExprError as exc:
+            r.add("T401", info.lines[key], **loc, key=key, reason=exc.reason, src=src)
+            continue
+        for name in sorted(names):
+            if name not in known:
+                r.add("T402", info.lines[key], **loc, suggestion=suggest(name, known), key=key, name=name)
+            elif key == "when" and name not in earlier:
+                where = "chính là trường này" if name == f.id else f"được hỏi sau, ở dòng {lines.get(name, 0)}"
+                r.add("T403", info.lines[key], **loc, name=name, place=where)
+    for key in ("render", "render_none"):
+        text = getattr(f, key)
+        if not text:
+            continue
+        try:
+            used = render_names(text)
+        except ExprError as exc:
+            r.add("T405", info.lines[key], **loc, key=key, reason=str(exc))
+            continue
+        for name in used:
+            if name not in placeholders:
+                r.add("T404", info.lines[key], **loc, suggestion=suggest(name, placeholders), key=key, name=name)
+
+
+def _check_example(r: NodeReader, info: FieldInfo) -> None:
+    f = info.field
+    if not f.example or not info.type_known or f.type in ("group", "file") or fold(f.example) == "khong co":
+        return
+    loc = {"section": f.section, "field": f.id}
+    line = info.lines.get("example", f.line)
+    if f.pattern and _compiles(f.pattern) and not re.fullmatch(f.pattern, f.example.strip()):
+        r.add("T312", line, **loc, example=f.example, type=f.type, detail=f'không khớp pattern "{f.pattern}".')
+        return
+    try:
+        from dialogs.fields import Choice, ParseSpec, parse
+
+        spec = ParseSpec(min=f.min, max=f.max, min_length=f.min_length, max_length=f.max_length,
+                         approximate=f.approximate, example=f.example, unit=f.unit,
+                         options=tuple(Choice(o.label, o.value, o.aliases) for o in f.options))
+        result = parse(f.type, f.example, spec)
+    except (ImportError, KeyError):
+        return  # the parsers of dialogs.fields are not all there yet: nothing to check against
+    if not result.ok:
+        r.add("T312", line, **loc, example=f.example, type=f.type, detail=result.error or result.ask or "")
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def check_placeholders(r: NodeReader, doc: dict[str, yaml.Node], texts: dict[str, str]) -> None:
+    """``document`` texts may only use the placeholders the exporter fills in."""
+    for key, allowed in _DOC_PLACEHOLDERS.items():
+        if key not in doc:
+            continue
+        try:
+            used = render_names(texts[key])
+        except ExprError as exc:
+            r.add("T405", r.at(doc[key]), key=key, reason=str(exc))
+            continue
+        for name in used:
+            if name not in allowed:
+                r.add("T110", r.at(doc[key]), suggestion=suggest(name, allowed), key=key, name=name,
+                      allowed=", ".join(f"{{{a}}}" for a in allowed))
+
+
+def check_numbering(r: NodeReader, sections: list[Section], parent: str, level: int) -> None:
+    """Sibling sections are numbered once each, in the level's style, from the first, without gaps."""
+    if level > 3:
+        return
+    seen: dict[str, int] = {}
+    previous: str | None = None
+    for index, s in enumerate(sections):
+        if s.number in seen:
+            r.add("T202", s.line, s.path, number=s.number, first=seen[s.number])
+            continue
+        seen[s.number] = s.line
+        if not _styled(s.number, level):
+            r.add("T203", s.line, s.path, number=s.number, level=level, style=_STYLES[level])
+            previous = None
+            continue
+        if index == 0 and s.number != _FIRST[level]:
+            r.add("T204", s.line, s.path, number=s.number, expected=_FIRST[level])
+        elif previous is not None and not _follows(previous, s.number, level):
+            r.add("T204", s.line, s.path, number=s.number, expected=_next(previous, level))
+        previous = s.number
+
+
+_FIRST = {1: "I", 2: "1", 3: "a"}
+
+
+def _styled(number: str, level: int) -> bool:
+    if level == 1:
+        return bool(number) and _ROMAN.fullmatch(number) is not None
+    if level == 2:
+        return number.isdigit() and not number.startswith("0")
+    return len(number) == 1 and (number in _VN_LETTERS or "a" <= number <= "z")
+
+
+def _follows(previous: str, number: str, level: int) -> bool:
+    if level == 1:
+        return _roman_value(number) == _roman_value(previous) + 1
+    if level == 2:
+        return int(number) == int(previous) + 1
+    # Both the Vietnamese order (a, b, c, d, đ, e, g) and the Latin one (a, b, c, d, e, f) are in use.
+    vn = previous in _VN_LETTERS and number in _VN_LETTERS
+    return (vn and _VN_LETTERS.index(number) == _VN_LETTERS.index(previous) + 1) or (
+        previous.isascii() and number.isascii() and ord(number) == ord(previous) + 1)
+
+
+def _next(previous: str, level: int) -> str:
+    if level == 1:
+        return _roman(_roman_value(previous) + 1)
+    if level == 2:
+        return str(int(previous) + 1)
+    i = _VN_LETTERS.find(previous)
+    return _VN_LETTERS[i + 1] if 0 <= i < len(_VN_LETTERS) - 1 else chr(ord(previous) + 1)
+
+
+def _roman_value(text: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for i, ch in enumerate(text):
+        v = values[ch]
+        total += -v if i + 1 < len(text) and values[text[i + 1]] > v else v
+    return total
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + sym, n - value
+    return out

@@ -1,0 +1,273 @@
+"""Template + answers + unit → a neutral document model that any writer (docx, docxtpl) lays out.
+
+Everything about *what* the report says lives here, testable without python-docx; *how* it looks
+(fonts, sizes, borders) lives in :mod:`exporters.nd30`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from dialogs.answers import AnswerRecord
+from dialogs.template import Field, Section, Template
+from dialogs.vnformat import format_date_long
+from dialogs.vntext import nfc, squash
+from exporters.model import DocInfo, UnitInfo
+from exporters.places import place_name
+from exporters.render import (
+    MISSING,
+    PLACEHOLDER,
+    field_label,
+    fill,
+    format_plain,
+    placeholder_text,
+    sentence,
+)
+
+HeadingStyle = Literal["roman", "arabic", "letter"]
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_LETTER = re.compile(r"^[a-zđ]$")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading: "I." upper case bold, "1." bold, "a)" plain."""
+
+    label: str
+    title: str
+    style: HeadingStyle
+    level: int
+
+    @property
+    def text(self) -> str:
+        """The heading as printed: ``I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO``."""
+        title = self.title.upper() if self.style == "roman" else self.title
+        return f"{self.label} {title}".strip()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph; ``lead`` is printed bold before the text (a unit's name in a digest)."""
+
+    text: str
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A bordered table (a repeated group's items): header labels and rows of formatted cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The header block: parent body, issuing agency, number, place and date."""
+
+    parent: str
+    agency_lines: tuple[str, ...]
+    number_line: str
+    place_date: str
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """A whole report, ready to lay out."""
+
+    letterhead: Letterhead
+    kind: str
+    subject: str
+    recipients: tuple[str, ...]
+    body: tuple[Block, ...]
+    noi_nhan: tuple[str, ...]
+    signer_lines: tuple[str, ...]
+    signer_name: str
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """``Số: 05/BC-UBND`` (leading zero under 10), or a blank number for the văn thư to fill in.
+
+    >>> number_line(5, "BC-UBND"), number_line(123, "BC-UBND"), number_line(None, "BC-UBND")
+    ('Số: 05/BC-UBND', 'Số: 123/BC-UBND', 'Số:       /BC-UBND')
+    """
+    return f"Số: {number:02d}/{symbol}" if number is not None else f"Số:       /{symbol}"
+
+
+def noi_nhan_lines(items: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Recipients as NĐ 30 lists them: "- X;" each, the archive "- Lưu: VT, …." last.
+
+    >>> noi_nhan_lines(["Sở GD&ĐT (b/c)", "Lưu: VT, VHXH", "Lãnh đạo UBND"])
+    ('- Sở GD&ĐT (b/c);', '- Lãnh đạo UBND;', '- Lưu: VT, VHXH.')
+    """
+    clean = [squash(nfc(i)).lstrip("-–+• ").rstrip(";.,") for i in items]
+    clean = [i for i in clean if i]
+    archive = [i for i in clean if i.lower().startswith("lưu")] or ["Lưu: VT"]
+    rest = [i for i in clean if not i.lower().startswith("lưu")]
+    ordered = rest + archive[:1]
+    return tuple(f"- {item}{'.' if n == len(ordered) - 1 else ';'}" for n, item in enumerate(ordered))
+
+
+def end_mark(text: str) -> str:
+    """Close the last paragraph of the content with "./." as NĐ 30 requires.
+
+    >>> end_mark("tại cơ sở."), end_mark("tại cơ sở"), end_mark("như sau:"), end_mark("đã xong./.")
+    ('tại cơ sở./.', 'tại cơ sở./.', 'như sau./.', 'đã xong./.')
+    """
+    text = text.rstrip()
+    if text.endswith("./."):
+        return text
+    return text.rstrip(".;:,…") + "./."
+
+
+def heading_for(section: Section, depth: int) -> Heading:
+    """The heading of a section: its style follows its number ("IV", "2", "b"), else its depth."""
+    raw = squash(section.number).rstrip(".)")
+    style: HeadingStyle
+    if _ROMAN.match(raw):
+        style = "roman"
+    elif raw[:1].isdigit():
+        style = "arabic"
+    elif _LETTER.match(raw):
+        style = "letter"
+    else:
+        style = ("roman", "arabic", "letter")[min(depth, 2)]
+    label = "" if not raw else f"{raw})" if style == "letter" else f"{raw}."
+    return Heading(label, squash(nfc(section.title)), style, depth + 1)
+
+
+def formatted_answers(template: Template, answers: Mapping[str, AnswerRecord]) -> dict[str, str]:
+    """Every field's value as it reads in another sentence, by field id (for ``{other_field}``)."""
+    return {field.id: placeholder_text(field, answers.get(field.id)) for field in template.fields()}
+
+
+def field_blocks(field: Field, record: AnswerRecord | None, others: Mapping[str, str]) -> list[Block]:
+    """The blocks one field contributes: prose paragraphs, a table for a group, or nothing."""
+    if record is None or record.status == "skipped":
+        # Optional and conditional fields simply do not appear; a required one shows the gap (a draft).
+        if field.required and not field.when:
+            return [Paragraph(f"{field_label(field)}: {MISSING}")]
+        return []
+    if field.type == "group" and record.status == "answered":
+        return _group_blocks(field, record, others)
+    return paragraphs(sentence(field, record, others))
+
+
+def paragraphs(text: str) -> list[Block]:
+    """One paragraph per non-empty line of ``text``."""
+    return [Paragraph(line) for line in _LINES.split(text.strip()) if line]
+
+
+def section_blocks(
+    section: Section, answers: Mapping[str, AnswerRecord], others: Mapping[str, str], skip: frozenset[str],
+    depth: int = 0,
+) -> list[Block]:
+    """A section's heading, intro and children, depth first, in template order."""
+    if not section.in_report:
+        return []
+    blocks: list[Block] = [heading_for(section, depth)]
+    blocks += paragraphs(fill(section.intro, others))
+    for child in section.children:
+        if isinstance(child, Section):
+            blocks += section_blocks(child, answers, others, skip, depth + 1)
+        elif child.id not in skip:
+            blocks += field_blocks(child, answers.get(child.id), others)
+    return blocks
+
+
+def absorbed_fields(template: Template) -> frozenset[str]:
+    """Fields printed inside another text's sentence (``{so_ca_nhan}`` in a render) and without their own."""
+    texts = [template.meta.opening, template.meta.closing]
+    texts += [s.intro for s in template.all_sections()]
+    fields = template.fields()
+    texts += [t for f in fields for t in (f.render, f.render_none) if t]
+    named = {m.group(1) for text in texts for m in PLACEHOLDER.finditer(text)}
+    return frozenset(f.id for f in fields if f.id in named and f.render is None)
+
+
+def compose_unit(
+    template: Template, unit: UnitInfo, answers: Mapping[str, AnswerRecord], doc: DocInfo
+) -> ReportDocument:
+    """The whole per-unit report: header, title, Kính gửi, opening, sections, closing, Nơi nhận, signer."""
+    meta = template.meta
+    agency = fill(meta.agency, {"unit": unit.in_sentence})
+    others = {**formatted_answers(template, answers), "agency": agency, "unit": unit.in_sentence,
+              "request": meta.request, "request_about": meta.request_about}
+    signer_field = meta.signer.name_field
+    skip = absorbed_fields(template) | ({signer_field} if signer_field else set())
+    body: list[Block] = []
+    if meta.request or "{request}" not in meta.opening:
+        body.append(Paragraph(squash(fill(meta.opening, others))))
+    for section in template.sections:
+        body += section_blocks(section, answers, others, skip)
+    body += paragraphs(fill(meta.closing, others))
+    name_record = answers.get(signer_field) if signer_field else None
+    letterhead = Letterhead(
+        parent=fill(meta.parent_agency, {"province": unit.province_name, "unit": unit.in_sentence}).upper(),
+        agency_lines=agency_lines(meta.agency, unit),
+        number_line=number_line(doc.number, meta.symbol),
+        place_date=f"{doc.place or place_name(unit)}, {format_date_long(doc.issued_on)}",
+    )
+    return ReportDocument(
+        letterhead=letterhead,
+        kind=meta.kind.upper(),
+        subject=squash(nfc(meta.subject)),
+        recipients=tuple(squash(nfc(r)) for r in meta.recipients),
+        body=close_body(body),
+        noi_nhan=noi_nhan_lines(list(meta.noi_nhan)),
+        signer_lines=signer_lines(meta.signer.authority, meta.signer.deputy, meta.signer.position),
+        signer_name=str(name_record.value) if name_record and name_record.status == "answered" else "",
+    )
+
+
+def agency_lines(agency: str, unit: UnitInfo) -> tuple[str, ...]:
+    """The issuing agency in the header, upper case: ``("ỦY BAN NHÂN DÂN", "XÃ KHÚC THỪA DỤ")``."""
+    before, marker, after = agency.partition("{unit}")
+    if not marker:
+        return (squash(agency).upper(),)
+    lines = (squash(before), squash(unit.in_sentence + after))
+    return tuple(line.upper() for line in lines if line)
+
+
+def signer_lines(*lines: str) -> tuple[str, ...]:
+    """The signature block's title lines, upper case, empty ones dropped."""
+    return tuple(squash(nfc(line)).upper() for line in lines if line and line.strip())
+
+
+def close_body(body: list[Block]) -> tuple[Block, ...]:
+    """The body with "./." after its last paragraph (a paragraph is added after a closing table)."""
+    if body and isinstance(body[-1], Paragraph):
+        last = body[-1]
+        return (*body[:-1], Paragraph(end_mark(last.text), last.lead))
+    return (*body, Paragraph("./."))
+
+
+def _group_blocks(field: Field, record: AnswerRecord, others: Mapping[str, str]) -> list[Block]:
+    items = list(record.value or [])
+    columns = field.fields
+    column_ids = {c.id for c in columns}
+    per_item = field.render is not None and any(m.group(1) in column_ids for m in PLACEHOLDER.finditer(field.render))
+    if per_item and field.render:
+        # A render naming the columns ("- {ho_ten}, {chuc_vu}: {thanh_tich}") is one sentence per item.
+        blocks: list[Block] = []
+        for item in items:
+            cells = {c.id: format_plain(c, item.get(c.id)) for c in columns}
+            blocks += paragraphs(fill(field.render, {**others, **cells}))
+        return blocks
+    blocks = paragraphs(fill(field.render, {**others, "value": format_plain(field, items)})) if field.render else []
+    if not items:
+        return blocks
+    rows = tuple(
+        (str(n), *(format_plain(col, item.get(col.id)) for col in columns)) for n, item in enumerate(items, 1)
+    )
+    numeric = (True, *(col.type in ("integer", "decimal", "percent", "money") for col in columns))
+    blocks.append(Table(("TT", *(field_label(c) for c in columns)), rows, numeric))
+    return blocks

@@ -1,0 +1,235 @@
+"""What the department's compiled report says: the reporting rate, every figure per unit, a digest, who is missing.
+
+Pure: the docx writer (:mod:`exporters.docx_compiled`) and the .xlsx writer lay these values out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dialogs.answers import AnswerRecord
+from dialogs.template import NUMERIC_TYPES, Field, Section, Template
+from dialogs.vnformat import format_date_long, format_date_short, format_number, format_percent
+from dialogs.vntext import nfc, squash
+from exporters.compose import (
+    Block,
+    Heading,
+    Letterhead,
+    Paragraph,
+    Table,
+    absorbed_fields,
+    end_mark,
+    field_blocks,
+    formatted_answers,
+    noi_nhan_lines,
+    number_line,
+    signer_lines,
+)
+from exporters.model import CampaignInfo, UnitStatus
+from exporters.places import department_place
+from exporters.rate import Rate, reporting_rate
+from exporters.render import DEFAULT_QUALIFIER, field_label
+
+STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi"}
+_SMALL_WORDS = frozenset({"và"})
+
+
+def figure_fields(template: Template) -> list[Field]:
+    """The figures of a template: every top-level numeric field, in asking order."""
+    return [f for f in template.fields() if f.type in NUMERIC_TYPES]
+
+
+def figure_header(field: Field) -> str:
+    """A figure column's header: its label, with the unit of money."""
+    return field_label(field) + (" (đồng)" if field.type == "money" else "")
+
+
+def figure_cell(field: Field, record: AnswerRecord | None) -> str:
+    """A figure as a table cell: ``570.000.000``, ``hơn 650``, ``85,5%``; "không có" is 0, no answer is blank."""
+    if record is None or record.status == "skipped":
+        return ""
+    if record.status == "none":
+        return "0"
+    value = record.value
+    text = format_percent(value) if field.type == "percent" else format_number(value)
+    return f"{record.qualifier or DEFAULT_QUALIFIER} {text}" if record.approximate else text
+
+
+def figure_value(record: AnswerRecord | None) -> float | int | None:
+    """The number a record contributes to totals (0 for "không có", None when not answered)."""
+    if record is None or record.status == "skipped":
+        return None
+    if record.status == "none":
+        return 0
+    return record.value if isinstance(record.value, (int, float)) and not isinstance(record.value, bool) else None
+
+
+def totals(fields: Sequence[Field], units: Sequence[UnitStatus]) -> list[float | int | None]:
+    """Column totals of the figures (None for percentages, which do not add up)."""
+    out: list[float | int | None] = []
+    for field in fields:
+        if field.type == "percent":
+            out.append(None)
+            continue
+        values = [figure_value(u.answers.get(field.id)) for u in units]
+        out.append(sum(v for v in values if v is not None))
+    return out
+
+
+def department_symbol(department: str) -> str:
+    """The department's abbreviation after "BC-": "Sở Giáo dục và Đào tạo" → "BC-SGDĐT".
+
+    >>> department_symbol("Sở Giáo dục và Đào tạo")
+    'BC-SGDĐT'
+    """
+    words = [w for w in re.split(r"[\s,&]+", squash(nfc(department))) if w and w.lower() not in _SMALL_WORDS]
+    return "BC-" + "".join(w[0].upper() for w in words)
+
+
+@dataclass(frozen=True)
+class CompiledReport:
+    """The compiled report's content."""
+
+    letterhead: Letterhead
+    kind: str
+    subject: str
+    rate: Rate
+    opening: Paragraph
+    rate_paragraphs: tuple[Paragraph, ...]
+    figure_columns: tuple[str, ...]
+    #: The field type of each figure column ("integer", "money", …), for widths and number formats.
+    figure_kinds: tuple[str, ...]
+    figure_rows: tuple[tuple[str, ...], ...]
+    figure_footer: tuple[str, ...]
+    figure_note: str
+    digest: tuple[Block, ...]
+    missing: tuple[tuple[str, ...], ...]
+    noi_nhan: tuple[str, ...]
+    signer_lines: tuple[str, ...]
+    signer_name: str
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _as_date(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def rate_paragraphs(rate: Rate, deadline: date) -> tuple[Paragraph, ...]:
+    """Section I in words: expected, reported with the rate, on time with its rate, late, missing."""
+    n = format_number
+    return (
+        Paragraph(f"Số đơn vị được giao báo cáo: {n(rate.expected)} đơn vị."),
+        Paragraph(f"Số đơn vị đã gửi báo cáo: {n(rate.reported)} đơn vị, đạt tỷ lệ {format_percent(rate.rate_pct)}."),
+        Paragraph(f"Số đơn vị gửi đúng hạn (đến ngày {format_date_short(deadline)}): {n(rate.on_time)} đơn vị, "
+                  f"đạt tỷ lệ {format_percent(rate.on_time_pct)}; gửi muộn: {n(rate.late)} đơn vị."),
+        Paragraph(f"Số đơn vị chưa gửi báo cáo: {n(rate.missing)} đơn vị."),
+    )
+
+
+def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterator[Block]:
+    """Per section, each reporting unit's answer quoted under its name (figures are in the table instead)."""
+    skip = absorbed_fields(template) | {f.id for f in figure_fields(template)}
+    if template.meta.signer.name_field:
+        skip |= {template.meta.signer.name_field}
+    reported = [u for u in units if u.status != "missing"]
+    others = [formatted_answers(template, u.answers) for u in reported]
+    for section in template.sections:
+        yield from _digest_section(section, reported, others, skip, 0)
+
+
+def _has_digest(section: Section, skip: frozenset[str]) -> bool:
+    return section.in_report and any(f.id not in skip for f in section.fields())
+
+
+def _digest_section(section: Section, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
+                    skip: frozenset[str], depth: int) -> Iterator[Block]:
+    if not _has_digest(section, skip):
+        return
+    title = squash(nfc(section.title))
+    yield Heading(f"{section.path}." if section.path else "", title, "arabic" if depth == 0 else "letter",
+                  min(depth + 2, 3))
+    fields = [c for c in section.children if isinstance(c, Field) and c.id not in skip]
+    for child in section.children:
+        if isinstance(child, Section):
+            yield from _digest_section(child, units, others, skip, depth + 1)
+            continue
+        if child.id in skip:
+            continue
+        if len(fields) > 1:
+            yield Paragraph(field_label(child) + ":")
+        for unit, formatted in zip(units, others):
+            record = unit.answers.get(child.id)
+            if record is None or record.status == "skipped":
+                continue
+            blocks = field_blocks(child, record, formatted)
+            lead = f"{unit.unit.name}: "
+            if blocks and isinstance(blocks[0], Paragraph):
+                yield Paragraph(blocks[0].text, lead)
+                yield from blocks[1:]
+            else:
+                yield Paragraph("", lead)
+                yield from blocks
+
+
+def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence[UnitStatus], *,
+                     issued_on: date) -> CompiledReport:
+    """The compiled report of a campaign over every invited unit."""
+    rate = reporting_rate(units)
+    deadline = _as_date(campaign.deadline)
+    fields = figure_fields(template)
+    rows = tuple(
+        (str(n), u.unit.name, STATUS_LABELS[u.status], *(figure_cell(f, u.answers.get(f.id)) for f in fields))
+        for n, u in enumerate(units, 1)
+    )
+    sums = totals(fields, units)
+    footer = ("", "Tổng cộng", f"{format_number(rate.reported)}/{format_number(rate.expected)}",
+              *("" if s is None else format_number(s) for s in sums))
+    approximate = any(r.approximate for u in units for r in u.answers.values())
+    note = ("Ghi chú: số liệu có chữ “hơn”, “trên”, “khoảng” là số ước tính của đơn vị; tổng cộng cộng các số "
+            "đã báo cáo." if approximate else "")
+    department = squash(nfc(campaign.department))
+    letterhead = Letterhead(
+        parent=squash(nfc(campaign.department_parent)).upper(),
+        agency_lines=(department.upper(),),
+        number_line=number_line(None, campaign.symbol or department_symbol(department)),
+        place_date=f"{campaign.place or department_place(campaign.department_parent)}, "
+                   f"{format_date_long(issued_on)}",
+    )
+    opening = Paragraph(
+        f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))} (hạn gửi ngày "
+        f"{format_date_short(deadline)}), {department} tổng hợp kết quả như sau:"
+    )
+    missing = tuple((str(n), u.unit.name, u.unit.province_name)
+                    for n, u in enumerate((u for u in units if u.status == "missing"), 1))
+    return CompiledReport(
+        letterhead=letterhead,
+        kind="BÁO CÁO",
+        subject="Tổng hợp báo cáo " + _lower_first(squash(nfc(template.meta.subject))),
+        rate=rate,
+        opening=opening,
+        rate_paragraphs=rate_paragraphs(rate, deadline),
+        figure_columns=("TT", "Đơn vị", "Tình trạng", *(figure_header(f) for f in fields)),
+        figure_kinds=tuple(f.type for f in fields),
+        figure_rows=rows,
+        figure_footer=footer,
+        figure_note=note,
+        digest=tuple(digest_blocks(template, units)),
+        missing=missing,
+        noi_nhan=noi_nhan_lines(list(campaign.noi_nhan)),
+        signer_lines=signer_lines(*campaign.signer_lines),
+        signer_name=campaign.signer_name,
+    )
+
+
+def closing_text() -> str:
+    """The last sentence of the compiled report, closed with "./."."""
+    return end_mark("Trên đây là báo cáo tổng hợp kết quả của các đơn vị")
+
+
+__all__ = ["CompiledReport", "Table", "compose_compiled", "figure_cell", "figure_fields", "totals"]

@@ -1,0 +1,56 @@
+"""PDF through LibreOffice headless: ``convert_to_pdf(docx_path, pdf_path)``.
+
+Each conversion runs ``soffice`` with its own throw-away profile directory, so conversions may run
+side by side and never touch the user's LibreOffice settings. Times New Roman is drawn with Liberation
+Serif (metric-compatible, aliased by fontconfig) where Microsoft's font is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from dialogs.errors import ExportError
+from dialogs.messages import t
+
+#: Program names LibreOffice installs under, in the order they are tried.
+SOFFICE_NAMES = ("soffice", "libreoffice")
+TIMEOUT_S = 180
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable on ``PATH`` (or ``REPORTBOT_SOFFICE``), or None."""
+    configured = os.environ.get("REPORTBOT_SOFFICE")
+    if configured:
+        return configured if Path(configured).exists() else shutil.which(configured)
+    return next((found for name in SOFFICE_NAMES if (found := shutil.which(name))), None)
+
+
+def convert_to_pdf(docx_path: str | Path, pdf_path: str | Path) -> Path:
+    """Convert a .docx to PDF; raises :class:`ExportError` when LibreOffice is missing or fails."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ExportError(
+            t("export.no_libreoffice") + " / Cannot export PDF: LibreOffice (soffice) is not installed; "
+            "install libreoffice-writer (Debian: apt-get install libreoffice-writer-nogui) or export .docx."
+        )
+    source, target = Path(docx_path), Path(pdf_path)
+    with tempfile.TemporaryDirectory(prefix="reportbot-pdf-") as work:
+        profile = Path(work, "profile").as_uri()
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ExportError(t("export.pdf_failed", reason=f"quá {TIMEOUT_S} giây")
+                              + f" / LibreOffice took longer than {TIMEOUT_S} s") from exc
+        produced = Path(work, source.with_suffix(".pdf").name)
+        if done.returncode != 0 or not produced.exists():
+            reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+            raise ExportError(t("export.pdf_failed", reason=reason[0]) + f" / LibreOffice failed: {reason[0]}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), target)
+    return target

@@ -1,0 +1,286 @@
+"""SQLAlchemy 2.0 models: what reportbot keeps, one class per table, no lazy relationships.
+
+Rows refer to each other by id only (repositories join when they need to), so no attribute access
+ever costs a hidden round trip. Two tables are write-once: ``answers`` (the append-only history of
+every answer) and ``template_versions`` (immutable template revisions); the ORM refuses to update or
+delete their rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from dialogs.answers import AnswerRecord
+from dialogs.errors import StorageError
+
+from .types import BigIntKey, JSONType, UTCDateTime
+
+#: Deterministic constraint names, so migrations can refer to them on both databases.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base: shared metadata with the naming convention and the portable types."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), date: Date()}
+
+
+class Unit(Base):
+    """A reporting unit (a commune: xã, phường, đặc khu), optionally tied to its official ward code."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Ward code from ``vietnam-provinces`` (None for a unit added by hand).
+    code: Mapped[int | None] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[int | None]
+    province_name: Mapped[str | None] = mapped_column(String(100))
+    #: ``dialogs.vntext.fold(name)``: what user input is matched against.
+    folded: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    """Someone who talks to the bot: a reporter of a unit, department staff or an administrator."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    #: "reporter" | "department" | "admin".
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime]
+
+
+class Identity(Base):
+    """One account of a person on one channel (a Telegram user id, a Zalo user id …)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    #: "console" | "telegram" | "zalo" | "zalo-oa".
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+
+
+class Invite(Base):
+    """A single-use code that binds whoever uses it to a role (and a unit, and a campaign)."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    created_at: Mapped[datetime]
+    #: None: never expires.
+    expires_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class TemplateVersion(Base):
+    """One immutable revision of a report template, stored once per digest of its YAML text."""
+
+    __tablename__ = "template_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    #: SHA-256 of ``text``.
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    #: The YAML source, exactly as loaded.
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Campaign(Base):
+    """A request for reports: one template version, a deadline, the units expected to answer."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
+    title: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date]
+    opened_at: Mapped[datetime]
+    #: "open" | "closed".
+    status: Mapped[str] = mapped_column(String(10))
+    closed_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class CampaignUnit(Base):
+    """A unit invited to (expected to report in) a campaign."""
+
+    __tablename__ = "campaign_units"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+
+
+class Submission(Base):
+    """One version of a unit's report in a campaign; a new version opens after submit or return."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    version: Mapped[int]
+    #: "draft" | "submitted" | "returned".
+    status: Mapped[str] = mapped_column(String(10))
+    #: The receipt reference given at submit.
+    ref: Mapped[str | None] = mapped_column(String(50))
+    #: Frozen snapshot at submit: field id → ``AnswerRecord.to_json()``.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    returned_at: Mapped[datetime | None]
+    #: The department's comment when it returns the report.
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Answer(Base):
+    """One answer given to one field: append-only (a correction is a newer row, never an edit)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index(None, "campaign_id", "unit_id", "field_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    #: The submission version the answer was given for.
+    submission_version: Mapped[int]
+    field_id: Mapped[str] = mapped_column(String(100))
+    #: "answered" | "none" (không có) | "skipped".
+    status: Mapped[str] = mapped_column(String(10))
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    raw: Mapped[str] = mapped_column(Text)
+    display: Mapped[str] = mapped_column(Text)
+    approximate: Mapped[bool]
+    qualifier: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: The channel the answer came from ("telegram", "zalo", "console", "import" …).
+    channel: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+    def to_record(self) -> AnswerRecord:
+        """The answer as the engine and the exporters know it."""
+        return AnswerRecord(
+            status=self.status,  # type: ignore[arg-type]  # the column holds only Status values
+            value=self.value,
+            raw=self.raw,
+            display=self.display,
+            approximate=self.approximate,
+            qualifier=self.qualifier,
+            at=self.created_at.isoformat(),
+        )
+
+
+class Conversation(Base):
+    """The engine state of one chat; ``state_version`` grows on every save (optimistic check)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    state_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConversationState(Base):
+    """Every saved state of a conversation, by version (to inspect or replay a conversation)."""
+
+    __tablename__ = "conversation_states"
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+    state_version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    saved_at: Mapped[datetime]
+
+
+class ProcessedUpdate(Base):
+    """An incoming update already handled (its id per channel), so a redelivery is ignored."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    processed_at: Mapped[datetime]
+
+
+class Outbox(Base):
+    """A message to send, written in the same transaction as the state that produced it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # Only unsent rows are ever scanned: keep that index small on both databases.
+        Index(
+            "ix_outbox_pending",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND gave_up_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND gave_up_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Do not try again before this time (set after a failure or a 429 ``retry_after``).
+    not_before: Mapped[datetime | None]
+    #: Set when delivery was abandoned (no retry left): the row stays for the record.
+    gave_up_at: Mapped[datetime | None]
+
+
+def _refuse_change(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    raise StorageError(f"{type(target).__name__} rows are write-once: add a new row instead")
+
+
+# The append-only / immutable guarantee, enforced for every ORM flush (not only by convention).
+for _model in (Answer, TemplateVersion):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

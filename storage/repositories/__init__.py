@@ -1,0 +1,34 @@
+"""One repository per aggregate, each a few named methods over one SQLAlchemy session.
+
+Lookups by id (``get``) raise :class:`~dialogs.errors.NotFound`; lookups by another key
+(``by_code``, ``by_digest``, ``latest`` …) and ``conversations.get`` return None when absent.
+Nothing here commits: the :class:`~storage.uow.UnitOfWork` does.
+"""
+
+from __future__ import annotations
+
+from .answers import AnswerRepository
+from .campaigns import CampaignRepository, SubmissionRepository, TemplateRepository, template_digest
+from .conversations import KEEP, ConversationRepository, UpdateRepository
+from .outbox import OutboxRepository
+from .people import ROLES, InviteRepository, PersonRepository
+from .units import KIND_PREFIXES, UnitRepository, bare_name, guess_kind
+
+__all__ = [
+    "KEEP",
+    "KIND_PREFIXES",
+    "ROLES",
+    "AnswerRepository",
+    "CampaignRepository",
+    "ConversationRepository",
+    "InviteRepository",
+    "OutboxRepository",
+    "PersonRepository",
+    "SubmissionRepository",
+    "TemplateRepository",
+    "UnitRepository",
+    "UpdateRepository",
+    "bare_name",
+    "guess_kind",
+    "template_digest",
+]

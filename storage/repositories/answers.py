@@ -1,0 +1,89 @@
+"""The append-only answer history: every answer ever given, with who, when and through which channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dialogs.answers import AnswerRecord
+
+from ..models import Answer
+
+
+class AnswerRepository:
+    """Answers are only ever appended; "the answer" to a field is its newest row."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(
+        self,
+        *,
+        campaign_id: int,
+        unit_id: int,
+        field_id: str,
+        record: AnswerRecord,
+        person_id: int | None,
+        channel: str,
+        now: datetime,
+        submission_version: int = 1,
+    ) -> Answer:
+        """Record one answer (written with the next flush or commit, in the caller's transaction)."""
+        answer = Answer(
+            campaign_id=campaign_id,
+            unit_id=unit_id,
+            submission_version=submission_version,
+            field_id=field_id,
+            status=record.status,
+            value=record.value,
+            raw=record.raw,
+            display=record.display,
+            approximate=record.approximate,
+            qualifier=record.qualifier,
+            person_id=person_id,
+            channel=channel,
+            created_at=now,
+        )
+        # No flush here: the rows of one turn go to the database together at commit.
+        self.session.add(answer)
+        return answer
+
+    def history(self, campaign_id: int, unit_id: int, field_id: str | None = None) -> list[Answer]:
+        """Every answer of a unit in a campaign (of one field when given), oldest first."""
+        query = select(Answer).where(Answer.campaign_id == campaign_id, Answer.unit_id == unit_id)
+        if field_id is not None:
+            query = query.where(Answer.field_id == field_id)
+        return list(self.session.scalars(query.order_by(Answer.id)))
+
+    def current(
+        self, campaign_id: int, unit_id: int, submission_version: int | None = None
+    ) -> dict[str, Answer]:
+        """The newest answer per field; with ``submission_version``, as that version saw them.
+
+        Answers given for earlier versions carry over: version 2 starts from version 1's answers.
+        """
+        newest = (
+            select(func.max(Answer.id))
+            .where(Answer.campaign_id == campaign_id, Answer.unit_id == unit_id)
+            .group_by(Answer.field_id)
+        )
+        if submission_version is not None:
+            newest = newest.where(Answer.submission_version <= submission_version)
+        rows = self.session.scalars(select(Answer).where(Answer.id.in_(newest)).order_by(Answer.id))
+        return {row.field_id: row for row in rows}
+
+    def current_records(
+        self, campaign_id: int, unit_id: int, submission_version: int | None = None
+    ) -> dict[str, AnswerRecord]:
+        """:meth:`current` as :class:`~dialogs.answers.AnswerRecord` values (what the engine keeps)."""
+        current = self.current(campaign_id, unit_id, submission_version)
+        return {field_id: answer.to_record() for field_id, answer in current.items()}
+
+    def count(self, campaign_id: int, unit_id: int | None = None) -> int:
+        """How many answer rows a campaign (or one of its units) has."""
+        query = select(func.count()).select_from(Answer).where(Answer.campaign_id == campaign_id)
+        if unit_id is not None:
+            query = query.where(Answer.unit_id == unit_id)
+        return int(self.session.scalar(query) or 0)

@@ -1,0 +1,149 @@
+"""People (with their channel identities) and the invite codes that give them a role and a unit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..errors import InviteExpired, InviteUsed, NotFound
+from ..models import Identity, Invite, Person
+from ._sql import rowcount
+
+#: The roles a person can have.
+ROLES: tuple[str, ...] = ("reporter", "department", "admin")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+
+
+class PersonRepository:
+    """People, found by their account on a channel."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, person_id: int) -> Person:
+        """The person with this id; :class:`NotFound` if there is none."""
+        person = self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"no person #{person_id}")
+        return person
+
+    def by_identity(self, channel: str, external_id: str) -> Person | None:
+        """The person behind this channel account, if known."""
+        query = (
+            select(Person)
+            .join(Identity, Identity.person_id == Person.id)
+            .where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+        return self.session.scalars(query).first()
+
+    def get_or_create(
+        self, channel: str, external_id: str, display_name: str, now: datetime, *, role: str = "reporter"
+    ) -> Person:
+        """The person behind this channel account, created (with ``role``) on first contact."""
+        found = self.by_identity(channel, external_id)
+        if found is not None:
+            return found
+        _check_role(role)
+        try:
+            # A SAVEPOINT: if another worker registers the same account first, only this insert is
+            # undone and the caller's transaction goes on with the winner's row.
+            with self.session.begin_nested():
+                person = Person(display_name=display_name, role=role, created_at=now)
+                self.session.add(person)
+                self.session.flush()
+                self.session.add(Identity(person_id=person.id, channel=channel, external_id=external_id))
+                self.session.flush()
+        except IntegrityError:
+            winner = self.by_identity(channel, external_id)
+            if winner is None:
+                raise
+            return winner
+        return person
+
+    def attach_unit(self, person: Person, unit_id: int | None) -> None:
+        """Make ``person`` report for ``unit_id`` (None detaches)."""
+        person.unit_id = unit_id
+
+    def set_role(self, person: Person, role: str) -> None:
+        """Give ``person`` another role."""
+        _check_role(role)
+        person.role = role
+
+    def with_role(self, role: str) -> list[Person]:
+        """Everyone with this role, oldest first."""
+        return list(self.session.scalars(select(Person).where(Person.role == role).order_by(Person.id)))
+
+    def identities(self, person_id: int) -> list[Identity]:
+        """The channel accounts of a person."""
+        query = select(Identity).where(Identity.person_id == person_id).order_by(Identity.id)
+        return list(self.session.scalars(query))
+
+    def for_unit(self, unit_id: int) -> list[Person]:
+        """The people who report for a unit."""
+        query = select(Person).where(Person.unit_id == unit_id).order_by(Person.id)
+        return list(self.session.scalars(query))
+
+
+class InviteRepository:
+    """Single-use invite codes (the caller draws the code; storage never makes up randomness)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(
+        self,
+        code: str,
+        role: str,
+        unit_id: int | None,
+        campaign_id: int | None,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> Invite:
+        """Store a new invite code."""
+        _check_role(role)
+        invite = Invite(
+            code=code,
+            role=role,
+            unit_id=unit_id,
+            campaign_id=campaign_id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(invite)
+        self.session.flush()
+        return invite
+
+    def get(self, code: str) -> Invite:
+        """The invite with this code; :class:`NotFound` if there is none."""
+        invite = self.session.get(Invite, code)
+        if invite is None:
+            raise NotFound(f"no invite {code!r}")
+        return invite
+
+    def use(self, code: str, person_id: int, now: datetime) -> Invite:
+        """Mark the invite used by ``person_id``; :class:`InviteExpired` / :class:`InviteUsed` refuse it."""
+        invite = self.get(code)
+        if invite.used_at is not None:
+            raise InviteUsed(f"invite {code!r} was already used")
+        if invite.expires_at is not None and invite.expires_at <= now:
+            raise InviteExpired(f"invite {code!r} expired at {invite.expires_at.isoformat()}")
+        # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
+        result = self.session.execute(
+            update(Invite)
+            .where(Invite.code == code, Invite.used_at.is_(None))
+            .values(used_at=now, used_by=person_id)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(result) != 1:
+            raise InviteUsed(f"invite {code!r} was already used")
+        set_committed_value(invite, "used_at", now)
+        set_committed_value(invite, "used_by", person_id)
+        return invite

@@ -1,0 +1,122 @@
+"""`reportbot chat` end to end, as a subprocess: piped answers, the .docx it writes, and kill -9 durability."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+
+from dialogs.loader import load_shipped
+from tests.chat import script_for, script_with_questions
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT.parent / "shared" / "samples"
+FACTS_003 = ROOT / "tests" / "data" / "sample_003_answers.yaml"
+
+
+def _chat(tmp_path: Path, lines: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "REPORTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/reportbot.db", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--out", str(tmp_path)],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=tmp_path, env=environment,
+        timeout=timeout,
+    )
+
+
+def _docx_text(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def _sample_headings(text: str) -> list[str]:
+    """Section headings of a sample report: lines starting "I.", "1." …, folded to their first words."""
+    heads = []
+    for line in text.splitlines():
+        m = re.match(r"^\s*((?:[IVX]+|\d)\.)\s+(\S+(?:\s+\S+){0,3})", line)
+        if m:
+            heads.append(f"{m.group(1)} {m.group(2)}".lower())
+    return heads
+
+
+@pytest.fixture(scope="module")
+def facts_003() -> dict[str, object]:
+    return yaml.safe_load(FACTS_003.read_text(encoding="utf-8"))
+
+
+def test_piped_sample_003_gives_its_headings_and_figures_in_order(tmp_path: Path, facts_003: dict[str, object]) -> None:
+    """The facts of sample 003, typed into `reportbot chat`, give a .docx with its headings and figures, in order."""
+    template = load_shipped()
+    lines = script_for(template, facts_003)
+    result = _chat(tmp_path, lines)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ĐÃ NỘP BÁO CÁO" in result.stdout
+    docx = next(tmp_path.glob("*.docx"))
+    assert str(docx) in result.stdout
+    text = _docx_text(docx)
+    sample = (SAMPLES / "003_6eaa83ca13db2d54.txt").read_text(encoding="utf-8")
+    position = 0
+    for heading in _sample_headings(sample):
+        found = text.lower().find(heading, position)
+        assert found >= 0, f"heading {heading!r} missing or out of order"
+        position = found
+    position = 0
+    for figure in ("75 tập thể", "650 cá nhân", "570.000.000 đồng"):
+        found = text.find(figure, position)
+        assert found >= 0, f"figure {figure!r} missing or out of order"
+        position = found
+    assert "Nguyễn Đình Biểu" in text and "./." in text
+
+
+def test_end_of_input_without_submitting_writes_a_draft(tmp_path: Path) -> None:
+    result = _chat(tmp_path, ["Tình hình tốt.", "xong"])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "bản nháp" in result.stdout
+    assert list(tmp_path.glob("*.docx"))
+
+
+def _answers(tmp_path: Path) -> list[tuple[str, str]]:
+    """Every stored answer row (field, value), in order."""
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "reportbot.db")
+    rows = con.execute("SELECT field_id, value FROM answers ORDER BY id").fetchall()
+    con.close()
+    return [(str(field_id), str(value)) for field_id, value in rows]
+
+
+@pytest.mark.parametrize("point", ["after_update", "before_commit", "after_commit", "after_send"])
+def test_kill_9_mid_conversation_loses_nothing_and_resumes_at_the_same_question(
+    tmp_path: Path, facts_003: dict[str, object], point: str
+) -> None:
+    """SIGKILL at any point of an update: restarted, the chat has every acknowledged answer, asks the same
+    question next, and never prints a reply twice; the answers end up exactly as in a run without a crash."""
+    template = load_shipped()
+    script = script_with_questions(template, facts_003, submit=False)
+    lines = [line for line, _ in script]
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    assert _chat(reference, lines).returncode == 0
+    crash_dir = tmp_path / "crash"
+    crash_dir.mkdir()
+    n = 6  # the 6th update (the welcome is the 1st) is line 5, index 4
+    crashed = _chat(crash_dir, lines, env={"REPORTBOT_CRASH_AT": f"{point}:{n}"})
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr[-2000:]
+    acknowledged = point in ("after_commit", "after_send")
+    resume_from = 5 if acknowledged else 4
+    resumed = _chat(crash_dir, lines[resume_from:])
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    # The first question shown after the restart is the one the next line answers.
+    question = template.field(script[resume_from][1].split(".")[0]).prompt
+    first_reply = resumed.stdout.split("Đã ghi")[0]
+    assert question in first_reply, f"expected {question!r} first, got:\n{first_reply[:800]}"
+    # Every answer of the uncrashed run, and no other.
+    assert _answers(crash_dir) == _answers(reference)
+    # The crashed update's reply is printed exactly once across both runs when it was committed.
+    replies = [b for b in (crashed.stdout + resumed.stdout).split("\n\n") if b.startswith("Đã ghi")]
+    assert len(replies) == len(set(replies)), "a reply was delivered twice"

@@ -1,0 +1,190 @@
+"""The runner on a real database (SQLite and PostgreSQL): one update = one transaction, then delivery."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import runner as runner_module
+from bot.runner import Binding, Outgoing, Runner, Update
+from dialogs.events import Start, Text
+from dialogs.loader import load_template
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "dialogs" / "templates" / "mini.yaml"
+NOW = datetime(2025, 8, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(db: Any) -> tuple[Any, Binding]:
+    """A database with the mini template, one unit and one campaign."""
+    template = load_template(TEMPLATE)
+    with db.uow() as uow:
+        unit = uow.units.add("Xã Khúc Thừa Dụ", now=NOW)
+        version = uow.templates.ensure(template, NOW)
+        campaign = uow.campaigns.create(version, "Thử", date(2025, 8, 20), NOW, [unit.id])
+        uow.commit()
+        return db, Binding(campaign.id, unit.id)
+
+
+def _runner(db: Any, binding: Binding | None) -> Runner:
+    return Runner(db.session_factory, lambda: NOW, binding=binding)
+
+
+def _update(n: int, text: str | None, chat: str = "c1") -> Update:
+    return Update("console", f"u{n}", chat, f"user-{chat}", Start() if text is None else Text(text))
+
+
+def _sent(runner: Runner, channel: str = "console") -> list[Outgoing]:
+    out: list[Outgoing] = []
+    runner.deliver(out.append, channel=channel)
+    return out
+
+
+def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    runner.process(_update(1, None))
+    runner.process(_update(2, "Tình hình tốt."))
+    runner.process(_update(3, "xong"))
+    messages = _sent(runner)
+    assert "Họ tên cán bộ phụ trách?" in messages[-1].text
+    with db.uow() as uow:
+        answers = uow.answers.current_records(binding.campaign_id, binding.unit_id)
+        conv = uow.conversations.get("console", "c1", for_update=False)
+        assert answers["tinh_hinh"].value == "Tình hình tốt."
+        assert conv is not None and conv.state["cursor"] == "can_bo"
+        assert uow.outbox.pending(NOW) == []
+
+
+def test_a_duplicate_update_is_processed_once(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    runner.process(_update(1, None))
+    runner.process(_update(2, "Tình hình tốt."))
+    first = len(_sent(runner))
+    again = runner.process(_update(2, "Tình hình tốt."))
+    assert again.duplicate and _sent(runner) == [] and first > 0
+    runner.process(_update(3, "xong"))
+    with db.uow() as uow:
+        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
+
+
+def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
+    world: tuple[Any, Binding], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    real = runner_module.resume
+
+    def flaky(template: Any, state: Any, event: Any, now: datetime) -> Any:
+        if isinstance(event, Text) and event.text == "boom":
+            raise RuntimeError("engine bug")
+        return real(template, state, event, now)
+
+    monkeypatch.setattr(runner_module, "resume", flaky)
+    results = runner.process_batch([_update(1, None, "a"), _update(2, "boom", "b"), _update(3, None, "c")])
+    assert [r.error is None for r in results] == [True, False, True]
+    texts = {m.chat_id: m.text for m in _sent(runner)}
+    assert "Xin lỗi" in texts["b"] and "Xin chào" in texts["a"] and "Xin chào" in texts["c"]
+    with db.uow() as uow:
+        assert uow.conversations.get("console", "a", for_update=False) is not None
+        assert uow.updates.seen("console", "u2")
+
+
+def test_nothing_is_kept_when_the_commit_never_happens(
+    world: tuple[Any, Binding], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    runner.process(_update(1, None))
+    _sent(runner)
+
+    def crash(name: str) -> None:
+        if name == "before_commit":
+            raise SystemExit("power cut")
+
+    monkeypatch.setattr(runner_module.faults, "point", crash)
+    with pytest.raises(SystemExit):
+        runner.process(_update(2, "Tình hình tốt."))
+    monkeypatch.undo()
+    with db.uow() as uow:
+        assert not uow.updates.seen("console", "u2")
+        assert uow.answers.count(binding.campaign_id) == 0
+    runner.process(_update(2, "Tình hình tốt."))  # the channel redelivers it
+    runner.process(_update(3, "xong"))
+    with db.uow() as uow:
+        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
+
+
+def test_a_message_is_never_sent_twice_even_when_sending_is_interrupted(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    runner.process(_update(1, None))
+    claimed = runner.claim("console")  # taken for sending, then the process "dies"
+    assert claimed
+    assert _sent(runner) == []  # in doubt: not sent again
+
+
+def test_a_failed_send_is_retried_later(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    clock = [NOW]
+    runner = Runner(db.session_factory, lambda: clock[0], binding=binding)
+    runner.process(_update(1, None))
+
+    def broken(message: Outgoing) -> None:
+        raise ConnectionError("network down")
+
+    assert runner.deliver(broken, channel="console") == 0
+    assert _sent(runner) == []  # not due yet
+    clock[0] = NOW + runner_module.RETRY_AFTER * 2
+    assert len(_sent(runner)) == 1
+
+
+def test_start_with_an_invite_code_binds_the_conversation(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    with db.uow() as uow:
+        uow.invites.create("AB12CD34", "reporter", binding.unit_id, binding.campaign_id,
+                           datetime(2025, 9, 1, tzinfo=UTC), NOW)
+        uow.commit()
+    runner = _runner(db, None)
+    runner.process(Update("telegram", "1", "42", "42", Text("xin chào")))
+    assert "mã mời" in _sent(runner, "telegram")[0].text
+    runner.process(Update("telegram", "2", "42", "42", Text("/start AB12CD34")))
+    texts = [m.text for m in _sent(runner, "telegram")]
+    assert "Mã mời hợp lệ" in texts[0] and "Tình hình chung" in texts[-1]
+    with db.uow() as uow:
+        conv = uow.conversations.get("telegram", "42", for_update=False)
+        assert conv is not None and conv.unit_id == binding.unit_id and conv.campaign_id == binding.campaign_id
+
+
+def test_a_submission_is_stored_as_a_frozen_version(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    runner = _runner(db, binding)
+    state = {
+        "schema": 1, "started": True, "mode": "review", "cursor": None,
+        "answers": {f: {"status": "skipped"} for f in ("van_ban", "ty_le", "diem_tb", "anh_minh_hoa")} | {
+            "tinh_hinh": {"status": "answered", "value": "Tốt"}, "can_bo": {"status": "answered", "value": "An"},
+            "ngay_hop": {"status": "answered", "value": "2025-08-06"},
+            "so_tap_the": {"status": "answered", "value": 75}, "so_ca_nhan": {"status": "answered", "value": 650},
+            "so_tien": {"status": "answered", "value": 570000000}, "muc_do": {"status": "answered", "value": "Tốt"},
+            "linh_vuc": {"status": "answered", "value": ["Y tế"]},
+            "co_dien_hinh": {"status": "answered", "value": False},
+            "nguoi_ky": {"status": "answered", "value": "Nguyễn Đình Biểu"}},
+    }
+    with db.uow() as uow:
+        conv = uow.conversations.create("console", "c1", None, state, NOW, campaign_id=binding.campaign_id,
+                                        unit_id=binding.unit_id)
+        uow.commit()
+    runner.process(_update(1, "nop"))
+    runner.process(_update(2, "dong y"))
+    runner.process(_update(3, "sua so_tap_the"))
+    runner.process(_update(4, "80"))
+    with db.uow() as uow:
+        first = uow.submissions.last_submitted(binding.campaign_id, binding.unit_id)
+        assert first is not None and first.version == 1 and first.answers["so_tap_the"]["value"] == 75
+        assert first.ref and first.ref.startswith("BC-")
+        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["so_tap_the"].value == 80
+        assert [s.version for s in uow.submissions.versions(binding.campaign_id, binding.unit_id)] == [1, 2]

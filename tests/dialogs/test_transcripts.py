@@ -1,0 +1,134 @@
+"""Conversation transcripts kept as data (tests/dialogs/transcripts/*.yaml), run through the pure engine.
+
+Each step is an event (``user``, ``pick``, ``file``, ``start``, ``reminder``, ``timeout``, or a ``template``
+switch) followed by what must happen: ``asks`` (the field id of the question asked, ``null`` for none),
+``saved`` (field → value stored this step), ``status`` (field → none/skipped), ``says`` (message ids
+among the replies), ``not_says``, ``contains`` (text in the replies), ``nothing_saved``, ``submitted``,
+``opened_version``, ``state`` (a subset of the state). Every state is JSON-encoded between steps and
+every effect must survive a JSON round trip, so an unserialisable state fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dialogs.effects import AnswerSaved, Ask, Say, Submitted, VersionOpened, effect_from_json
+from dialogs.engine import resume
+from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
+from dialogs.loader import load_template
+from dialogs.template import Template
+
+HERE = Path(__file__).parent
+TRANSCRIPTS = sorted((HERE / "transcripts").glob("*.yaml"))
+
+
+def _event(step: dict[str, Any]) -> Event | None:
+    if "user" in step:
+        return Text(str(step["user"]))
+    if "pick" in step:
+        return Pick(str(step["pick"]))
+    if "file" in step:
+        return FileReceived(**step["file"])
+    if "start" in step:
+        return Start()
+    if "reminder" in step:
+        return ReminderDue(**step["reminder"])
+    if "timeout" in step:
+        return Timeout()
+    return None
+
+
+def _template(name: str) -> Template:
+    return load_template(HERE / "templates" / name)
+
+
+def run_transcript(path: Path) -> None:
+    """Play one transcript and check every expectation."""
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    template = _template(script["template"])
+    now = datetime.fromisoformat(script.get("now", "2025-08-10T09:00:00+07:00"))
+    state: dict[str, Any] | None = script.get("state")
+    for number, step in enumerate(script["steps"], start=1):
+        where = f"{path.name} step {number} {json.dumps({k: v for k, v in step.items() if k in ('user', 'pick', 'start', 'file', 'template')}, ensure_ascii=False)}"
+        if "template" in step:
+            template = _template(step["template"])
+        event = _event(step)
+        if event is None:
+            continue
+        result = resume(template, state, event, now)
+        state = json.loads(json.dumps(result.state, ensure_ascii=False))
+        for effect in result.effects:
+            assert effect_from_json(json.loads(json.dumps(effect.to_json(), ensure_ascii=False))) == effect, where
+        check_step(step, result.effects, state, where)
+
+
+def check_step(step: dict[str, Any], effects: list[Any], state: dict[str, Any], where: str) -> None:
+    """Compare one step's effects and state with its expectations."""
+    asks = [e for e in effects if isinstance(e, Ask)]
+    says = [e for e in effects if isinstance(e, Say)]
+    saved = {e.field_id: e.record for e in effects if isinstance(e, AnswerSaved)}
+    texts = "\n".join(e.text for e in effects if isinstance(e, (Ask, Say)))
+    if "asks" in step:
+        expected = step["asks"]
+        got = asks[-1].field_id if asks else None
+        assert got == expected, f"{where}: asked {got!r}, expected {expected!r}\n{texts}"
+    for field_id, value in (step.get("saved") or {}).items():
+        assert field_id in saved, f"{where}: {field_id} not saved (saved: {list(saved)})\n{texts}"
+        assert saved[field_id].get("value") == value, f"{where}: {field_id} = {saved[field_id]!r}"
+    for field_id, status in (step.get("status") or {}).items():
+        assert field_id in saved and saved[field_id]["status"] == status, f"{where}: {saved}\n{texts}"
+    if step.get("nothing_saved"):
+        assert not saved, f"{where}: unexpectedly saved {saved}"
+    keys = [e.key for e in says]
+    for key in step.get("says") or []:
+        assert key in keys, f"{where}: no {key!r} among {keys}\n{texts}"
+    for key in step.get("not_says") or []:
+        assert key not in keys, f"{where}: unexpected {key!r}\n{texts}"
+    for fragment in step.get("contains") or []:
+        assert fragment in texts, f"{where}: {fragment!r} not in\n{texts}"
+    if "submitted" in step:
+        subs = [e for e in effects if isinstance(e, Submitted)]
+        assert bool(subs) == bool(step["submitted"]), f"{where}: submitted={subs}\n{texts}"
+    if "opened_version" in step:
+        opened = [e.version for e in effects if isinstance(e, VersionOpened)]
+        assert opened == [step["opened_version"]], f"{where}: opened {opened}"
+    for key, value in (step.get("state") or {}).items():
+        if key == "answers":
+            for field_id, expected in value.items():
+                got = state["answers"].get(field_id)
+                if expected is None:
+                    assert got is None, f"{where}: {field_id} = {got}"
+                else:
+                    assert got is not None and got.get("value") == expected, f"{where}: {field_id} = {got}"
+        else:
+            assert state.get(key) == value, f"{where}: state[{key}] = {state.get(key)!r}, expected {value!r}"
+
+
+@pytest.mark.parametrize("path", TRANSCRIPTS, ids=[p.stem for p in TRANSCRIPTS])
+def test_transcript(path: Path) -> None:
+    run_transcript(path)
+
+
+def test_there_are_transcripts_for_every_command_and_field_type() -> None:
+    """The transcripts exercise every command and every field type of the template language."""
+    from dialogs.commands import SPELLINGS
+    from dialogs.template import FIELD_TYPES
+
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in TRANSCRIPTS)
+    mini = (HERE / "templates" / "mini.yaml").read_text(encoding="utf-8")
+    for field_type in FIELD_TYPES:
+        assert f"type: {field_type}" in mini, field_type
+    used = {"review": "xem lai", "edit": "sua", "back": "quay lai", "skip": "bo qua", "pause": "tam dung",
+            "none": "khong co", "done": "xong", "submit": "nop", "help": "tro giup", "later": "de sau",
+            "keep": "giu nguyen", "contact": "lien he so"}
+    from dialogs.vntext import fold
+
+    folded = fold(corpus)
+    for name, spelling in used.items():
+        assert name in SPELLINGS and spelling in folded, name

@@ -1,0 +1,66 @@
+"""Template versions are immutable and stored once per digest; campaigns know their units."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from dialogs.errors import NotFound, StorageError
+
+
+def test_ensure_is_idempotent_by_digest(db, now: datetime, template_factory) -> None:
+    template = template_factory("id: tdkt\nversion: '1'\n")
+    with db.uow() as uow:
+        first = uow.templates.ensure(template, now)
+        again = uow.templates.ensure(template, now + timedelta(days=1))
+        uow.commit()
+    assert first.id == again.id and again.created_at == now
+    changed = template_factory("id: tdkt\nversion: '2'\n")
+    with db.uow() as uow:
+        second = uow.templates.ensure(changed, now)
+        uow.commit()
+    with db.uow() as uow:
+        assert second.id != first.id
+        latest = uow.templates.latest("tdkt")
+        assert latest is not None and latest.id == second.id
+        assert uow.templates.get(first.id).text == template.text
+        assert uow.templates.by_digest(template.digest) is not None
+        assert uow.templates.latest("other") is None
+        with pytest.raises(NotFound):
+            uow.templates.get(10_000)
+
+
+def test_template_versions_are_immutable(db, now: datetime, template_factory) -> None:
+    with db.uow() as uow:
+        version = uow.templates.ensure(template_factory(), now)
+        uow.commit()
+    with db.uow() as uow:
+        stored = uow.templates.get(version.id)
+        stored.text = "edited"
+        with pytest.raises(StorageError, match="write-once"):
+            uow.flush()
+
+
+def test_campaign_units_and_listing(db, seed, now: datetime, template_factory) -> None:
+    with db.uow() as uow:
+        campaign = uow.campaigns.get(seed.campaign)
+        assert (campaign.status, campaign.deadline, campaign.opened_at) == ("open", date(2025, 8, 20), now)
+        assert [u.name for u in uow.campaigns.expected_units(seed.campaign)] == [
+            "Xã Khúc Thừa Dụ",
+            "Xã Kiến Thụy",
+        ]
+        extra = uow.units.add("Xã Tiên Lãng", now=now)
+        assert uow.campaigns.invite_units(seed.campaign, [seed.unit_a, extra.id, extra.id]) == 1
+        version = uow.templates.ensure(template_factory(), now)
+        second = uow.campaigns.create(version.id, "Báo cáo quý III", date(2025, 9, 30), now, [seed.unit_a])
+        uow.campaigns.close(uow.campaigns.get(seed.campaign), now)
+        uow.commit()
+    with db.uow() as uow:
+        assert len(uow.campaigns.expected_units(seed.campaign)) == 3
+        assert [c.id for c in uow.campaigns.all()] == [second.id, seed.campaign]
+        assert [c.id for c in uow.campaigns.all(status="open")] == [second.id]
+        assert [c.id for c in uow.campaigns.open_for_unit(seed.unit_a)] == [second.id]
+        assert uow.campaigns.open_for_unit(seed.unit_b) == []
+        with pytest.raises(NotFound):
+            uow.campaigns.get(10_000)

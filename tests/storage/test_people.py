@@ -1,0 +1,70 @@
+"""People, identities and invites."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from dialogs.errors import NotFound
+from storage.errors import InviteExpired, InviteUsed
+
+
+def test_get_or_create_finds_the_same_person(db, now: datetime) -> None:
+    with db.uow() as uow:
+        person = uow.people.get_or_create("telegram", "1001", "Nguyễn Văn A", now)
+        assert uow.people.get_or_create("telegram", "1001", "other name", now).id == person.id
+        other = uow.people.get_or_create("zalo", "1001", "Trần B", now)
+        assert other.id != person.id
+        uow.commit()
+    with db.uow() as uow:
+        found = uow.people.by_identity("telegram", "1001")
+        assert found is not None and (found.display_name, found.role) == ("Nguyễn Văn A", "reporter")
+        assert [i.channel for i in uow.people.identities(person.id)] == ["telegram"]
+        assert uow.people.by_identity("telegram", "404") is None
+
+
+def test_roles_and_units(db, now: datetime) -> None:
+    with db.uow() as uow:
+        unit = uow.units.add("Xã Khúc Thừa Dụ", now=now)
+        person = uow.people.get_or_create("console", "me", "Cán bộ", now)
+        uow.people.attach_unit(person, unit.id)
+        uow.people.set_role(person, "department")
+        with pytest.raises(ValueError):
+            uow.people.set_role(person, "boss")
+        uow.commit()
+    with db.uow() as uow:
+        assert [p.id for p in uow.people.for_unit(unit.id)] == [person.id]
+        assert [p.id for p in uow.people.with_role("department")] == [person.id]
+
+
+def test_an_invite_is_used_once(db, now: datetime) -> None:
+    with db.uow() as uow:
+        unit = uow.units.add("Xã Khúc Thừa Dụ", now=now)
+        person = uow.people.get_or_create("telegram", "1", "A", now)
+        other = uow.people.get_or_create("telegram", "2", "B", now)
+        uow.invites.create("K7Q2-9XZ", "reporter", unit.id, None, now + timedelta(days=7), now)
+        uow.commit()
+    with db.uow() as uow:
+        used = uow.invites.use("K7Q2-9XZ", person.id, now + timedelta(hours=1))
+        assert (used.used_by, used.used_at, used.unit_id) == (person.id, now + timedelta(hours=1), unit.id)
+        uow.commit()
+    with db.uow() as uow:
+        with pytest.raises(InviteUsed):
+            uow.invites.use("K7Q2-9XZ", other.id, now + timedelta(hours=2))
+        with pytest.raises(NotFound):
+            uow.invites.use("NOPE", other.id, now)
+        assert uow.invites.get("K7Q2-9XZ").used_by == person.id
+
+
+def test_an_expired_invite_is_refused(db, now: datetime) -> None:
+    with db.uow() as uow:
+        uow.invites.create("OLD", "department", None, None, now + timedelta(days=1), now)
+        uow.invites.create("FOREVER", "admin", None, None, None, now)
+        person = uow.people.get_or_create("telegram", "1", "A", now)
+        uow.commit()
+    with db.uow() as uow:
+        with pytest.raises(InviteExpired):
+            uow.invites.use("OLD", person.id, now + timedelta(days=1))
+        assert uow.invites.get("OLD").used_at is None
+        assert uow.invites.use("FOREVER", person.id, now + timedelta(days=3650)).used_by == person.id

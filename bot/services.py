@@ -201,7 +201,7 @@ class Services:
         path.parent.mkdir(parents=True, exist_ok=True)
         issued = (when or self.now()).date()
         write_unit_docx(template, info, answers, DocInfo(number=None, issued_on=issued), path)
-        return path, submitted
+        return path.resolve(), submitted
 
     def campaign_statuses(self, campaign_id: int) -> tuple[Template, Any, list[Any]]:
         """The campaign's template, its exporter view, and every invited unit's status and answers."""

@@ -32,7 +32,8 @@ class AnswerRecord:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (defaults omitted)."""
         data = asdict(self)
-        return {k: v for k, v in data.items() if v not in ("", False, None) or k == "status"}
+        keep = {"status", "value"}
+        return {k: v for k, v in data.items() if k in keep or (v is not None and v != "" and v is not False)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":

@@ -225,6 +225,12 @@ def resolve_target(turn: "Turn", target: str) -> list[Field]:
         if sections:
             ids = {f.id for f in sections[0].fields()}
             return [f for f in applicable if f.id in ids]
+        parent, _, last = folded.rpartition(".")
+        parents = [s for s in template.all_sections() if fold(s.path) == parent]
+        if parents and last.isdigit():
+            # "II.1" where section II has no sub-sections: its first item.
+            items = [f for f in applicable if f.id in {g.id for g in parents[0].fields()}]
+            return [items[int(last) - 1]] if 1 <= int(last) <= len(items) else []
     candidates = [Candidate(f.id, (fold(f.prompt), fold(f.id.replace("_", " ")))) for f in applicable]
     candidates += [Candidate(f"§{s.path}", (fold(s.title),)) for s in template.all_sections()]
     found = match(fold(target), candidates)

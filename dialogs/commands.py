@@ -31,7 +31,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "back": ("quay lại", "quay lai", "trở lại", "lùi lại", "câu trước"),
     "skip": ("bỏ qua", "bo qua", "bỏ qua mục này"),
     "later": ("để sau", "de sau", "trả lời sau", "bỏ qua tạm"),
-    "pause": ("tạm dừng", "tam dung", "dừng", "dừng lại", "nghỉ", "lúc khác"),
+    "pause": ("tạm dừng", "tam dung", "dừng lại", "tạm nghỉ", "lúc khác"),
     "resume": ("tiếp tục", "tiep tuc", "báo cáo", "làm tiếp", "bắt đầu"),
     "none": ("không có", "khong co", "ko co", "k co", "kc", "không có gì"),
     "done": ("xong", "xong rồi", "hết", "het", "đã xong", "done"),

@@ -168,6 +168,9 @@ class Turn:
         command = recognise(text)
         if st.pending and self.resolve_pending(text, command):
             return
+        if command is not None and self.expects_yesno() and command.name not in {"submit", "confirm"}:
+            if parse("yesno", text, None, self.now.date()).ok:
+                command = None
         if command is not None and self.command_applies(command):
             self.flush_buffer()
             self.run(command)
@@ -180,6 +183,16 @@ class Turn:
             return
         self.answer(text)
 
+    def expects_yesno(self) -> bool:
+        """Whether the question waiting is a yes/no one ("không" then answers it, it is no command)."""
+        st = self.state
+        if st.mode == CONFIRM_SUBMIT:
+            return True
+        if st.group is not None:
+            return st.group.get("phase") == "more"
+        field = self.current()
+        return field is not None and field.type == "yesno" and st.mode == ASKING
+
     def command_applies(self, command: Command) -> bool:
         """Whether a recognised command is meant as one here ("không có" answers a yes/no question)."""
         field = self.current()
@@ -187,7 +200,9 @@ class Turn:
             return False
         if command.name == "done" and self.state.group:
             return True
-        if command.name == "confirm" and self.state.mode != CONFIRM_SUBMIT:
+        if command.name in {"confirm", "cancel"} and self.state.mode != CONFIRM_SUBMIT:
+            return False
+        if command.name == "keep" and (field is None or not flow.is_done(field.id, self.state)):
             return False
         if command.name in {"done"} and not self.state.buffer and field is not None and not flow.is_long_text(field):
             return False
@@ -251,10 +266,8 @@ class Turn:
         if flow.is_long_text(field):
             st.buffer.append(text.strip())
             chars = sum(len(part) for part in st.buffer)
-            self.say(
-                t("engine.text_part", part=len(st.buffer), chars=chars),
-                (Button(t("engine.button.done"), "cmd:done"),),
-            )
+            self.tell("engine.text_part", part=len(st.buffer), chars=chars,
+                      buttons=(Button(t("engine.button.done"), "cmd:done"),))
             return
         result = parse(field.type, summary.option_by_number(field, text), flow.spec_of(field), self.now.date())
         self.consider(field, result, text)
@@ -352,12 +365,17 @@ class Turn:
         st.failures = 0
         target = st.return_to
         st.return_to = None
+        nxt = flow.next_field(self.template, st)
         if target and self.template.has_field(target) and not flow.is_done(target, st):
             field = self.template.field(target)
             if flow.applies(field, st):
+                if nxt is not None and flow.comes_before(self.template, nxt.id, target):
+                    # The edit made an earlier question apply: ask it first, then go back.
+                    st.return_to = target
+                    st.cursor = nxt.id
+                    return nxt
                 st.cursor = field.id
                 return field
-        nxt = flow.next_field(self.template, st)
         st.cursor = nxt.id if nxt is not None else None
         return nxt
 

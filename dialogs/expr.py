@@ -34,12 +34,13 @@ dialogs.expr.ExprError: dùng "==" để so sánh bằng, không dùng "=" (ký 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from dialogs.errors import ReportbotError
 
-__all__ = ["Expr", "ExprError", "KEYWORDS", "compile_expr", "fill", "render_names"]
+__all__ = ["KEYWORDS", "Expr", "ExprError", "compile_expr", "fill", "render_names"]
 
 #: Words that are not field names.
 KEYWORDS: frozenset[str] = frozenset({"and", "or", "not", "in", "true", "false", "null"})

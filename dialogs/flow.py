@@ -79,6 +79,12 @@ def position(template: Template, state: State, field_id: str) -> tuple[int, int]
     return (ids.index(field_id) + 1 if field_id in ids else 0, len(ids))
 
 
+def comes_before(template: Template, first: str, second: str) -> bool:
+    """Whether field ``first`` is asked before field ``second``."""
+    order = {f.id: i for i, f in enumerate(template.fields())}
+    return order.get(first, 0) < order.get(second, 0)
+
+
 def spec_of(field: Field) -> ParseSpec:
     """The parser's view of a field: range, lengths, options, whether approximations may be kept."""
     return ParseSpec(

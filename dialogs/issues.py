@@ -22,8 +22,8 @@ __all__ = ["CATALOGUE", "Issue", "Where", "make", "suggest"]
 CATALOGUE: dict[str, tuple[str, str, str]] = {
     # ---- T1xx: the file and its keys ------------------------------------------------------------------
     "T101": ("yaml-syntax", "tệp không đọc được như YAML: {detail}.",
-             'Hãy sửa cú pháp YAML ở dòng này: thụt lề bằng dấu cách (không dùng Tab), sau dấu ":" có một '
-             'dấu cách, hoặc đặt chuỗi có dấu ":" hay "#" trong nháy kép.'),
+             ('Hãy sửa cú pháp YAML ở dòng này: thụt lề bằng dấu cách (không dùng Tab), sau dấu ":" có một '
+             'dấu cách, hoặc đặt chuỗi có dấu ":" hay "#" trong nháy kép.')),
     "T102": ("file-missing", "không mở được tệp mẫu: {detail}.",
              "Hãy kiểm tra lại đường dẫn, hoặc dùng tên một mẫu có sẵn: {names}."),
     "T103": ("wrong-kind", '"{key}" phải là {expected}, nhưng đang là {actual}.',
@@ -48,8 +48,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "T202": ("duplicate-section", 'số mục "{number}" trùng với mục cùng cấp ở dòng {first}.',
              "Hãy đánh số lại các mục cùng cấp, hoặc gộp hai mục làm một."),
     "T203": ("section-style", 'số mục "{number}" không đúng kiểu đánh số của cấp {level} (cần {style}).',
-             "Hãy đánh số cấp 1 bằng số La Mã (I, II, III), cấp 2 bằng số (1, 2, 3), cấp 3 bằng chữ thường "
-             "(a, b, c), như Nghị định 30/2020/NĐ-CP."),
+             ("Hãy đánh số cấp 1 bằng số La Mã (I, II, III), cấp 2 bằng số (1, 2, 3), cấp 3 bằng chữ thường "
+             "(a, b, c), như Nghị định 30/2020/NĐ-CP.")),
     "T204": ("section-sequence", 'mục "{number}" không liền sau mục trước (cần "{expected}").',
              "Hãy đánh số liên tục, hoặc thêm mục còn thiếu."),
     "T205": ("section-depth", "mục lồng quá 3 cấp (I → 1 → a).",
@@ -57,12 +57,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "T206": ("empty-section", 'mục "{number}" không có trường, mục con hay lời dẫn nào.',
              'Hãy thêm trường ("fields") hoặc lời dẫn ("intro"), hoặc xóa mục này.'),
     "T207": ("mixed-items", 'mục dùng cả "items" lẫn "fields"/"sections".',
-             'Hãy dùng một cách: hoặc "items" (trường và mục con xen nhau theo thứ tự hỏi), hoặc "fields" '
-             'rồi "sections".'),
+             ('Hãy dùng một cách: hoặc "items" (trường và mục con xen nhau theo thứ tự hỏi), hoặc "fields" '
+             'rồi "sections".')),
     # ---- T3xx: fields --------------------------------------------------------------------------------
     "T301": ("bad-id", 'id "{id}" không hợp lệ.',
-             'Hãy viết id bằng chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ '
-             '"{suggested}".'),
+             ('Hãy viết id bằng chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ '
+             '"{suggested}".')),
     "T302": ("duplicate-id", 'id "{id}" trùng với trường ở dòng {first}.',
              "Hãy đổi một trong hai id: id là khóa lưu câu trả lời nên không được trùng."),
     "T303": ("unknown-type", 'kiểu trường "{type}" không có.',
@@ -71,14 +71,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              'Hãy đổi chỗ hai giá trị, hoặc sửa cho "{low_key}" không lớn hơn "{high_key}".'),
     "T305": ("key-not-for-type", 'khóa "{key}" không dùng cho trường kiểu "{type}".',
              'Hãy xóa "{key}", hoặc đổi kiểu trường thành một trong: {types}.'),
-    "T306": ("options-not-choice", 'trường kiểu "{type}" có "options", nhưng chỉ choice/multichoice mới có '
-             "lựa chọn.",
+    "T306": ("options-not-choice", ('trường kiểu "{type}" có "options", nhưng chỉ choice/multichoice mới có '
+             "lựa chọn."),
              'Hãy đổi kiểu thành "choice" hoặc "multichoice", hoặc xóa "options".'),
     "T307": ("options-missing", 'trường kiểu "{type}" chưa có danh sách lựa chọn ("options").',
              'Hãy thêm "options:" với ít nhất hai lựa chọn, ví dụ "options: [Hằng quý, Hằng năm]".'),
     "T308": ("bad-option", "lựa chọn không hợp lệ: {detail}.",
-             "Hãy cho mỗi lựa chọn một nhãn (label) và một giá trị (value) riêng, không trùng nhau, và ít "
-             "nhất hai lựa chọn."),
+             ("Hãy cho mỗi lựa chọn một nhãn (label) và một giá trị (value) riêng, không trùng nhau, và ít "
+             "nhất hai lựa chọn.")),
     "T309": ("bad-pattern", '"pattern" không phải biểu thức chính quy hợp lệ: {detail}.',
              "Hãy sửa pattern (đặt trong nháy đơn để giữ dấu \\), hoặc xóa nó."),
     "T310": ("group-no-fields", 'nhóm lặp "{id}" chưa có cột nào ("fields").',
@@ -93,8 +93,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "Hãy viết {expected}, ví dụ {example}."),
     # ---- T4xx: expressions and render sentences ----------------------------------------------------
     "T401": ("expr-syntax", '"{key}" không đọc được: {reason} trong "{src}".',
-             'Hãy viết biểu thức như "so_ca_nhan >= so_tap_the" hoặc "co_dien_hinh == true" (so sánh '
-             "bằng ==, nối bằng and/or/not, chuỗi trong nháy)."),
+             ('Hãy viết biểu thức như "so_ca_nhan >= so_tap_the" hoặc "co_dien_hinh == true" (so sánh '
+             "bằng ==, nối bằng and/or/not, chuỗi trong nháy).")),
     "T402": ("expr-unknown-name", '"{key}" nhắc tới trường "{name}" không có trong mẫu.',
              "Hãy viết đúng id của một trường trong mẫu."),
     "T403": ("when-later", '"when" dựa vào trường "{name}" ({place}), nên chưa biết khi cần hỏi trường này.',

@@ -18,9 +18,9 @@ MESSAGES: dict[str, str] = {
     "parse.range.between": "từ {min} đến {max}",
     "parse.range.at_least": "từ {min} trở lên",
     "parse.range.at_most": "không quá {max}",
-    "parse.range.date_between": "từ ngày {min} đến ngày {max}",
-    "parse.range.date_from": "từ ngày {min} trở về sau",
-    "parse.range.date_until": "không muộn hơn ngày {max}",
+    "parse.range.date_between": "từ {min} đến {max}",
+    "parse.range.date_from": "từ {min} trở về sau",
+    "parse.range.date_until": "từ {max} trở về trước",
     "parse.number.not_a_number": "Tôi chưa đọc được số trong «{text}». Hãy gõ một số, ví dụ: {example}.",
     "parse.number.unreadable": (
         "Tôi chưa đọc được con số «{figure}»: dấu chấm, dấu phẩy chưa đúng chỗ "
@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     ),
     "parse.date.bad_year": "Tôi đọc được «{date}», nhưng năm {year} không hợp lệ. Hãy gõ năm đủ bốn chữ số, ví dụ: {example}.",
     "parse.date.no_day": "Tôi đọc được tháng {month} năm {year}, nhưng còn thiếu ngày. Hãy gõ đủ ngày/tháng/năm, ví dụ: {example}.",
-    "parse.date.out_of_range": "Tôi hiểu là ngày {understood}, nhưng mục này chỉ nhận {range}. Hãy gõ lại, ví dụ: {example}.",
+    "parse.date.out_of_range": "Tôi hiểu là ngày {understood}, nhưng mục này cần ngày {range}. Hãy gõ lại, ví dụ: {example}.",
     "parse.date.several": "Tôi thấy nhiều ngày trong câu trả lời: {dates}. Anh/chị muốn ghi ngày nào?",
     "parse.docref.not_a_ref": (
         "Tôi chưa thấy số và ký hiệu văn bản trong «{text}». Hãy gõ theo mẫu số/ký hiệu và ngày ban hành, "

@@ -7,15 +7,16 @@ as a located :class:`~dialogs.issues.Issue`, never raised.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import yaml
 
 from dialogs.expr import ExprError, compile_expr, render_names
 from dialogs.issues import suggest
-from dialogs.template import FIELD_TYPES, NUMERIC_TYPES, Field, Option, Section
-from dialogs.vntext import fold
+from dialogs.template import FIELD_TYPES, Field, Option, Section
+from dialogs.vntext import fold, nfc
 from dialogs.yamlnodes import NodeReader, iso_date, line_of, shown, slug
 
 __all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "check_fields", "check_numbering",
@@ -78,7 +79,7 @@ class FieldInfo:
 
     field: Field
     lines: dict[str, int]
-    columns: list["FieldInfo"] = field(default_factory=list)
+    columns: list[FieldInfo] = dc_field(default_factory=list)
     type_known: bool = True
 
 
@@ -143,16 +144,24 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
     columns: list[FieldInfo] = []
     if ftype == "group" and group is None:
         columns = _columns(r, keys.get("fields"), section, fid, line_of(node))
-    text = {k: r.string(keys, k, "", **loc) for k in ("prompt", "help", "example", "unit")}
-    opt = {k: (r.string(keys, k, "", **loc) or None) for k in
-           ("pattern_message", "check", "check_message", "when", "render", "render_none")}
-    if "render" in keys and opt["render"] is None:
-        opt["render"] = ""  # "render:" left empty means: print nothing for this field
+    def text(key: str) -> str:
+        return r.string(keys, key, "", **loc)
+
+    def optional(key: str) -> str | None:
+        return text(key) or None
+
+    render = optional("render")
+    if "render" in keys and render is None:
+        render = ""  # "render:" left empty means: print nothing for this field
     fld = Field(
-        id=fid, type=ftype, **text, required=r.flag(keys, "required", True, **loc),
-        allow_none=r.flag(keys, "allow_none", False, **loc), pattern=pattern, **opt,
-        approximate=r.flag(keys, "approximate", False, **loc), options=options,
-        fields=tuple(c.field for c in columns), section=section, line=line_of(node), **values,
+        id=fid, type=ftype, prompt=text("prompt"), help=text("help"), example=text("example"),
+        required=r.flag(keys, "required", True, **loc), allow_none=r.flag(keys, "allow_none", False, **loc),
+        min=values["min"], max=values["max"], min_length=values["min_length"], max_length=values["max_length"],
+        pattern=pattern, pattern_message=optional("pattern_message"), check=optional("check"),
+        check_message=optional("check_message"), when=optional("when"), render=render,
+        render_none=optional("render_none"), approximate=r.flag(keys, "approximate", False, **loc),
+        unit=text("unit"), options=options, fields=tuple(c.field for c in columns),
+        min_items=values["min_items"], max_items=values["max_items"], section=section, line=line_of(node),
     )
     return FieldInfo(fld, lines, columns, known)
 
@@ -181,9 +190,10 @@ def _options(r: NodeReader, node: yaml.Node, loc: dict[str, Any]) -> tuple[Optio
         return ()
     out: list[Option] = []
     seen: dict[str, int] = {}
+    aliases: tuple[str, ...]
     for item in node.value:
         if isinstance(item, yaml.ScalarNode):
-            label, value, aliases = str(item.value), slug(str(item.value)), ()
+            label, value, aliases = nfc(str(item.value)), slug(str(item.value)), ()
         else:
             keys = r.keys(item, ("value", "label", "aliases"), "lựa chọn", **loc)
             label, value = r.string(keys, "label", "", **loc), r.string(keys, "value", "", **loc)
@@ -292,7 +302,7 @@ def _check_example(r: NodeReader, info: FieldInfo) -> None:
         from dialogs.fields import Choice, ParseSpec, parse
 
         spec = ParseSpec(min=f.min, max=f.max, min_length=f.min_length, max_length=f.max_length,
-                         approximate=f.approximate, example=f.example, unit=f.unit,
+                         approximate=f.approximate, unit=f.unit,
                          options=tuple(Choice(o.label, o.value, o.aliases) for o in f.options))
         result = parse(f.type, f.example, spec)
     except (ImportError, KeyError):

@@ -24,12 +24,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 
-def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
+def format_number(value: float | Decimal, max_decimals: int = 2) -> str:
     """Group thousands with "." and write decimals after "," (trailing zeros dropped)."""
     if isinstance(value, bool):
         raise TypeError("a yes/no value is not a number")
@@ -42,17 +43,17 @@ def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
     return f"{sign}{groups},{frac}" if frac else f"{sign}{groups}"
 
 
-def format_money(value: int | float | Decimal) -> str:
+def format_money(value: float | Decimal) -> str:
     """Write an amount of đồng: ``570.000.000 đồng``."""
     return f"{format_number(value, max_decimals=0)} đồng"
 
 
-def format_percent(value: int | float | Decimal, max_decimals: int = 2) -> str:
+def format_percent(value: float | Decimal, max_decimals: int = 2) -> str:
     """Write a percentage: ``85,5%``."""
     return f"{format_number(value, max_decimals)}%"
 
 
-def format_decimal(value: int | float | Decimal) -> str:
+def format_decimal(value: float | Decimal) -> str:
     """Write a decimal number with every significant decimal (up to 6): ``1.234,125``."""
     return format_number(value, max_decimals=6)
 

@@ -5,6 +5,7 @@ Errors reach the user as one clear sentence and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bot.cli.app import app
@@ -29,3 +30,8 @@ def main() -> None:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 — never a traceback for the user; REPORTBOT_DEBUG=1 shows it
+        if os.environ.get("REPORTBOT_DEBUG"):
+            raise
+        print(f"reportbot: lỗi không mong đợi ({type(exc).__name__}): {exc}", file=sys.stderr)
+        sys.exit(EXIT_OPERATIONAL)

@@ -5,6 +5,7 @@ The engine, ``answers import`` and ``reportbot parse`` all go through :func:`par
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from typing import Callable
 
@@ -13,6 +14,8 @@ from dialogs.fields.base import Choice, ParseResult, ParserInfo, ParseSpec
 __all__ = ["Choice", "ParseResult", "ParseSpec", "ParserInfo", "parse", "register", "REGISTRY", "types"]
 
 REGISTRY: dict[str, ParserInfo] = {}
+# Bound now: importing the submodule ``dialogs.fields.date`` rebinds the package attribute ``date``.
+_EPOCH = date(1970, 1, 1)
 
 
 def register(
@@ -42,21 +45,14 @@ def parse(type_name: str, text: str, spec: ParseSpec | None = None, today: date 
     """
     _load()
     info = REGISTRY[type_name]
-    return info.func(text, spec or ParseSpec(), today or date(1970, 1, 1))
+    return info.func(text, spec or ParseSpec(), today or _EPOCH)
 
 
 def _load() -> None:
     """Import every parser module so that each registers itself."""
     if REGISTRY:
         return
-    from dialogs.fields import (  # noqa: F401
-        choice,
-        date as date_,
-        docref,
-        file,
-        money,
-        number,
-        percent,
-        text,
-        yesno,
-    )
+    # import_module, not "from dialogs.fields import date": the package already has a ``date``
+    # attribute (datetime.date), which that form would return instead of importing the submodule.
+    for name in ("choice", "date", "docref", "file", "money", "number", "percent", "text", "yesno"):
+        importlib.import_module(f"dialogs.fields.{name}")

@@ -56,6 +56,8 @@ class ParseResult:
     approximate: bool = False
     #: The approximation word as written ("hơn", "trên", "khoảng"), kept for the report.
     qualifier: str = ""
+    #: The id of the message in ``error`` or ``ask`` (``parse.date.bad_day``), for tests and logs.
+    code: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape ``reportbot parse`` prints (DESIGN.md)."""

@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.messages import t
@@ -41,14 +42,14 @@ def join_or(labels: Iterable[str]) -> str:
 
 def refuse(key: str, **params: Any) -> ParseResult:
     """A refused answer carrying message ``key`` (which says what was understood and gives an example)."""
-    return ParseResult(ok=False, error=t(key, **params))
+    return ParseResult(ok=False, error=t(key, **params), code=key)
 
 
-def ask(question: str, choices: Sequence[Choice]) -> ParseResult:
-    """An answer that needs a question back before anything is stored."""
-    return ParseResult(ok=False, ask=question, choices=tuple(choices))
+def ask(key: str, choices: Sequence[Choice], **params: Any) -> ParseResult:
+    """An answer that needs question ``key`` asked back before anything is stored."""
+    return ParseResult(ok=False, ask=t(key, **params), choices=tuple(choices), code=key)
 
 
 def ask_which(choices: Sequence[Choice]) -> ParseResult:
     """Ask which of several readings was meant: "Ý anh/chị là 1.000 hay 1?"."""
-    return ask(t("parse.which", options=join_or(c.label for c in choices)), choices)
+    return ask("parse.which", choices, options=join_or(c.label for c in choices))

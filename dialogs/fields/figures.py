@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
@@ -367,6 +368,8 @@ def _marks(fig: Figure, toks: list[Token]) -> None:
     if j < n and toks[j].kind == "sym" and toks[j].text == "+" and not toks[j].spaced:
         fig.qualifier = "hơn"
     fig.after = " ".join(t.text for t in toks[j : j + 4] if t.kind == "word")
+    if not fig.qualifier and re.search(r"(?:^| )tro len(?: |$)", fig.after):
+        fig.qualifier = "trên"  # "75 tập thể trở lên": at least 75, not an exact count
     i = fig.first
     if i >= 1 and toks[i - 1].kind == "sym" and toks[i - 1].text == "~":
         fig.qualifier = "khoảng"
@@ -379,9 +382,7 @@ def _marks(fig: Figure, toks: list[Token]) -> None:
         if entry and phrase_matches([t.orig for t in window], list(key), entry[1]):
             fig.qualifier = entry[0]
             break
-    if i >= 1 and toks[i - 1].text == "-" and not toks[i].spaced and (i == 1 or toks[i - 2].text in ("am", "la")):
-        fig.negative = True
-    elif i >= 1 and toks[i - 1].text == "am" and toks[i - 1].orig in ("am", "âm"):
+    if i >= 1 and toks[i - 1].text == "-" and not toks[i].spaced and (i == 1 or toks[i - 2].text in ("am", "la")) or i >= 1 and toks[i - 1].text == "am" and toks[i - 1].orig in ("am", "âm"):
         fig.negative = True
 
 

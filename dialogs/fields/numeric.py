@@ -4,14 +4,15 @@ resolve "1,000" by the field's type and range or ask, handle "hơn 650" and "có
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
-from dialogs.fields.common import ask, ask_which, example_for, join_or, quote, refuse
+from dialogs.fields.common import ask, ask_which, join_or, quote, refuse
 from dialogs.fields.figures import Figure, scan
 from dialogs.messages import t
+from dialogs.vnformat import format_decimal
 from dialogs.vntext import fold
 
 #: More distinct figures than this and the answer is refused rather than turned into a menu.
@@ -52,7 +53,11 @@ def example(kind: Kind, spec: ParseSpec) -> str:
     lo, hi = to_decimal(spec.min), to_decimal(spec.max)
     value = kind.default_example
     if not _in_range(value, lo, hi):
-        value = lo if lo is not None else hi  # type: ignore[assignment]
+        if lo is not None and hi is not None:
+            value = (lo + hi) / 2
+            value = value.to_integral_value() if kind.integral else value
+        else:
+            value = lo if lo is not None else hi  # type: ignore[assignment]
     return kind.fmt(value)
 
 
@@ -111,13 +116,13 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
             return refuse("parse.number.too_many", count=len(distinct), example=ex)
         if len(distinct) > 1:
             choices = [_choice(kind, v) for v in distinct]
-            return ask(t("parse.number.several", figures=join_or(c.label for c in choices)), choices)
+            return ask("parse.number.several", choices, figures=join_or(c.label for c in choices))
         figs = figs[:1]
     fig = figs[0]
     cands = _candidates(fig, kind, spec)
     typed = [(v, r) for v, r in cands if not kind.integral or v == v.to_integral_value()]
     if not typed:
-        return refuse("parse.number.not_whole", understood=fig.raw, example=ex)
+        return refuse("parse.number.not_whole", understood=format_decimal(cands[0][0]), example=ex)
     lo, hi = to_decimal(spec.min), to_decimal(spec.max)
     fitting = [(v, r) for v, r in typed if _in_range(v, lo, hi)]
     if not fitting:
@@ -130,9 +135,9 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
     value = values[0]
     shown = kind.fmt(value)
     if sc.doubt:
-        return ask(t("parse.number.doubt", figure=shown), [_choice(kind, value)])
+        return ask("parse.number.doubt", [_choice(kind, value)], figure=shown)
     if fig.qualifier and not spec.approximate:
-        return ask(t("parse.number.exact", qualifier=fig.qualifier, figure=shown), [_choice(kind, value)])
+        return ask("parse.number.exact", [_choice(kind, value)], qualifier=fig.qualifier, figure=shown)
     if fig.qualifier:
         return ParseResult(
             ok=True,

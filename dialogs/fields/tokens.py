@@ -108,3 +108,19 @@ def digit_readings(raw: str) -> list[tuple[Decimal, int]]:
 def split_spaced(raw: str) -> list[str]:
     """The space-separated pieces of a digit run that is not one number ("2024 650" → two runs)."""
     return [p for p in raw.translate(_SPACES).split(" ") if p]
+
+
+_PIECE = re.compile(r"[^ \u00a0\u202f]+")
+
+
+def unspaced(tokens: list[Token]) -> list[Token]:
+    """The same tokens with every space-joined digit run ("8 2025") split into its pieces."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind != "num" or not any(c in tok.text for c in " \u00a0\u202f"):
+            out.append(tok)
+            continue
+        for k, m in enumerate(_PIECE.finditer(tok.text)):
+            s, e = tok.start + m.start(), tok.start + m.end()
+            out.append(Token("num", m.group(0), tok.orig[m.start() : m.end()], s, e, tok.spaced or k > 0))
+    return out

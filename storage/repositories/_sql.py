@@ -1,7 +1,13 @@
-"""Small SQL helpers shared by the repositories (dialect-specific upserts, row counts)."""
+"""SQL helpers shared by the repositories: prebuilt statements, dialect-specific upserts, row counts.
+
+The hot path of the runner (one chat turn: claim the update, lock and save the conversation, append
+answers, queue replies) runs statements built once at import and executed with parameters: building
+a statement costs more Python time than SQLite takes to run it.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Insert, Result, Table
@@ -9,30 +15,38 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignoring_conflicts(session: Session, table: Table) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING`` for the session's database (SQLite or PostgreSQL).
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class."""
+    return cast(Table, model.__table__)
 
-    Execute it with :func:`inserted` to learn whether the row went in.
+
+@cache
+def insert_ignoring_conflicts(dialect: str, table: Table) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING <first key column>`` for SQLite or PostgreSQL.
+
+    Execute it with parameters through :func:`inserted` to learn whether the row went in.
     """
-    dialect = session.get_bind().dialect.name
+    key = next(iter(table.primary_key.columns))
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
+        return postgresql.insert(table).on_conflict_do_nothing().returning(key)
     if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
+        return sqlite.insert(table).on_conflict_do_nothing().returning(key)
     raise NotImplementedError(f"no conflict-ignoring INSERT for {dialect}")
 
 
-def inserted(session: Session, statement: Insert) -> bool:
-    """Run a conflict-ignoring INSERT; True if it added its row (RETURNING says so on both databases)."""
-    key = next(iter(statement.table.primary_key.columns))  # type: ignore[attr-defined]
-    return session.execute(statement.returning(key)).first() is not None
+def inserted(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """Insert ``values`` unless a row with the same key exists; True if it went in."""
+    statement = insert_ignoring_conflicts(session.get_bind().dialect.name, table)
+    return session.execute(statement, values).first() is not None
 
 
 def rowcount(result: Result[Any]) -> int:
-    """Rows matched by an INSERT/UPDATE/DELETE result."""
+    """Rows matched by an UPDATE/DELETE result."""
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def is_postgresql(session: Session) -> bool:
-    """Whether the session talks to PostgreSQL (row locks are real there)."""
-    return session.get_bind().dialect.name == "postgresql"
+def new_id(result: Result[Any]) -> int:
+    """The primary key of the row a single-row Core INSERT added."""
+    key = cast(CursorResult[Any], result).inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dialogs.answers import AnswerRecord
 
 from ..models import Answer
+from ._sql import new_id, table_of
+
+# A plain INSERT, not an ORM add: no UPDATE or DELETE can ever come from this repository.
+_INSERT = insert(table_of(Answer))
 
 
 class AnswerRepository:
@@ -29,26 +33,24 @@ class AnswerRepository:
         channel: str,
         now: datetime,
         submission_version: int = 1,
-    ) -> Answer:
-        """Record one answer (written with the next flush or commit, in the caller's transaction)."""
-        answer = Answer(
-            campaign_id=campaign_id,
-            unit_id=unit_id,
-            submission_version=submission_version,
-            field_id=field_id,
-            status=record.status,
-            value=record.value,
-            raw=record.raw,
-            display=record.display,
-            approximate=record.approximate,
-            qualifier=record.qualifier,
-            person_id=person_id,
-            channel=channel,
-            created_at=now,
-        )
-        # No flush here: the rows of one turn go to the database together at commit.
-        self.session.add(answer)
-        return answer
+    ) -> int:
+        """Record one answer in the caller's transaction and return its id."""
+        values = {
+            "campaign_id": campaign_id,
+            "unit_id": unit_id,
+            "submission_version": submission_version,
+            "field_id": field_id,
+            "status": record.status,
+            "value": record.value,
+            "raw": record.raw,
+            "display": record.display,
+            "approximate": record.approximate,
+            "qualifier": record.qualifier,
+            "person_id": person_id,
+            "channel": channel,
+            "created_at": now,
+        }
+        return new_id(self.session.execute(_INSERT, values))
 
     def history(self, campaign_id: int, unit_id: int, field_id: str | None = None) -> list[Answer]:
         """Every answer of a unit in a campaign (of one field when given), oldest first."""

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import bindparam, delete, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError
 from ..models import Conversation, ConversationState, ProcessedUpdate
-from ._sql import insert_ignoring_conflicts, inserted, rowcount
+from ._sql import inserted, rowcount, table_of
 
 
 class _Keep(Enum):
@@ -22,6 +22,20 @@ class _Keep(Enum):
 
 #: Default of :meth:`ConversationRepository.save` link arguments: leave the column as it is.
 KEEP: Final = _Keep.KEEP
+
+_CONVERSATIONS = table_of(Conversation)
+_UPDATES = table_of(ProcessedUpdate)
+_LINKS = ("person_id", "campaign_id", "unit_id")
+_SELECT = select(Conversation).where(
+    Conversation.channel == bindparam("channel"), Conversation.chat_id == bindparam("chat_id")
+)
+# populate_existing: after waiting for the lock, take the row as committed by the other worker, not
+# a copy this session may already hold.
+_SELECT_LOCKED = _SELECT.with_for_update().execution_options(populate_existing=True)
+_SAVE = update(_CONVERSATIONS).where(
+    _CONVERSATIONS.c.id == bindparam("_id"), _CONVERSATIONS.c.state_version == bindparam("_old")
+)
+_REMEMBER = insert(table_of(ConversationState))
 
 
 class ConversationRepository:
@@ -33,12 +47,8 @@ class ConversationRepository:
 
     def get(self, channel: str, chat_id: str, *, for_update: bool = True) -> Conversation | None:
         """The chat's conversation; with ``for_update``, row-locked until commit (PostgreSQL)."""
-        query = select(Conversation).where(Conversation.channel == channel, Conversation.chat_id == chat_id)
-        if for_update:
-            # populate_existing: after waiting for the lock, take the row as committed by the other
-            # worker, not a copy this session may already hold.
-            query = query.with_for_update().execution_options(populate_existing=True)
-        return self.session.scalars(query).first()
+        query = _SELECT_LOCKED if for_update else _SELECT
+        return self.session.scalars(query, {"channel": channel, "chat_id": chat_id}).first()
 
     def by_id(self, conversation_id: int) -> Conversation | None:
         """The conversation with this id, if any (not locked)."""
@@ -92,19 +102,16 @@ class ConversationRepository:
         found = self.get(channel, chat_id)
         if found is not None:
             return found, False
-        table = cast(Table, Conversation.__table__)
-        created = inserted(
-            self.session,
-            insert_ignoring_conflicts(self.session, table).values(
-                channel=channel,
-                chat_id=chat_id,
-                person_id=person_id,
-                state=state,
-                state_version=1,
-                created_at=now,
-                updated_at=now,
-            ),
-        )
+        values = {
+            "channel": channel,
+            "chat_id": chat_id,
+            "person_id": person_id,
+            "state": state,
+            "state_version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        created = inserted(self.session, _CONVERSATIONS, values)
         conversation = self.get(channel, chat_id)
         if conversation is None:  # pragma: no cover - the row was just inserted or already there
             raise ConcurrencyError(f"conversation {channel}:{chat_id} vanished")
@@ -132,13 +139,10 @@ class ConversationRepository:
             values["campaign_id"] = campaign_id
         if unit_id is not KEEP:
             values["unit_id"] = unit_id
-        # One conditional UPDATE is both the write and the optimistic check.
-        result = self.session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation.id, Conversation.state_version == old)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        _take_pending_links(conversation, values)
+        # One conditional UPDATE is both the write and the optimistic check; its SET clause is the
+        # keys of ``values``.
+        result = self.session.execute(_SAVE, {**values, "_id": conversation.id, "_old": old})
         if rowcount(result) != 1:
             raise ConcurrencyError(
                 f"conversation {conversation.channel}:{conversation.chat_id} changed since version {old}"
@@ -169,12 +173,20 @@ class ConversationRepository:
 
     def _remember(self, conversation_id: int, version: int, state: dict[str, Any], now: datetime) -> None:
         if self.keep_history:
-            # Added, not flushed: it is written with the rest of the turn at commit.
-            self.session.add(
-                ConversationState(
-                    conversation_id=conversation_id, state_version=version, state=state, saved_at=now
-                )
-            )
+            values = {"conversation_id": conversation_id, "state_version": version, "state": state, "saved_at": now}
+            self.session.execute(_REMEMBER, values)
+
+
+def _take_pending_links(conversation: Conversation, values: dict[str, Any]) -> None:
+    # The caller may have set conv.campaign_id (etc.) as attributes: write them with the same UPDATE
+    # instead of a second one at flush time.
+    state = inspect(conversation)
+    if not state.modified:
+        return
+    for key in _LINKS:
+        added = state.attrs[key].history.added
+        if added and key not in values:
+            values[key] = added[0]
 
 
 class UpdateRepository:
@@ -189,11 +201,8 @@ class UpdateRepository:
         On PostgreSQL a concurrent claim of the same id waits for the first transaction: it fails if
         that one commits and succeeds if it rolls back, so two claims can never both succeed.
         """
-        table = cast(Table, ProcessedUpdate.__table__)
-        statement = insert_ignoring_conflicts(self.session, table).values(
-            channel=channel, update_id=str(update_id), processed_at=now
-        )
-        return inserted(self.session, statement)
+        values = {"channel": channel, "update_id": str(update_id), "processed_at": now}
+        return inserted(self.session, _UPDATES, values)
 
     def seen(self, channel: str, update_id: str | int) -> bool:
         """Whether this update was already processed."""

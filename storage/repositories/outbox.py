@@ -6,15 +6,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from ..models import Outbox
-from ._sql import rowcount
+from ._sql import new_id, rowcount, table_of
 
 #: Longest error text kept on a row (a channel may answer with a whole HTML page).
 MAX_ERROR_CHARS = 2000
+
+_INSERT = insert(table_of(Outbox))
 
 
 class OutboxRepository:
@@ -34,18 +36,16 @@ class OutboxRepository:
         not_before: datetime | None = None,
     ) -> int:
         """Queue a message (``payload`` is the channel-neutral effect as JSON) and return its id."""
-        row = Outbox(
-            channel=channel,
-            chat_id=str(chat_id),
-            conversation_id=conversation_id,
-            payload=payload,
-            created_at=now,
-            attempts=0,
-            not_before=not_before,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        values = {
+            "channel": channel,
+            "chat_id": str(chat_id),
+            "conversation_id": conversation_id,
+            "payload": payload,
+            "created_at": now,
+            "attempts": 0,
+            "not_before": not_before,
+        }
+        return new_id(self.session.execute(_INSERT, values))
 
     def get(self, outbox_id: int) -> Outbox:
         """The outbox row with this id; :class:`NotFound` if there is none."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -12,6 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..errors import InviteExpired, InviteUsed, NotFound
 from ..models import Identity, Invite, Person
 from ._sql import rowcount
+
+_BY_IDENTITY = (
+    select(Person)
+    .join(Identity, Identity.person_id == Person.id)
+    .where(Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
+)
 
 #: The roles a person can have.
 ROLES: tuple[str, ...] = ("reporter", "department", "admin")
@@ -37,12 +43,7 @@ class PersonRepository:
 
     def by_identity(self, channel: str, external_id: str) -> Person | None:
         """The person behind this channel account, if known."""
-        query = (
-            select(Person)
-            .join(Identity, Identity.person_id == Person.id)
-            .where(Identity.channel == channel, Identity.external_id == external_id)
-        )
-        return self.session.scalars(query).first()
+        return self.session.scalars(_BY_IDENTITY, {"channel": channel, "external_id": external_id}).first()
 
     def get_or_create(
         self, channel: str, external_id: str, display_name: str, now: datetime, *, role: str = "reporter"

@@ -9,7 +9,7 @@ import pytest
 
 from dialogs.answers import AnswerRecord
 from dialogs.template import Field, Meta, Section, Signer, Template
-from exporters.model import CampaignInfo, DocInfo, UnitInfo
+from exporters.model import CampaignInfo, DocInfo, UnitInfo, UnitStatus
 
 KHUC_THUA_DU = UnitInfo("Xã Khúc Thừa Dụ", "xã", "11459", "Thành phố Hải Phòng")
 
@@ -57,7 +57,9 @@ def small_template() -> Template:
     s5 = Section("V", "Đánh giá chung", "V", children=(
         Section("1", "Ưu điểm", "V.1", children=(Field("uu_diem", "text", "Ưu điểm?", section="V.1"),)),
         Section("2", "Đề xuất, kiến nghị", "V.2", children=(
-            Field("de_xuat", "text", "Đề xuất, kiến nghị?", section="V.2"),
+            Section("a", "Đối với Sở Giáo dục và Đào tạo", "V.2.a", children=(
+                Field("de_xuat", "text", "Đề xuất, kiến nghị?", section="V.2.a"),
+            )),
         )),
         Section("", "Người ký", "V.ky", in_report=False, children=(
             Field("nguoi_ky", "text", "Họ tên người ký?", section="V.ky"),
@@ -117,3 +119,29 @@ def unit_docx(tmp_path: Path, template: Template, unit: UnitInfo, answers: dict[
     from exporters.docx_unit import write_unit_docx
 
     return write_unit_docx(template, unit, answers, doc_info, tmp_path / "unit.docx")
+
+
+def statuses(count: int = 12) -> list[UnitStatus]:
+    """``count`` communes of Hải Phòng: every 4th missing, every 3rd late, figures varying per unit."""
+    from vietnam_provinces import Ward
+
+    wards = [w for w in Ward.iter_all() if int(w.province_code) == 31][:count]
+    out = []
+    for i, ward in enumerate(wards):
+        unit = UnitInfo(ward.name, ward.division_type.value, str(int(ward.code)), "Thành phố Hải Phòng")
+        if i % 4 == 3:
+            out.append(UnitStatus(unit, "missing"))
+            continue
+        answers = dict(small_answers())
+        answers["so_tap_the"] = AnswerRecord("answered", 10 + i)
+        answers["so_ca_nhan"] = AnswerRecord("answered", 100 + 7 * i, approximate=i % 2 == 0, qualifier="hơn")
+        answers["so_tien"] = AnswerRecord("answered", 1_000_000 * (i + 1)) if i != 5 else AnswerRecord("none")
+        answers["uu_diem"] = AnswerRecord("answered", f"Ưu điểm riêng của {unit.in_sentence}.")
+        status = "late" if i % 3 == 2 else "on_time"
+        out.append(UnitStatus(unit, status, datetime(2025, 8, 10 + i % 12, 9, 30), 1 + i % 2, answers))
+    return out
+
+
+@pytest.fixture
+def units() -> list[UnitStatus]:
+    return statuses()

@@ -9,10 +9,9 @@ import pytest
 from dialogs.answers import AnswerRecord
 from dialogs.errors import StorageError
 from storage.errors import SubmissionClosed
-from storage.models import Answer
 
 
-def _answer(uow, seed, field_id: str, value: object, now: datetime, version: int = 1, raw: str = "") -> Answer:
+def _answer(uow, seed, field_id: str, value: object, now: datetime, version: int = 1, raw: str = "") -> int:
     return uow.answers.append(
         campaign_id=seed.campaign,
         unit_id=seed.unit_a,

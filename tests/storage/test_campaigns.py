@@ -7,16 +7,17 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from dialogs.errors import NotFound, StorageError
+from tests.storage.dbfixtures import make_template
 
 
-def test_ensure_is_idempotent_by_digest(db, now: datetime, template_factory) -> None:
-    template = template_factory("id: tdkt\nversion: '1'\n")
+def test_ensure_is_idempotent_by_digest(db, now: datetime) -> None:
+    template = make_template("id: tdkt\nversion: '1'\n")
     with db.uow() as uow:
         first = uow.templates.ensure(template, now)
         again = uow.templates.ensure(template, now + timedelta(days=1))
         uow.commit()
     assert first.id == again.id and again.created_at == now
-    changed = template_factory("id: tdkt\nversion: '2'\n")
+    changed = make_template("id: tdkt\nversion: '2'\n")
     with db.uow() as uow:
         second = uow.templates.ensure(changed, now)
         uow.commit()
@@ -31,9 +32,9 @@ def test_ensure_is_idempotent_by_digest(db, now: datetime, template_factory) -> 
             uow.templates.get(10_000)
 
 
-def test_template_versions_are_immutable(db, now: datetime, template_factory) -> None:
+def test_template_versions_are_immutable(db, now: datetime) -> None:
     with db.uow() as uow:
-        version = uow.templates.ensure(template_factory(), now)
+        version = uow.templates.ensure(make_template(), now)
         uow.commit()
     with db.uow() as uow:
         stored = uow.templates.get(version.id)
@@ -42,7 +43,7 @@ def test_template_versions_are_immutable(db, now: datetime, template_factory) ->
             uow.flush()
 
 
-def test_campaign_units_and_listing(db, seed, now: datetime, template_factory) -> None:
+def test_campaign_units_and_listing(db, seed, now: datetime) -> None:
     with db.uow() as uow:
         campaign = uow.campaigns.get(seed.campaign)
         assert (campaign.status, campaign.deadline, campaign.opened_at) == ("open", date(2025, 8, 20), now)
@@ -52,7 +53,7 @@ def test_campaign_units_and_listing(db, seed, now: datetime, template_factory) -
         ]
         extra = uow.units.add("Xã Tiên Lãng", now=now)
         assert uow.campaigns.invite_units(seed.campaign, [seed.unit_a, extra.id, extra.id]) == 1
-        version = uow.templates.ensure(template_factory(), now)
+        version = uow.templates.ensure(make_template(), now)
         second = uow.campaigns.create(version.id, "Báo cáo quý III", date(2025, 9, 30), now, [seed.unit_a])
         uow.campaigns.close(uow.campaigns.get(seed.campaign), now)
         uow.commit()

@@ -89,6 +89,24 @@ def test_create_get_and_save_bump_the_version(db, seed, now: datetime) -> None:
         assert uow.conversations.get("telegram", "unknown") is None
 
 
+def test_links_set_as_attributes_are_saved_with_the_state(db, seed, now: datetime) -> None:
+    """The runner may set ``conv.campaign_id`` directly before ``save``: one UPDATE writes both."""
+    with db.uow() as uow:
+        uow.conversations.create("telegram", "2002", seed.person, {}, now)
+        uow.commit()
+    with db.uow() as uow:
+        conv = uow.conversations.get("telegram", "2002")
+        assert conv is not None
+        conv.campaign_id, conv.unit_id = seed.campaign, seed.unit_a
+        uow.conversations.save(conv, {"step": "q1"}, now)
+        assert not uow.session.dirty  # nothing left for a second UPDATE at commit
+        uow.commit()
+    with db.uow() as uow:
+        conv = uow.conversations.get("telegram", "2002")
+        assert conv is not None
+        assert (conv.campaign_id, conv.unit_id, conv.state_version) == (seed.campaign, seed.unit_a, 2)
+
+
 def test_creating_an_existing_conversation_is_a_concurrency_error(db, now: datetime) -> None:
     with db.uow() as uow:
         uow.conversations.create("zalo", "c1", None, {}, now)

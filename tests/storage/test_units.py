@@ -114,3 +114,15 @@ def test_import_the_whole_country(db, now: datetime) -> None:
     with db.uow() as uow:
         assert len(uow.units.all()) == total
         assert len(uow.units.all(province_code=31)) == len(_wards_of("hai_phong"))
+
+
+def test_find_falls_back_to_fuzzy_matching(db, now: datetime) -> None:
+    pytest.importorskip("dialogs.matching", reason="dialogs.matching (match_unit) not written yet")
+    with db.uow() as uow:
+        khuc = uow.units.add("Xã Khúc Thừa Dụ", now=now)
+        uow.units.add("Xã Kiến Thụy", now=now)
+        uow.units.add("Xã Tiên Lãng", now=now)
+        uow.commit()
+    with db.uow() as uow:
+        assert [u.id for u in uow.units.find("khuc thua duu")] == [khuc.id]  # a typo
+        assert uow.units.find("zzzz qqqq") == []

@@ -1,0 +1,140 @@
+"""Document references: "5270/SGDĐT-VP", "Kế hoạch số 337/KH-UBND ngày 29/12/2023", "QĐ 479/QĐ-TTg ngày
+03/6/2020", "Chỉ thị 34-CT/TW", "Ke hoach so 337/KH-UBND" → number, symbol, kind, date.
+
+The symbol is written the way Nghị định 30/2020 writes it: upper case, with its "Đ" and its fixed
+mixed-case parts ("QĐ-TTg", "CTr/TU") restored when typed without them ("qd-ttg", "SGDDT-VP").
+
+>>> from dialogs.fields.base import ParseSpec
+>>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
+>>> r.value
+{'number': '337', 'symbol': 'KH-UBND', 'kind': 'Kế hoạch', 'date': '2023-12-29'}
+>>> r.display
+'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
+>>> parse_docref("so 5270/sgddt-vp", ParseSpec(), date(2025, 8, 6)).value["symbol"]
+'SGDĐT-VP'
+>>> parse_docref("Chương trình hành động số 76- CTr/TU ngày 08/7/2019", ParseSpec(), date(2025, 8, 6)).display
+'Chương trình hành động số 76-CTr/TU ngày 08/7/2019'
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from dialogs.fields import register
+from dialogs.fields.base import Choice, ParseResult, ParseSpec
+from dialogs.fields.common import ask, example_for, join_or, quote, refuse
+from dialogs.fields.dates import find_dates
+from dialogs.fields.tokens import tokenize
+from dialogs.messages import t
+from dialogs.vnformat import docref_code, format_docref
+from dialogs.vntext import nfc, strip_diacritics
+
+EXAMPLE = "Kế hoạch số 337/KH-UBND ngày 29/12/2023"
+
+# Number, optional year ("30/2020/NĐ-CP"), "/" or "-" (party documents), then the symbol: parts of
+# letters and digits joined by "-" or "/". Every repetition starts with a separator that the parts
+# cannot contain, so matching stays linear on long messages.
+_REF = re.compile(
+    r"(?<![\w/.,-])(?P<number>[0-9]{1,6})(?:/(?P<year>(?:19|20)[0-9]{2}))?"
+    r" ?[/\-–] ?(?P<symbol>[^\W\d_][\w&]*(?:[-/][\w&]+)*)"
+)
+#: Symbol parts whose canonical spelling cannot be recovered by upper-casing (Nghị định 30/2020, Phụ lục III).
+_CANON = {
+    p.replace("Đ", "D").upper(): p
+    for p in ["QĐ", "NĐ", "TTg", "CTr", "TTr", "QyĐ", "TTh", "CĐ", "SGDĐT", "BGDĐT", "GDĐT", "PGDĐT", "HĐND", "ĐU", "ĐTN", "LĐLĐ", "TLĐ", "SLĐTBXH", "BLĐTBXH", "LĐTBXH", "BCĐ", "HĐTĐKT", "TĐKT", "BTĐKT", "ĐHQG", "ĐBQH", "ĐĐBQH", "QLĐT", "ĐT-VP"]
+}
+#: Document kind from the first part of the symbol (Nghị định 30/2020, Phụ lục III).
+_KIND_BY_CODE = {
+    "KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "NQ": "Nghị quyết", "CTr": "Chương trình",
+    "KL": "Kết luận", "TB": "Thông báo", "HD": "Hướng dẫn", "NĐ": "Nghị định", "TT": "Thông tư",
+    "BC": "Báo cáo", "TTr": "Tờ trình", "CĐ": "Công điện", "QC": "Quy chế", "QyĐ": "Quy định",
+    "PA": "Phương án", "GM": "Giấy mời", "L": "Luật",
+}  # fmt: skip
+#: Kind words before the number, folded → as written in a report.
+_KIND_WORDS = {
+    tuple(strip_diacritics(k).lower().split()): k
+    for k in (
+        "Kế hoạch", "Quyết định", "Chỉ thị", "Nghị quyết", "Công văn", "Chương trình hành động", "Chương trình",
+        "Kết luận", "Thông báo", "Hướng dẫn", "Nghị định", "Thông tư", "Luật", "Báo cáo", "Tờ trình",
+        "Công điện", "Quy định", "Quy chế", "Đề án", "Phương án", "Giấy mời", "Thông tri", "Quy chế",
+    )
+}  # fmt: skip
+_KIND_WORDS.update({(strip_diacritics(c).lower(),): k for c, k in _KIND_BY_CODE.items() if len(c) > 1})
+_KIND_WORDS[("cv",)] = "Công văn"
+_KIND_MAX = max(len(k) for k in _KIND_WORDS)
+
+
+def normalize_symbol(symbol: str) -> str:
+    """Write a symbol the NĐ 30 way: "qd-ttg" → "QĐ-TTg", "sgddt-vp" → "SGDĐT-VP", "ctr/tu" → "CTr/TU"."""
+    parts = re.split(r"([-/])", nfc(symbol))
+    out = []
+    for part in parts:
+        key = strip_diacritics(part).upper()
+        out.append(_CANON.get(key, part.upper()))
+    return "".join(out)
+
+
+def _kind_before(text: str, start: int) -> str | None:
+    words = [tok.text for tok in tokenize(text[max(0, start - 60) : start]) if tok.kind == "word"]
+    # Skip "số" and its OCR look-alikes ("s6", "sé") between the kind and the number.
+    while words and (words[-1] in ("so", "s", "sb", "se") or len(words[-1]) == 1):
+        words.pop()
+    for size in range(min(_KIND_MAX, len(words)), 0, -1):
+        kind = _KIND_WORDS.get(tuple(words[-size:]))
+        if kind:
+            return kind
+    return None
+
+
+def _is_symbol(symbol: str) -> bool:
+    # "337/KH-UBND" or "34-CT/TW" have two parts; a single part must be typed in capitals ("337/KH").
+    return bool(re.search(r"[-/]", symbol)) or symbol == symbol.upper()
+
+
+def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any], ParseResult | None]]:
+    """Each reference in ``text`` as its value, with a refusal when its date is impossible."""
+    matches = [m for m in _REF.finditer(nfc(text)) if _is_symbol(m.group("symbol"))]
+    found: list[tuple[dict[str, Any], ParseResult | None]] = []
+    text = nfc(text)
+    for k, m in enumerate(matches):
+        symbol = normalize_symbol(m.group("symbol"))
+        number = m.group("number") + (f"/{m.group('year')}" if m.group("year") else "")
+        kind = _kind_before(text, m.start()) or _KIND_BY_CODE.get(re.split(r"[-/]", symbol)[0])
+        value: dict[str, Any] = {"number": number, "symbol": symbol, "kind": kind, "date": None}
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        window = text[m.end() : min(end, m.end() + 60)]
+        problem = None
+        hits = find_dates(window, today)
+        if hits:
+            when, key, params = hits[0].check()
+            if when is not None:
+                value["date"] = when.isoformat()
+            else:
+                reason = t(key or "parse.date.not_a_date", **params, example=example)
+                problem = refuse("parse.docref.bad_date", ref=docref_code(number, symbol), reason=reason)
+        found.append((value, problem))
+    return found
+
+
+@register("docref", EXAMPLE)
+def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
+    """A document's number and symbol, with its kind and date when given; value is a dict."""
+    ex = example_for(spec, EXAMPLE)
+    if not text.strip():
+        return refuse("parse.empty", example=ex)
+    found = find_refs(text, today, ex)
+    if not found:
+        return refuse("parse.docref.not_a_ref", text=quote(text), example=ex)
+    distinct: list[dict[str, Any]] = []
+    for value, problem in found:
+        if value not in distinct:
+            distinct.append(value)
+    if len(distinct) > 1:
+        choices = [Choice(format_docref(v), v) for v in distinct]
+        return ask("parse.docref.several", choices, refs=join_or(c.label for c in choices))
+    value, problem = found[0]
+    if problem is not None:
+        return problem
+    return ParseResult(ok=True, value=value, display=format_docref(value))

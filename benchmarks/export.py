@@ -27,14 +27,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dialogs.answers import AnswerRecord  # noqa: E402
-from dialogs.loader import load_shipped  # noqa: E402
-from dialogs.template import Field, Template  # noqa: E402
-from exporters.model import CampaignInfo, DocInfo, UnitInfo, UnitStatus  # noqa: E402
+from dialogs.answers import AnswerRecord
+from dialogs.loader import load_shipped
+from dialogs.template import Field, Template
+from exporters.model import CampaignInfo, DocInfo, UnitInfo, UnitStatus
 
-WORDS = ("phong trào thi đua yêu nước được triển khai sâu rộng trong các trường học, thôn, đơn vị sự nghiệp; "
-         "công tác khen thưởng kịp thời, đúng người, đúng thành tích; tuyên truyền trên trang thông tin điện tử "
-         "và đài truyền thanh xã; nhân rộng điển hình tiên tiến, gương người tốt, việc tốt").split()
+WORDS = ["phong", "trào", "thi", "đua", "yêu", "nước", "được", "triển", "khai", "sâu", "rộng", "trong", "các", "trường", "học,", "thôn,", "đơn", "vị", "sự", "nghiệp;", "công", "tác", "khen", "thưởng", "kịp", "thời,", "đúng", "người,", "đúng", "thành", "tích;", "tuyên", "truyền", "trên", "trang", "thông", "tin", "điện", "tử", "và", "đài", "truyền", "thanh", "xã;", "nhân", "rộng", "điển", "hình", "tiên", "tiến,", "gương", "người", "tốt,", "việc", "tốt"]
 CAMPAIGN = CampaignInfo("bench", "Tổng kết thi đua, khen thưởng 5 năm (2021 - 2025)", datetime(2025, 8, 20, 17),
                         "Sở Giáo dục và Đào tạo", "UBND thành phố Hải Phòng", datetime(2025, 8, 5, 8))
 

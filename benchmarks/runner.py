@@ -5,7 +5,8 @@ the same answers; conversations are interleaved turn by turn as concurrent chats
 it prints turns/s and the p50/p99 time per update:
 
 - ``engine``: ``dialogs.engine.resume`` alone, state kept in memory (the ceiling);
-- ``<db> commit/update``: the runner, one committed transaction per update, then outbox delivery;
+- ``<db> commit/update``: the runner, one committed transaction per update (its replies go to the outbox,
+  claimed), then the replies are sent (and marked sent in the next transaction);
 - ``<db> group commit``: the runner, the next update of ``--batch`` different chats in one commit
   (each still atomic in its savepoint, no reply before its commit), then delivery.
 
@@ -114,10 +115,10 @@ def bench_runner(runner: Runner, conversations: int, batch: int) -> tuple[list[f
                 counter += 1
                 updates.append(Update("console", str(counter), f"chat{chat}", f"user{chat}", event))
             t0 = time.perf_counter()
-            runner.process_batch(updates)
-            runner.deliver(sent.append, channel="console", limit=batch * 4)
+            runner.send_replies(runner.process_batch(updates), sent.append)
             took = time.perf_counter() - t0
             latencies.extend([took] * len(updates))
+    runner.flush()
     elapsed = time.perf_counter() - start
     assert len(sent) >= conversations * len(script), "every update must produce a delivered reply"
     return latencies, elapsed

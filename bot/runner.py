@@ -53,6 +53,8 @@ class Handled:
     campaign_id: int | None = None
     unit_id: int | None = None
     error: str | None = None
+    #: Replies to this update, committed and claimed for sending by the caller right after the commit.
+    outgoing: list["Outgoing"] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,13 @@ class Runner:
         self.clock = clock
         self.binding = binding
         self._templates: dict[int, Template] = {}
+        #: campaign id → template version id (immutable once the campaign exists).
+        self._campaign_versions: dict[int, int] = {}
+        #: (channel, user id) → person id (people are never deleted).
+        self._people: dict[tuple[str, str], int] = {}
+        #: Replies delivered since the last commit: marked sent in the next transaction (bookkeeping only —
+        #: a claimed reply is never sent again whether or not it is marked).
+        self._delivered: list[int] = []
 
     # ---- processing --------------------------------------------------------------------------------
     def process(self, update: Update) -> Handled:
@@ -98,14 +107,49 @@ class Runner:
         """Process several updates in one commit, each atomic in its own savepoint."""
         now = self.clock()
         results: list[Handled] = []
-        with UnitOfWork(self.session_factory) as uow:
+        with UnitOfWork(self.session_factory, keep_state_history=False) as uow:
+            if self._delivered:
+                uow.outbox.mark_sent_many(self._delivered, now)
             for update in updates:
                 results.append(self._guarded(uow, update, now))
                 faults.point("after_update")
             faults.point("before_commit")
             uow.commit()
+        self._delivered = []
         faults.point("after_commit")
         return results
+
+    def send_replies(self, handled: Sequence[Handled], send: Callable[[Outgoing], Any]) -> int:
+        """Send the replies of processed updates (already claimed); failures are queued for a retry."""
+        count = 0
+        failed: list[tuple[int, str]] = []
+        for item in handled:
+            for message in item.outgoing:
+                try:
+                    send(message)
+                except Exception as exc:  # noqa: BLE001 — a channel failure is retried later, never fatal
+                    log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
+                    failed.append((message.id, f"{type(exc).__name__}: {exc}"))
+                    continue
+                self._delivered.append(message.id)
+                count += 1
+                faults.point("after_send")
+        if failed:
+            now = self.clock()
+            with UnitOfWork(self.session_factory) as uow:
+                for outbox_id, error in failed:
+                    uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
+                uow.commit()
+        return count
+
+    def flush(self) -> None:
+        """Record the replies delivered since the last commit as sent (call before stopping)."""
+        if not self._delivered:
+            return
+        with UnitOfWork(self.session_factory) as uow:
+            uow.outbox.mark_sent_many(self._delivered, self.clock())
+            uow.commit()
+        self._delivered = []
 
     def _guarded(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
         """Process one update in a savepoint; on a bug, roll it back and tell the user, never crash."""
@@ -117,22 +161,22 @@ class Runner:
             kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
             with uow.savepoint():
                 uow.updates.claim(update.channel, update.update_id, now)
-                text = t(kind, reason=str(exc))
-                uow.outbox.add(update.channel, update.chat_id, {"text": text, "buttons": []}, now)
-            return Handled(update, error=str(exc))
+                payload = {"text": t(kind, reason=str(exc)), "buttons": []}
+                outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
+            return Handled(update, error=str(exc), outgoing=outgoing)
 
     def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
         if not uow.updates.claim(update.channel, update.update_id, now):
             return Handled(update, duplicate=True)
-        person = uow.people.get_or_create(update.channel, update.user_id, update.display_name, now)
-        conv = uow.conversations.get(update.channel, update.chat_id, for_update=True)
-        if conv is None:
-            conv = uow.conversations.create(update.channel, update.chat_id, person.id, {}, now)
+        person_id = self._person(uow, update, now)
+        conv, _ = uow.conversations.get_or_create(update.channel, update.chat_id, person_id=person_id, state={},
+                                                  now=now)
         event = update.event
         notes: list[Effect] = []
         code = _start_code(event)
         if code:
-            invite = uow.invites.use(code, person.id, now)
+            invite = uow.invites.use(code, person_id, now)
+            person = uow.people.get(person_id)
             if invite.unit_id is not None:
                 uow.people.attach_unit(person, invite.unit_id)
             uow.people.set_role(person, invite.role)
@@ -143,15 +187,26 @@ class Runner:
         if conv.campaign_id is None and self.binding is not None:
             conv.campaign_id, conv.unit_id = self.binding.campaign_id, self.binding.unit_id
         if conv.campaign_id is None or conv.unit_id is None:
-            self._send(uow, update, [Say(t("bot.need_invite"))], now, conv.id)
-            return Handled(update)
+            outgoing = self._send(uow, update, [Say(t("bot.need_invite"))], now, conv.id)
+            uow.conversations.save(conv, conv.state or {}, now)
+            return Handled(update, outgoing=outgoing)
         template = self.template_for(uow, conv.campaign_id)
         step = resume(template, conv.state, event, now)
         effects = notes + step.effects
-        self._apply(uow, update, person.id, conv.campaign_id, conv.unit_id, effects, now)
+        self._apply(uow, update, person_id, conv.campaign_id, conv.unit_id, effects, now)
         uow.conversations.save(conv, step.state, now)
-        self._send(uow, update, effects, now, conv.id)
-        return Handled(update, effects=effects, campaign_id=conv.campaign_id, unit_id=conv.unit_id)
+        outgoing = self._send(uow, update, effects, now, conv.id)
+        return Handled(update, effects=effects, campaign_id=conv.campaign_id, unit_id=conv.unit_id,
+                       outgoing=outgoing)
+
+    def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> int:
+        """The id of the person writing (created on first contact; remembered per process)."""
+        key = (update.channel, update.user_id)
+        known = self._people.get(key)
+        if known is None:
+            known = uow.people.get_or_create(update.channel, update.user_id, update.display_name, now).id
+            self._people[key] = known
+        return known
 
     def _apply(self, uow: UnitOfWork, update: Update, person_id: int, campaign_id: int, unit_id: int,
                effects: Iterable[Effect], now: datetime) -> None:
@@ -175,27 +230,36 @@ class Runner:
                         uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
 
     def _send(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
-              conversation_id: int | None) -> None:
+              conversation_id: int | None) -> list[Outgoing]:
+        """Put the replies in the outbox, claimed: the caller sends them right after the commit."""
         limit = LIMITS.get(update.channel, 2000)
-        for message in pack(effects, limit):
-            uow.outbox.add(update.channel, update.chat_id, message, now, conversation_id=conversation_id)
+        return [self._reply(uow, update.channel, update.chat_id, message, now, conversation_id)
+                for message in pack(effects, limit)]
+
+    @staticmethod
+    def _reply(uow: UnitOfWork, channel: str, chat_id: str, payload: dict[str, Any], now: datetime,
+               conversation_id: int | None) -> Outgoing:
+        outbox_id = uow.outbox.add(channel, chat_id, payload, now, conversation_id=conversation_id, claimed=True)
+        return _outgoing_of(outbox_id, channel, chat_id, payload)
 
     def template_for(self, uow: UnitOfWork, campaign_id: int) -> Template:
         """The template version a campaign uses (loaded once per process)."""
-        campaign = uow.campaigns.get(campaign_id)
-        cached = self._templates.get(campaign.template_version_id)
+        version_id = self._campaign_versions.get(campaign_id)
+        if version_id is None:
+            version_id = uow.campaigns.get(campaign_id).template_version_id
+            self._campaign_versions[campaign_id] = version_id
+        cached = self._templates.get(version_id)
         if cached is None:
-            row = uow.templates.get(campaign.template_version_id)
+            row = uow.templates.get(version_id)
             cached = load_template_text(row.text, source=f"{row.template_id}@{row.version}")
-            self._templates[campaign.template_version_id] = cached
+            self._templates[version_id] = cached
         return cached
 
     # ---- delivery ----------------------------------------------------------------------------------
     def pending(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
         """Messages committed and never tried (or failed and due again), oldest first, without claiming them."""
         with UnitOfWork(self.session_factory) as uow:
-            rows = uow.outbox.pending(self.clock(), limit=limit, channel=channel)
-            return [_outgoing(row) for row in rows if _sendable(row)]
+            return [_outgoing(row) for row in uow.outbox.pending(self.clock(), limit=limit, channel=channel)]
 
     def claim(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
         """Take pending messages for sending: each is marked as being sent, in one commit.
@@ -205,7 +269,7 @@ class Runner:
         message gets the right question.
         """
         with UnitOfWork(self.session_factory) as uow:
-            rows = [row for row in uow.outbox.pending(self.clock(), limit=limit, channel=channel) if _sendable(row)]
+            rows = uow.outbox.pending(self.clock(), limit=limit, channel=channel)
             for row in rows:
                 row.attempts += 1
                 row.last_error = None
@@ -242,15 +306,13 @@ class Runner:
 RETRY_AFTER = timedelta(seconds=30)
 
 
-def _sendable(row: Any) -> bool:
-    """Never tried, or failed with an error (a claimed row without an error is in doubt: not resent)."""
-    return bool(row.attempts == 0 or row.last_error)
-
-
 def _outgoing(row: Any) -> Outgoing:
-    payload = row.payload or {}
+    return _outgoing_of(row.id, row.channel, row.chat_id, row.payload or {})
+
+
+def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, Any]) -> Outgoing:
     buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
-    return Outgoing(row.id, row.channel, row.chat_id, str(payload.get("text", "")), buttons)
+    return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons)
 
 
 def _start_code(event: Event) -> str:

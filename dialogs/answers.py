@@ -8,7 +8,7 @@ list of option values; text → str; group → list of {column id: value}; file 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Status = Literal["answered", "none", "skipped"]
@@ -31,12 +31,28 @@ class AnswerRecord:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (defaults omitted)."""
-        data = asdict(self)
-        keep = {"status", "value"}
-        return {k: v for k, v in data.items() if k in keep or (v is not None and v != "" and v is not False)}
+        data: dict[str, Any] = {"status": self.status, "value": self.value}
+        if self.raw:
+            data["raw"] = self.raw
+        if self.display:
+            data["display"] = self.display
+        if self.approximate:
+            data["approximate"] = True
+        if self.qualifier:
+            data["qualifier"] = self.qualifier
+        if self.at:
+            data["at"] = self.at
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":
         """Rebuild a record from :meth:`to_json` output, ignoring unknown keys."""
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+        return cls(
+            status=data["status"],
+            value=data.get("value"),
+            raw=data.get("raw") or "",
+            display=data.get("display") or "",
+            approximate=bool(data.get("approximate")),
+            qualifier=data.get("qualifier") or "",
+            at=data.get("at") or "",
+        )

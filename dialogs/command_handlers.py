@@ -190,9 +190,9 @@ def _edit(turn: "Turn", command: Command) -> None:
     elif fields:
         turn.state.pending = {
             "kind": "edit",
-            "choices": [{"label": summary.short(f"{f.section} {f.prompt}", 60), "value": f.id} for f in fields],
+            "choices": [{"label": summary.short(f"{f.section} {f.name}", 60), "value": f.id} for f in fields],
         }
-        lines = [f"{i}. {summary.short(f.section + ' ' + f.prompt, 70)}" for i, f in enumerate(fields, 1)]
+        lines = [f"{i}. {summary.short(f.section + ' ' + f.name, 70)}" for i, f in enumerate(fields, 1)]
         turn.tell("engine.edit_which", items="\n".join(lines), buttons=summary.edit_buttons(fields))
     else:
         turn.tell("engine.edit_not_found", target=target)
@@ -231,7 +231,7 @@ def resolve_target(turn: "Turn", target: str) -> list[Field]:
             # "II.1" where section II has no sub-sections: its first item.
             items = [f for f in applicable if f.id in {g.id for g in parents[0].fields()}]
             return [items[int(last) - 1]] if 1 <= int(last) <= len(items) else []
-    candidates = [Candidate(f.id, (fold(f.prompt), fold(f.id.replace("_", " ")))) for f in applicable]
+    candidates = [Candidate(f.id, (fold(f.name), fold(f.id.replace("_", " ")))) for f in applicable]
     candidates += [Candidate(f"§{s.path}", (fold(s.title),)) for s in template.all_sections()]
     found = match(fold(target), candidates)
     keys = [found.key] if found.kind == "one" and found.key else list(found.keys)
@@ -256,7 +256,7 @@ def _submit(turn: "Turn", command: Command) -> None:
         return
     missing = flow.missing_required(turn.template, st)
     if missing:
-        lines = "\n".join(f"- {f.section} {summary.short(f.prompt, 60)}" for f in missing[:10])
+        lines = "\n".join(f"- {f.section} {summary.short(f.name, 60)}" for f in missing[:10])
         turn.tell("engine.submit_missing", count=len(missing), items=lines)
         first = missing[0]
         if first.id in st.deferred:

@@ -15,6 +15,10 @@ MESSAGES: dict[str, str] = {
     # ---- parse.*: field parsers (dialogs/fields) ------------------------------------------------
     "parse.empty": "Anh/chị chưa gõ câu trả lời. Hãy gõ, ví dụ: {example}.",
     "parse.which": "Ý anh/chị là {options}?",
+    "parse.too_long": (
+        "Câu trả lời dài {length} ký tự và có quá nhiều con số, tôi không biết chọn chỗ nào. "
+        "Hãy gõ riêng câu trả lời cho mục này, ví dụ: {example}."
+    ),
     "parse.range.between": "từ {min} đến {max}",
     "parse.range.at_least": "từ {min} trở lên",
     "parse.range.at_most": "không quá {max}",
@@ -74,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "parse.choice.unknown": (
         "Tôi chưa thấy «{text}» trong các lựa chọn: {options}. Hãy gõ số thứ tự hoặc tên lựa chọn, "
         "ví dụ: {example}."
+    ),
+    "parse.choice.too_many": (
+        "Tôi thấy {count} phần trong câu trả lời, nhiều hơn số lựa chọn ({options}). "
+        "Hãy gõ số thứ tự các lựa chọn, cách nhau bằng dấu phẩy, ví dụ: {example}."
     ),
     "parse.choice.bad_number": (
         "Không có lựa chọn số {number}: chỉ có từ 1 đến {count} ({options}). Hãy gõ lại, ví dụ: {example}."

@@ -59,7 +59,7 @@ class State:
     started: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
+        """A JSON-ready dict (it shares nested values with this state: serialise it, don't mutate it)."""
         return {
             "schema": self.schema,
             "template": {"id": self.template_id, "version": self.template_version, "digest": self.template_digest},
@@ -70,12 +70,12 @@ class State:
             "buffer": list(self.buffer),
             "failures": self.failures,
             "return_to": self.return_to,
-            "pending": copy.deepcopy(self.pending),
-            "group": copy.deepcopy(self.group),
+            "pending": self.pending,
+            "group": self.group,
             "deferred": list(self.deferred),
             "version": self.version,
-            "submitted": copy.deepcopy(self.submitted),
-            "orphans": copy.deepcopy(self.orphans),
+            "submitted": self.submitted,
+            "orphans": self.orphans,
             "started": self.started,
         }
 
@@ -84,7 +84,7 @@ class State:
         """Read a state of any schema version (or none at all), migrating it to the current one."""
         if not isinstance(data, dict):
             return cls(orphans={"unreadable": data} if data is not None else {})
-        data = migrate(copy.deepcopy(data))
+        data = migrate(dict(data))
         state = cls()
         tpl = data.get("template") or {}
         state.template_id = str(tpl.get("id", ""))
@@ -101,19 +101,21 @@ class State:
         state.buffer = [str(x) for x in data.get("buffer") or []]
         state.failures = int(data.get("failures") or 0)
         state.return_to = data.get("return_to")
-        state.pending = data.get("pending")
-        state.group = data.get("group")
+        # The engine changes these in place: copy them so the caller's dict is never touched.
+        state.pending = copy.deepcopy(data.get("pending"))
+        state.group = copy.deepcopy(data.get("group"))
         state.deferred = [str(x) for x in data.get("deferred") or []]
         state.version = int(data.get("version") or 1)
-        state.submitted = list(data.get("submitted") or [])
+        state.submitted = [dict(x) for x in data.get("submitted") or []]
         state.orphans.update(data.get("orphans") or {})
         state.started = bool(data.get("started", bool(state.answers)))
-        known = set(state.to_json())
         for key in data:
-            if key not in known:
+            if key not in _KNOWN:
                 state.orphans[f"key:{key}"] = data[key]
         return state
 
+
+_KNOWN = frozenset(State().to_json())
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 

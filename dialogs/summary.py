@@ -94,7 +94,7 @@ def confirm_buttons() -> tuple[Button, ...]:
 
 def edit_buttons(fields: list[Field]) -> tuple[Button, ...]:
     """One button per field to jump to it."""
-    return tuple(Button(short(f"{f.section} {f.prompt}", 40), f"field:{f.id}") for f in fields)
+    return tuple(Button(short(f"{f.section} {f.name}", 40), f"field:{f.id}") for f in fields)
 
 
 def option_by_number(field: Field, text: str) -> str:
@@ -140,7 +140,7 @@ def review(template: Template, state: State) -> str:
         if field.section != section:
             section = field.section
             lines.append(t("engine.summary.section", section=section))
-        lines.append(t("engine.summary.item", number=number, prompt=short(field.prompt, 50),
+        lines.append(t("engine.summary.item", number=number, prompt=short(field.name, 60),
                        answer=shown(state.answers.get(field.id))))
     missing = flow.missing_required(template, state)
     lines.append(t("engine.summary.counts", answered=sum(flow.is_done(f.id, state) for f in
@@ -156,7 +156,7 @@ def receipt(template: Template, state: State, ref: str, now: datetime) -> str:
     for field in flow.applicable(template, state):
         record = state.answers.get(field.id)
         if record and record.status == "answered" and field.type in {"integer", "decimal", "percent", "money"}:
-            figures.append(t("engine.receipt.figure", prompt=short(field.prompt, 50), answer=shown(record)))
+            figures.append(t("engine.receipt.figure", prompt=short(field.name, 60), answer=shown(record)))
     answered = sum(flow.is_done(f.id, state) for f in flow.applicable(template, state))
     return t(
         "engine.receipt",

@@ -46,6 +46,8 @@ class Field:
     type: str
     prompt: str
     help: str = ""
+    #: A short name for summaries and lists ("Số tập thể được khen thưởng"); the prompt when empty.
+    short: str = ""
     example: str = ""
     required: bool = True
     #: The user may answer "không có" (nothing to report): an explicit answer, not a skip.
@@ -79,6 +81,11 @@ class Field:
     section: str = ""
     #: Line of the field in its source file (0 when built in code).
     line: int = 0
+
+    @property
+    def name(self) -> str:
+        """What summaries call this field: ``short``, else the prompt."""
+        return self.short or self.prompt
 
 
 @dataclass(frozen=True)

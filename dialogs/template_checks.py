@@ -23,7 +23,7 @@ __all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "check_fiel
            "check_placeholders", "read_field", "resolve_type"]
 
 FIELD_KEYS: tuple[str, ...] = (
-    "id", "type", "prompt", "help", "example", "required", "allow_none", "min", "max", "min_length",
+    "id", "type", "prompt", "short", "help", "example", "required", "allow_none", "min", "max", "min_length",
     "max_length", "pattern", "pattern_message", "check", "check_message", "when", "render", "render_none",
     "approximate", "unit", "options", "fields", "min_items", "max_items",
 )
@@ -154,7 +154,7 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
     if "render" in keys and render is None:
         render = ""  # "render:" left empty means: print nothing for this field
     fld = Field(
-        id=fid, type=ftype, prompt=text("prompt"), help=text("help"), example=text("example"),
+        id=fid, type=ftype, prompt=text("prompt"), short=text("short"), help=text("help"), example=text("example"),
         required=r.flag(keys, "required", True, **loc), allow_none=r.flag(keys, "allow_none", False, **loc),
         min=values["min"], max=values["max"], min_length=values["min_length"], max_length=values["max_length"],
         pattern=pattern, pattern_message=optional("pattern_message"), check=optional("check"),

@@ -14,7 +14,7 @@ from docx.enum.section import WD_SECTION
 
 from dialogs.template import Template
 from exporters import nd30, nd30_blocks
-from exporters.compose import Heading, Paragraph
+from exporters.compose import Heading
 from exporters.compose_compiled import CompiledReport, closing_text, compose_compiled
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.nd30 import STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE, text_width_cm, twips
@@ -98,4 +98,4 @@ def _new_section(document: object, *, landscape: bool) -> None:
     section.different_first_page_header_footer = False
 
 
-__all__ = ["Paragraph", "write_compiled_docx"]
+__all__ = ["write_compiled_docx"]

@@ -41,6 +41,7 @@ class ConsoleChat:
         runner = Runner(self.services.session_factory, self.services.settings.now, binding=self.binding)
         interactive = self.stdin.isatty()
         if not self._deliver(runner):
+            # A fresh start, or a restart after a crash: greet and ask the current question again.
             self._send(runner, Start())
         while True:
             if interactive:
@@ -57,6 +58,7 @@ class ConsoleChat:
                 self._export(final=True)
         if interactive:
             self.stdout.write("\n")
+        runner.flush()
         self._export(final=False)
         self.stdout.write(t("bot.console.goodbye") + "\n")
         self.stdout.flush()
@@ -65,7 +67,7 @@ class ConsoleChat:
     def _send(self, runner: Runner, event: Event) -> list[object]:
         update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name="Cán bộ xã")
         handled = runner.process(update)
-        self._deliver(runner)
+        runner.send_replies([handled], self._print)
         return list(handled.effects)
 
     def _deliver(self, runner: Runner) -> int:

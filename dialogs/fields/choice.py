@@ -110,7 +110,10 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
         return _result([int(whole.key or 0)], spec)
     picked: list[int] = []
     unsure: list[int] = []
-    for piece in _pieces(text):
+    pieces = _pieces(text)
+    if len(pieces) > 2 * len(spec.options) + 2:
+        return refuse("parse.choice.too_many", count=len(pieces), options=_options_text(spec), example=ex)
+    for piece in pieces:
         got = _pick(piece, spec, ex)
         if isinstance(got, ParseResult):
             return got

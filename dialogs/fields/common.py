@@ -23,7 +23,7 @@ QUOTE_LIMIT = 60
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """The user's answer on one line, shortened for quoting in a message."""
-    one = squash(nfc(text))
+    one = squash(nfc(text[: limit * 4]))
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 

@@ -21,7 +21,7 @@ from datetime import date
 from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, join_or, quote, refuse
-from dialogs.fields.dates import find_dates
+from dialogs.fields.dates import MAX_ANCHORS, scan_dates
 from dialogs.messages import t
 from dialogs.vnformat import format_date_short
 
@@ -51,7 +51,9 @@ def _range_text(lo: date | None, hi: date | None) -> str:
 
 def check_dates(text: str, spec: ParseSpec, today: date, example: str) -> ParseResult:
     """Find the one date in ``text`` and check it against the field's range (shared with docref)."""
-    hits = find_dates(text, today)
+    hits, places = scan_dates(text, today)
+    if places > MAX_ANCHORS:
+        return refuse("parse.too_long", length=len(text), example=example)
     if not hits:
         return refuse("parse.date.not_a_date", text=quote(text), example=example)
     good: list[date] = []

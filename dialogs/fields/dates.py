@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from dialogs.fields.figures import number_words, word_number
-from dialogs.fields.tokens import Token, tokenize, unspaced
+from dialogs.fields.tokens import LONG_TEXT, Token, fold_pair, tokenize, unspaced, windows
+from dialogs.vntext import nfc
 
+#: Places a date can start in a long text: digits and the words of a date.
+_ANCHOR = re.compile(r"[0-9]+|(?<![a-z])(?:hom|hnay|hqua|bua|ngay|thang|thg|mung|mong)(?![a-z])")
+#: A long text with more such places than this is not read: the user is asked for the date alone.
+MAX_ANCHORS = 10
 _DOTTED = re.compile(r"^([0-9]{1,2})[.,]([0-9]{1,2})[.,]([0-9]{2,4})$")
 _RELATIVE: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {
     ("hom", "nay"): (0, ("hôm", "nay")),
@@ -34,6 +39,7 @@ _MONTH_WORDS = {"gieng": 1, "chap": 12, "tu": 4}
 _MONTH_MARKS = {"thang", "thg", "th"}
 _DAY_MARKS = {"ngay", "hom", "mung", "mong"}
 _YEAR_MARKS = {"nam", "n"}
+_STARTS = {k[0] for k in _RELATIVE} | _DAY_MARKS | _MONTH_MARKS
 
 
 @dataclass(frozen=True)
@@ -75,9 +81,9 @@ def _is_digits(tok: Token | None, most: int = 4) -> bool:
 
 
 class _Finder:
-    def __init__(self, text: str, today: date) -> None:
+    def __init__(self, text: str, today: date, pair: tuple[str, str] | None = None) -> None:
         self.text, self.today = text, today
-        self.toks = unspaced(tokenize(text))
+        self.toks = unspaced(tokenize(text, pair))
         self.infos = number_words(self.toks)
         self.hits: list[DateHit] = []
 
@@ -122,6 +128,8 @@ class _Finder:
 
     def at(self, i: int) -> int:
         t = self.toks[i]
+        if t.kind == "sym" or (t.kind == "word" and t.text not in _STARTS and self.infos[i] is None):
+            return i + 1  # most words of a sentence cannot start a date
         for size in (2, 1):
             key = tuple(x.text for x in self.toks[i : i + size])
             rel = _RELATIVE.get(key)
@@ -183,6 +191,28 @@ class _Finder:
     next_i = 0
 
 
+def scan_dates(text: str, today: date) -> tuple[list[DateHit], int]:
+    """The dates written in ``text`` and, for a long text, how many places could hold one.
+
+    A long text is read only around its digits and date words; with more than :data:`MAX_ANCHORS`
+    of them it is not read at all (no dates, and the count says why).
+    """
+    text = nfc(text)
+    if len(text) <= LONG_TEXT:
+        return _Finder(text, today).run(), 0
+    pair = fold_pair(text)
+    anchors = []
+    for m in _ANCHOR.finditer(pair[1]):
+        anchors.append(m.span())
+        if len(anchors) > MAX_ANCHORS:
+            return [], len(anchors)
+    hits: list[DateHit] = []
+    for s, e in windows(text, anchors, 24):
+        finder = _Finder(text[s:e], today, (pair[0][s:e], pair[1][s:e]))
+        hits += [replace(h, start=h.start + s, end=h.end + s) for h in finder.run()]
+    return hits, len(anchors)
+
+
 def find_dates(text: str, today: date) -> list[DateHit]:
     """Every date written in ``text``, in order, unchecked (see :meth:`DateHit.check`)."""
-    return _Finder(text, today).run()
+    return scan_dates(text, today)[0]

@@ -26,18 +26,20 @@ from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, join_or, quote, refuse
 from dialogs.fields.dates import find_dates
-from dialogs.fields.tokens import tokenize
 from dialogs.messages import t
 from dialogs.vnformat import docref_code, format_docref
-from dialogs.vntext import nfc, strip_diacritics
+from dialogs.vntext import fold, nfc, strip_diacritics
 
 EXAMPLE = "Kế hoạch số 337/KH-UBND ngày 29/12/2023"
+#: More references than this in one answer and none is picked: the user is asked for the one meant.
+MAX_REFS = 6
+_WORDS = re.compile(r"[^\W_]+")
 
 # Number, optional year ("30/2020/NĐ-CP"), "/" or "-" (party documents), then the symbol: parts of
 # letters and digits joined by "-" or "/". Every repetition starts with a separator that the parts
 # cannot contain, so matching stays linear on long messages.
 _REF = re.compile(
-    r"(?<![\w/.,-])(?P<number>[0-9]{1,6})(?:/(?P<year>(?:19|20)[0-9]{2}))?"
+    r"(?P<number>[0-9](?<![0-9][0-9])[0-9]{0,5})(?:/(?P<year>(?:19|20)[0-9]{2}))?"
     r" ?[/\-–] ?(?P<symbol>[^\W\d_][\w&]*(?:[-/][\w&]+)*)"
 )
 #: Symbol parts whose canonical spelling cannot be recovered by upper-casing (Nghị định 30/2020, Phụ lục III).
@@ -77,7 +79,7 @@ def normalize_symbol(symbol: str) -> str:
 
 
 def _kind_before(text: str, start: int) -> str | None:
-    words = [tok.text for tok in tokenize(text[max(0, start - 60) : start]) if tok.kind == "word"]
+    words = _WORDS.findall(fold(text[max(0, start - 48) : start]))
     # Skip "số" and its OCR look-alikes ("s6", "sé") between the kind and the number.
     while words and (words[-1] in ("so", "s", "sb", "se") or len(words[-1]) == 1):
         words.pop()
@@ -95,16 +97,23 @@ def _is_symbol(symbol: str) -> bool:
 
 def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any], ParseResult | None]]:
     """Each reference in ``text`` as its value, with a refusal when its date is impossible."""
-    matches = [m for m in _REF.finditer(nfc(text)) if _is_symbol(m.group("symbol"))]
-    found: list[tuple[dict[str, Any], ParseResult | None]] = []
     text = nfc(text)
+    matches = []
+    for m in _REF.finditer(text):
+        # Checked here rather than as a look-behind, which would slow the search down at every position.
+        glued = m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "/.,-_")
+        if not glued and _is_symbol(m.group("symbol")):
+            matches.append(m)
+            if len(matches) > MAX_REFS:
+                break
+    found: list[tuple[dict[str, Any], ParseResult | None]] = []
     for k, m in enumerate(matches):
         symbol = normalize_symbol(m.group("symbol"))
         number = m.group("number") + (f"/{m.group('year')}" if m.group("year") else "")
         kind = _kind_before(text, m.start()) or _KIND_BY_CODE.get(re.split(r"[-/]", symbol)[0])
         value: dict[str, Any] = {"number": number, "symbol": symbol, "kind": kind, "date": None}
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        window = text[m.end() : min(end, m.end() + 60)]
+        window = text[m.end() : min(end, m.end() + 40)]
         problem = None
         hits = find_dates(window, today)
         if hits:
@@ -125,6 +134,8 @@ def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
     if not text.strip():
         return refuse("parse.empty", example=ex)
     found = find_refs(text, today, ex)
+    if len(found) > MAX_REFS:
+        return refuse("parse.too_long", length=len(text), example=ex)
     if not found:
         return refuse("parse.docref.not_a_ref", text=quote(text), example=ex)
     distinct: list[dict[str, Any]] = []

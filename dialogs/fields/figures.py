@@ -21,9 +21,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
 
-from dialogs.fields.tokens import Token, digit_readings, split_spaced, tokenize
+from dialogs.fields.tokens import (
+    LONG_TEXT,
+    Token,
+    digit_readings,
+    fold_pair,
+    split_spaced,
+    tokenize,
+    windows,
+)
 from dialogs.fields.words import (
-    DOUBTS,
     LABELS,
     QUALIFIER_MAX_WORDS,
     QUALIFIERS,
@@ -31,12 +38,28 @@ from dialogs.fields.words import (
     phrase_matches,
     word_info,
 )
+from dialogs.vntext import nfc
 
 #: Single number words that are also everyday words even with their diacritics (năm = year).
 _WEAK_EVEN_EXACT = frozenset({"khong", "mot", "nam", "hai", "ba"})
 _CURRENCY = {"dong": ("đồng",), "d": ("đ",), "vnd": ("vnđ",), "vnđ": ()}
 #: Beyond this many readings of one figure, the answer is not worth guessing at.
 _MAX_COMBINATIONS = 8
+#: A long text with more digit runs than this is not read: the user is asked for the one figure.
+MAX_RUNS = 8
+#: How far around a digit run a long text is read (room for "khoảng chừng" before, "tập thể" after).
+_RADIUS = 24
+#: A long text with more digit runs than this, dates and references included, is not read either.
+_MAX_ALL_RUNS = 48
+#: A digit run longer than this is not a figure anyone types.
+_MAX_RUN_CHARS = 40
+_PLAIN = re.compile(r"\s*([0-9]{1,15})\s*")
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[.,\u00a0\u202f ][0-9]+)*")
+#: Words of doubt, folded ("có lẽ", "hình như", "chắc" but not "chắc chắn"), or a question mark.
+_DOUBT = re.compile(
+    r"(?<!\w)(?:co\s+le|hinh\s+nhu|co\s+the|chac\s+la|khong\s+chac|chua\s+chac|khong\s+ro|khong\s+biet"
+    r"|chua\s+biet|khong\s+nho|chac(?!\s+chan))(?!\w)|\?"
+)
 
 
 @dataclass(slots=True)
@@ -75,12 +98,19 @@ class Figure:
 
 @dataclass
 class Scan:
-    """Everything found in one answer: its tokens, its figures, unreadable digits and doubt words."""
+    """Everything found in one answer: its figures, unreadable digit runs and whether it hedges."""
 
-    tokens: list[Token]
     figures: list[Figure]
     unreadable: list[str]
+    #: Words of doubt ("có lẽ", "hình như", "?"): the figure is confirmed before it is kept.
     doubt: bool
+    #: At most four tokens: a lone number word ("năm", "không") may then be the whole answer.
+    short: bool
+    #: Digit runs counted in a long text (0 when the text was read whole).
+    runs: int
+
+
+_BRK = _Item("brk", -1, -1)
 
 
 def _joined(toks: list[Token], i: int) -> int:
@@ -153,6 +183,11 @@ def word_number(toks: list[Token], infos: list[NumberWord | None], i: int) -> tu
 def _items(toks: list[Token], unreadable: list[str]) -> list[_Item]:
     infos = number_words(toks)
     items: list[_Item] = []
+
+    def brk() -> None:
+        # One shared marker for any run of tokens that are not part of a figure.
+        if not items or items[-1] is not _BRK:
+            items.append(_BRK)
     n, i = len(toks), 0
     while i < n:
         t = toks[i]
@@ -165,9 +200,9 @@ def _items(toks: list[Token], unreadable: list[str]) -> list[_Item]:
                     # "75-80": a range of two figures; the caller asks which one is meant.
                     for k in (i, j):
                         items += [_Item("num", k, k, [(r, 0) for r, _ in digit_readings(toks[k].text)])]
-                        items.append(_Item("brk", k, k))
+                        brk()
                 else:
-                    items.append(_Item("brk", i, j))
+                    brk()
                 i = j + 1
                 continue
             readings = digit_readings(t.text)
@@ -177,10 +212,10 @@ def _items(toks: list[Token], unreadable: list[str]) -> list[_Item]:
                 for piece in split_spaced(t.text):
                     got = digit_readings(piece)
                     items += [_Item("num", i, i, got)] if got else []
-                    items.append(_Item("brk", i, i))
+                    brk()
             else:
                 unreadable.append(t.orig)
-                items.append(_Item("brk", i, i))
+                brk()
             i += 1
             continue
         nxt = toks[i + 1] if i + 1 < n else None
@@ -189,22 +224,22 @@ def _items(toks: list[Token], unreadable: list[str]) -> list[_Item]:
             if label is not None and (t.orig == t.text or t.orig in label):
                 # "năm 2024", "tháng 8": the digits name a period, not a count.
                 j = _joined(toks, i + 1)
-                items.append(_Item("brk", i, j))
+                brk()
                 i = j + 1
                 continue
             if t.text == "tam" and t.orig in ("tam", "tầm"):
-                items.append(_Item("brk", i, i))  # "tầm 75" (about 75), not "tám 75"
+                brk()  # "tầm 75" (about 75), not "tám 75"
                 i += 1
                 continue
         info = infos[i]
         if info is None:
-            items.append(_Item("brk", i, i, folded=t.text))
+            brk()
             i += 1
             continue
         if info.role in ("unit", "ten", "cont"):
             got = _word_number(toks, infos, i, prev)
             if got is None:
-                items.append(_Item("brk", i, i))
+                brk()
                 i += 1
                 continue
             value, j = got
@@ -220,7 +255,7 @@ def _items(toks: list[Token], unreadable: list[str]) -> list[_Item]:
             if digits:
                 items.append(_Item("frac", i, j - 1, [(Decimal("0." + digits), 0)], words=j - i))
             else:
-                items.append(_Item("brk", i, i))
+                brk()
             i = j
             continue
         kind = {"scale": "scale", "half": "half", "linh": "linh"}.get(info.role, "brk")
@@ -368,7 +403,7 @@ def _marks(fig: Figure, toks: list[Token]) -> None:
     if j < n and toks[j].kind == "sym" and toks[j].text == "+" and not toks[j].spaced:
         fig.qualifier = "hơn"
     fig.after = " ".join(t.text for t in toks[j : j + 4] if t.kind == "word")
-    if not fig.qualifier and re.search(r"(?:^| )tro len(?: |$)", fig.after):
+    if not fig.qualifier and f" {fig.after} ".find(" tro len ") >= 0:
         fig.qualifier = "trên"  # "75 tập thể trở lên": at least 75, not an exact count
     i = fig.first
     if i >= 1 and toks[i - 1].kind == "sym" and toks[i - 1].text == "~":
@@ -386,24 +421,9 @@ def _marks(fig: Figure, toks: list[Token]) -> None:
         fig.negative = True
 
 
-def _doubt(toks: list[Token]) -> bool:
-    for i, t in enumerate(toks):
-        if t.kind == "sym" and t.text == "?":
-            return True
-        for size in (2, 1):
-            key = tuple(x.text for x in toks[i : i + size])
-            spell = DOUBTS.get(key)
-            if spell and len(key) == size and phrase_matches([x.orig for x in toks[i : i + size]], list(key), spell):
-                if key == ("chac",) and i + 1 < len(toks) and toks[i + 1].text == "chan":
-                    continue  # "chắc chắn" is sure, not unsure
-                return True
-    return False
-
-
-def scan(text: str) -> Scan:
-    """Tokenize ``text`` and find its figures, unreadable digit runs and words of doubt."""
-    toks = tokenize(text)
-    unreadable: list[str] = []
+def _figures(text: str, pair: tuple[str, str], unreadable: list[str]) -> tuple[list[Figure], int]:
+    """The figures of a short text (with its :func:`fold_pair`), and how many tokens it has."""
+    toks = tokenize(text, pair)
     figures: list[Figure] = []
     for fig in _group(_items(toks, unreadable)):
         nums = [it.vals for it in fig if it.kind == "num"]
@@ -428,7 +448,50 @@ def scan(text: str) -> Scan:
         f.scaled = any(it.kind == "scale" and it.scale >= 1000 for it in fig)
         _marks(f, toks)
         figures.append(f)
-    return Scan(toks, figures, unreadable, _doubt(toks))
+    return figures, len(toks)
+
+
+def _in_reference(text: str, start: int, end: int) -> bool:
+    """True when the digits at ``text[start:end]`` belong to a date or a document reference."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    if before.endswith("/") or after.startswith("/") and after[1:].isalnum():
+        return True
+    return (before.endswith("-") and before[:1].isalpha()) or (after.startswith("-") and after[1:].isalpha())
+
+
+def scan(text: str) -> Scan:
+    """Find the figures of ``text``, its unreadable digit runs and its words of doubt.
+
+    A long text is read only around its digits (see :func:`~dialogs.fields.tokens.windows`); with more
+    than :data:`MAX_RUNS` digit runs it is not read at all (``runs`` says how many).
+    """
+    text = nfc(text)
+    plain = _PLAIN.fullmatch(text)
+    if plain:  # the most common answer, "75", needs no more than this
+        digits = plain.group(1)
+        return Scan([Figure([(Decimal(digits), 0)], 0, 0, True, digits)], [], False, True, 0)
+    lower, folded = fold_pair(text)
+    doubt = _DOUBT.search(folded) is not None
+    unreadable: list[str] = []
+    if len(text) <= LONG_TEXT:
+        figures, count = _figures(text, (lower, folded), unreadable)
+        return Scan(figures, unreadable, doubt, count <= 4, 0)
+    runs: list[tuple[int, int]] = []
+    for seen, m in enumerate(_DIGIT_RUN.finditer(text)):
+        if len(runs) > MAX_RUNS or seen > _MAX_ALL_RUNS:
+            return Scan([], [], doubt, False, max(len(runs), seen))
+        if _in_reference(text, m.start(), m.end()):
+            continue  # "29/12/2023", "337/KH-UBND", "34-CT/TW" are never figures
+        if m.end() - m.start() > _MAX_RUN_CHARS:
+            unreadable.append(m.group(0)[:_MAX_RUN_CHARS] + "…")
+        else:
+            runs.append(m.span())
+    if len(runs) > MAX_RUNS:
+        return Scan([], [], doubt, False, len(runs))
+    figures = []
+    for s, e in windows(text, runs, _RADIUS):
+        figures += _figures(text[s:e], (lower[s:e], folded[s:e]), unreadable)[0]
+    return Scan(figures, unreadable, doubt, False, len(runs))
 
 
 def find_figures(text: str) -> list[Figure]:

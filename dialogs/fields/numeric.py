@@ -10,13 +10,15 @@ from decimal import Decimal, InvalidOperation
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, ask_which, join_or, quote, refuse
-from dialogs.fields.figures import Figure, scan
+from dialogs.fields.figures import MAX_RUNS, Figure, scan
 from dialogs.messages import t
 from dialogs.vnformat import format_decimal
 from dialogs.vntext import fold
 
 #: More distinct figures than this and the answer is refused rather than turned into a menu.
 MAX_FIGURES = 6
+#: Figures this large are typing accidents (and beyond what Decimal formats at its precision).
+_TOO_BIG = Decimal(10) ** 18
 _UNIT_SCALES = {"nghin": 1000, "ngan": 1000, "trieu": 1_000_000, "ty": 1_000_000_000, "ti": 1_000_000_000}
 
 
@@ -98,8 +100,10 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
     if not text.strip():
         return refuse("parse.empty", example=ex)
     sc = scan(text)
+    if sc.runs > MAX_RUNS:
+        return refuse("parse.number.too_many", count=sc.runs, example=ex)
     figs = [f for f in sc.figures if f.strong]
-    if not figs and len(sc.figures) == 1 and len(sc.tokens) <= 4 and not sc.doubt:
+    if not figs and len(sc.figures) == 1 and sc.short and not sc.doubt:
         figs = sc.figures  # "năm tập thể", "không": a lone number word is the answer
     if not figs:
         if sc.unreadable:
@@ -110,7 +114,7 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
         distinct: list[Decimal] = []
         for f in figs:
             for v, r in _candidates(f, kind, spec):
-                if r == 0 and v not in distinct:
+                if r == 0 and v not in distinct and abs(v) < _TOO_BIG:
                     distinct.append(v)
         if len(distinct) > MAX_FIGURES:
             return refuse("parse.number.too_many", count=len(distinct), example=ex)
@@ -119,7 +123,9 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
             return ask("parse.number.several", choices, figures=join_or(c.label for c in choices))
         figs = figs[:1]
     fig = figs[0]
-    cands = _candidates(fig, kind, spec)
+    cands = [(v, r) for v, r in _candidates(fig, kind, spec) if abs(v) < _TOO_BIG]
+    if not cands:
+        return refuse("parse.number.unreadable", figure=quote(fig.raw), example=ex)
     typed = [(v, r) for v, r in cands if not kind.integral or v == v.to_integral_value()]
     if not typed:
         return refuse("parse.number.not_whole", understood=format_decimal(cands[0][0]), example=ex)

@@ -99,21 +99,6 @@ QUALIFIERS: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {
 }
 QUALIFIER_MAX_WORDS = 2
 
-#: Words of doubt anywhere in the answer ("có lẽ 75"): the figure is confirmed before it is kept.
-DOUBTS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("co", "le"): ("có", "lẽ"),
-    ("hinh", "nhu"): ("hình", "như"),
-    ("co", "the"): ("có", "thể"),
-    ("chac", "la"): ("chắc", "là"),
-    ("chac",): ("chắc",),
-    ("khong", "chac"): ("không", "chắc"),
-    ("chua", "chac"): ("chưa", "chắc"),
-    ("khong", "ro"): ("không", "rõ"),
-    ("khong", "biet"): ("không", "biết"),
-    ("chua", "biet"): ("chưa", "biết"),
-    ("khong", "nho"): ("không", "nhớ"),
-}
-
 #: Words that label the digits after them as something other than a count ("năm 2024", "tháng 8").
 LABELS: dict[str, tuple[str, ...]] = {
     "nam": ("năm",),

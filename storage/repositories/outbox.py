@@ -34,15 +34,20 @@ class OutboxRepository:
         conversation_id: int | None = None,
         *,
         not_before: datetime | None = None,
+        claimed: bool = False,
     ) -> int:
-        """Queue a message (``payload`` is the channel-neutral effect as JSON) and return its id."""
+        """Queue a message (``payload`` is the channel-neutral effect as JSON) and return its id.
+
+        ``claimed``: the caller sends it itself right after the commit (a reply to the update being
+        processed), so :meth:`pending` never offers it to another sender.
+        """
         values = {
             "channel": channel,
             "chat_id": str(chat_id),
             "conversation_id": conversation_id,
             "payload": payload,
             "created_at": now,
-            "attempts": 0,
+            "attempts": 1 if claimed else 0,
             "not_before": not_before,
         }
         return new_id(self.session.execute(_INSERT, values))
@@ -55,7 +60,10 @@ class OutboxRepository:
         return row
 
     def pending(self, now: datetime, limit: int = 100, channel: str | None = None) -> list[Outbox]:
-        """Unsent messages due at ``now``, oldest first.
+        """Unsent messages due at ``now``, oldest first: never tried, or failed and due for a retry.
+
+        A row taken for sending (``attempts`` > 0) with no error recorded is in doubt — the sender may
+        have died while sending it — and is never offered again, so nothing is sent twice.
 
         On PostgreSQL the rows are locked (``FOR UPDATE SKIP LOCKED``) until the transaction ends, so
         concurrent senders take disjoint rows; SQLite runs one writer at a time anyway.
@@ -65,6 +73,7 @@ class OutboxRepository:
             .where(
                 Outbox.sent_at.is_(None),
                 Outbox.gave_up_at.is_(None),
+                or_(Outbox.attempts == 0, Outbox.last_error.is_not(None)),
                 or_(Outbox.not_before.is_(None), Outbox.not_before <= now),
             )
             .order_by(Outbox.id)
@@ -87,7 +96,8 @@ class OutboxRepository:
         result = self.session.execute(
             update(Outbox)
             .where(Outbox.id.in_(ids), Outbox.sent_at.is_(None))
-            .values(sent_at=now, attempts=Outbox.attempts + 1)
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False)
         )
         return rowcount(result)
 

@@ -38,19 +38,27 @@ def _update(n: int, text: str | None, chat: str = "c1") -> Update:
 
 
 def _sent(runner: Runner, channel: str = "console") -> list[Outgoing]:
+    """What a background sender would deliver now (messages not claimed by the update that made them)."""
     out: list[Outgoing] = []
     runner.deliver(out.append, channel=channel)
+    return out
+
+
+def _turn(runner: Runner, *updates: Update) -> list[Outgoing]:
+    """Process updates in one commit and send their replies, as a channel does."""
+    out: list[Outgoing] = []
+    runner.send_replies(runner.process_batch(list(updates)), out.append)
     return out
 
 
 def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    runner.process(_update(1, None))
-    runner.process(_update(2, "Tình hình tốt."))
-    runner.process(_update(3, "xong"))
-    messages = _sent(runner)
+    _turn(runner, _update(1, None))
+    _turn(runner, _update(2, "Tình hình tốt."))
+    messages = _turn(runner, _update(3, "xong"))
     assert "Họ tên cán bộ phụ trách?" in messages[-1].text
+    runner.flush()
     with db.uow() as uow:
         answers = uow.answers.current_records(binding.campaign_id, binding.unit_id)
         conv = uow.conversations.get("console", "c1", for_update=False)
@@ -62,12 +70,11 @@ def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) 
 def test_a_duplicate_update_is_processed_once(world: tuple[Any, Binding]) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    runner.process(_update(1, None))
-    runner.process(_update(2, "Tình hình tốt."))
-    first = len(_sent(runner))
+    _turn(runner, _update(1, None))
+    first = _turn(runner, _update(2, "Tình hình tốt."))
     again = runner.process(_update(2, "Tình hình tốt."))
-    assert again.duplicate and _sent(runner) == [] and first > 0
-    runner.process(_update(3, "xong"))
+    assert again.duplicate and again.outgoing == [] and first
+    _turn(runner, _update(3, "xong"))
     with db.uow() as uow:
         assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
 
@@ -87,7 +94,9 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
     monkeypatch.setattr(runner_module, "resume", flaky)
     results = runner.process_batch([_update(1, None, "a"), _update(2, "boom", "b"), _update(3, None, "c")])
     assert [r.error is None for r in results] == [True, False, True]
-    texts = {m.chat_id: m.text for m in _sent(runner)}
+    out: list[Outgoing] = []
+    runner.send_replies(results, out.append)
+    texts = {m.chat_id: m.text for m in out}
     assert "Xin lỗi" in texts["b"] and "Xin chào" in texts["a"] and "Xin chào" in texts["c"]
     with db.uow() as uow:
         assert uow.conversations.get("console", "a", for_update=False) is not None
@@ -99,8 +108,7 @@ def test_nothing_is_kept_when_the_commit_never_happens(
 ) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    runner.process(_update(1, None))
-    _sent(runner)
+    _turn(runner, _update(1, None))
 
     def crash(name: str) -> None:
         if name == "before_commit":
@@ -122,22 +130,27 @@ def test_nothing_is_kept_when_the_commit_never_happens(
 def test_a_message_is_never_sent_twice_even_when_sending_is_interrupted(world: tuple[Any, Binding]) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    runner.process(_update(1, None))
-    claimed = runner.claim("console")  # taken for sending, then the process "dies"
-    assert claimed
-    assert _sent(runner) == []  # in doubt: not sent again
+    handled = runner.process(_update(1, None))  # committed and claimed; then the process "dies" unsent
+    assert handled.outgoing
+    assert _sent(_runner(db, binding)) == []  # in doubt: a restarted process does not send it again
+    with db.uow() as uow:
+        uow.outbox.add("console", "other", {"text": "nhắc hạn", "buttons": []}, NOW)  # e.g. a reminder
+        uow.commit()
+    restarted = _runner(db, binding)
+    assert [m.text for m in restarted.claim("console")] == ["nhắc hạn"]  # taken, then the sender dies
+    assert _sent(_runner(db, binding)) == []
 
 
 def test_a_failed_send_is_retried_later(world: tuple[Any, Binding]) -> None:
     db, binding = world
     clock = [NOW]
     runner = Runner(db.session_factory, lambda: clock[0], binding=binding)
-    runner.process(_update(1, None))
+    handled = runner.process(_update(1, None))
 
     def broken(message: Outgoing) -> None:
         raise ConnectionError("network down")
 
-    assert runner.deliver(broken, channel="console") == 0
+    assert runner.send_replies([handled], broken) == 0
     assert _sent(runner) == []  # not due yet
     clock[0] = NOW + runner_module.RETRY_AFTER * 2
     assert len(_sent(runner)) == 1
@@ -150,10 +163,8 @@ def test_start_with_an_invite_code_binds_the_conversation(world: tuple[Any, Bind
                            datetime(2025, 9, 1, tzinfo=UTC), NOW)
         uow.commit()
     runner = _runner(db, None)
-    runner.process(Update("telegram", "1", "42", "42", Text("xin chào")))
-    assert "mã mời" in _sent(runner, "telegram")[0].text
-    runner.process(Update("telegram", "2", "42", "42", Text("/start AB12CD34")))
-    texts = [m.text for m in _sent(runner, "telegram")]
+    assert "mã mời" in _turn(runner, Update("telegram", "1", "42", "42", Text("xin chào")))[0].text
+    texts = [m.text for m in _turn(runner, Update("telegram", "2", "42", "42", Text("/start AB12CD34")))]
     assert "Mã mời hợp lệ" in texts[0] and "Tình hình chung" in texts[-1]
     with db.uow() as uow:
         conv = uow.conversations.get("telegram", "42", for_update=False)

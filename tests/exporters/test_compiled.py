@@ -15,7 +15,7 @@ from exporters.docx_compiled import write_compiled_docx
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate
 from tests.exporters.conftest import small_template
-from tests.exporters.docxlook import EMU_PER_CM, W, Look
+from tests.exporters.docxlook import EMU_PER_CM, Look, W
 
 ISSUED = date(2025, 8, 25)
 

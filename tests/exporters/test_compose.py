@@ -61,7 +61,7 @@ def test_figures_quoted_in_another_sentence_are_not_repeated() -> None:
     sentence_ = "Hằng năm, xã đã đề nghị và được khen thưởng cho trên 75 tập thể, hơn 650 cá nhân với số tiền hơn " \
                 "570.000.000 đồng."
     assert texts.count(sentence_) == 1
-    assert not [t for t in texts if t.startswith("Số cá nhân") or t.startswith("Tổng số tiền")]
+    assert not [t for t in texts if t.startswith(("Số cá nhân", "Tổng số tiền"))]
     # A field nobody quotes still reads as its own sentence.
     assert "Tỷ lệ khen thưởng người lao động trực tiếp: 85,5%." in texts
 

@@ -16,7 +16,7 @@ from exporters.docx_unit import write_unit_docx
 from exporters.metrics import text_width_pt
 from exporters.model import DocInfo
 from tests.exporters.conftest import KHUC_THUA_DU, small_answers, small_template
-from tests.exporters.docxlook import EMU_PER_CM, W, Look, cm, pt
+from tests.exporters.docxlook import EMU_PER_CM, Look, W, cm, pt
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -82,7 +82,7 @@ def test_times_new_roman_in_all_four_slots(look: Look) -> None:
                 assert {fonts.get(qn(f"w:{s}")) for s in slots} == {"Times New Roman"}, style_id
     # No theme font anywhere (a theme slot wins over the named font in Word).
     for fonts in look.styles_el.iter(qn("w:rFonts")):
-        assert not [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")]
+        assert not [a for a in fonts.attrib if a.endswith(("Theme", "theme"))]
     # No run names another font.
     for fonts in look.body.iter(qn("w:rFonts")):
         assert set(fonts.attrib.values()) <= {"Times New Roman"}

@@ -36,7 +36,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
 def _page_texts(pdf: Path) -> list[str]:
@@ -110,7 +110,7 @@ def test_compiled_table_repeats_its_header_on_every_page(tmp_path: Path, campaig
     pages = _page_texts(convert_to_pdf(docx_path, tmp_path / "c.pdf"))
     digest = _page_of(pages, "III. TỔNG HỢP NỘI DUNG")  # the figures table ends before the digest
     with_rows = [n for n, text in enumerate(pages[:digest + 1])
-                 if re.search(r"^[ \t]*\d+[ \t]+(Xã|Phường|Đặc khu) ", text, re.M)]
+                 if re.search(r"^[ \t]*\d+[ \t]+(Xã|Phường|Đặc khu) ", text, re.MULTILINE)]
     assert len(with_rows) >= 2
     for n in with_rows:
         assert "Tình trạng" in pages[n]

@@ -15,10 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.runner import Binding
+from dialogs import flow
 from dialogs.answers import AnswerRecord
+from dialogs.engine import reference
 from dialogs.errors import ConfigError, NotFound, ReportbotError
 from dialogs.importer import ImportProblem, import_answers
 from dialogs.loader import load_shipped, load_template, load_template_text
+from dialogs.messages import t
+from dialogs.state import State
 from dialogs.template import Template
 from dialogs.vntext import fold
 from storage.db import make_engine, make_session_factory, migrate
@@ -148,13 +152,21 @@ class Services:
         return InviteInfo(code, f"https://t.me/{bot_username}?start={code}", expires)
 
     # ---- answers -----------------------------------------------------------------------------------
-    def import_answers(self, campaign_id: int, unit_name: str, raw: Mapping[str, Any]) -> int:
-        """Import answers given as field id → text; every problem listed, nothing half-imported."""
+    def import_answers(self, campaign_id: int, unit_name: str, raw: Mapping[str, Any], submit: bool = False) -> int:
+        """Import answers given as field id → text; every problem listed, nothing half-imported.
+
+        With ``submit``, the unit's answers (earlier ones and these) are also submitted as a version.
+        """
         with self.uow() as uow:
             campaign = uow.campaigns.get(campaign_id)
             template = self.template_of(uow, campaign)
             unit = self.find_unit(uow, unit_name)
             records, problems = import_answers(template, raw, self.now())
+            if submit:
+                merged = {**uow.answers.current_records(campaign.id, unit.id), **records}
+                state = State(answers=merged)
+                problems += [ImportProblem(f.id, t("bot.import.missing_required"))
+                             for f in flow.missing_required(template, state)]
             if problems:
                 raise ImportRefused(problems)
             draft = uow.submissions.open_draft(campaign.id, unit.id, self.now())
@@ -169,6 +181,10 @@ class Services:
                     answers.update({k: r.to_json() for k, r in records.items()})
                     state["answers"] = answers
                     uow.conversations.save(conversation, state, self.now())
+            if submit:
+                snapshot = {k: r.to_json() for k, r in merged.items()}
+                ref = reference(template, State(version=draft.version), snapshot, self.now())
+                uow.submissions.submit(draft, snapshot, ref, None, self.now())
             uow.commit()
             return len(records)
 

@@ -59,14 +59,19 @@ class Match:
 NO_MATCH = Match("none", None, (), 0.0)
 
 
-@lru_cache(maxsize=16384)
 def prepare(text: str) -> tuple[str, str]:
     """Folded text with punctuation as spaces, and the same without spaces ("Xem lại!" → "xem lai", "xemlai")."""
     folded = " ".join(_NON_WORD.sub(" ", fold(text)).split()).replace("_", " ").strip()
     return folded, folded.replace(" ", "")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
+def _spelling(text: str) -> tuple[str, str]:
+    # Spellings (commands, options, unit names) come back call after call; what users type does not,
+    # so only spellings are cached.
+    return prepare(text)
+
+
 def _strict(text: str) -> str:
     """Text compared with its diacritics: case, NFC/NFD, tone placement and punctuation ignored."""
     return " ".join(_NON_WORD.sub(" ", normalize_tone(text).casefold()).replace("_", " ").split())
@@ -83,27 +88,37 @@ def _decide(ranked: list[tuple[str, float]], cutoff: float, margin: float) -> Ma
     return Match("one", close[0], close, best)
 
 
-def match(text: str, candidates: Sequence[Candidate], *, cutoff: float = CUTOFF, margin: float = MARGIN) -> Match:
+def match(
+    text: str, candidates: Sequence[Candidate], *, cutoff: float = CUTOFF, margin: float = MARGIN
+) -> Match:
     """Which candidate ``text`` names: exactly after folding, else fuzzily (never for 1–3 characters)."""
     q, qc = prepare(text)
     if not qc:
         return NO_MATCH
     exact = tuple(
-        dict.fromkeys(c.key for c in candidates for s in c.spellings if (p := prepare(s))[1] and p[1] == qc)
+        dict.fromkeys(c.key for c in candidates for s in c.spellings if (p := _spelling(s))[1] and p[1] == qc)
     )
     if len(exact) > 1:
         # "Thôn Đông" / "Thôn Đồng" fold alike: diacritics typed in full still tell them apart.
         strict = _strict(text)
-        typed = tuple(dict.fromkeys(c.key for c in candidates if c.key in exact for s in c.spellings if _strict(s) == strict))
+        typed = tuple(
+            dict.fromkeys(
+                c.key for c in candidates if c.key in exact for s in c.spellings if _strict(s) == strict
+            )
+        )
         exact = typed if len(typed) == 1 else exact
     if exact:
-        return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
+        return (
+            Match("one", exact[0], exact, 100.0)
+            if len(exact) == 1
+            else Match("ambiguous", None, exact, 100.0)
+        )
     if len(qc) <= SHORT or len(q) > LONG:
         return NO_MATCH
     best: dict[str, float] = {}
     for c in candidates:
         for s in c.spellings:
-            f, fc = prepare(s)
+            f, fc = _spelling(s)
             if len(fc) <= SHORT:
                 continue  # short spellings ("k", "ok") only ever match exactly
             score = max(fuzz.ratio(q, f), fuzz.ratio(qc, fc))
@@ -113,8 +128,7 @@ def match(text: str, candidates: Sequence[Candidate], *, cutoff: float = CUTOFF,
     return _decide(ranked, cutoff, margin)
 
 
-@lru_cache(maxsize=16384)
-def _unit_parts(name: str) -> tuple[str, str]:
+def _unit_split(name: str) -> tuple[str, str]:
     """A unit name folded, and folded without its type word ("Xã Kiến Thụy" → "kien thuy")."""
     full = prepare(name)[0]
     for word in _UNIT_TYPES:
@@ -123,9 +137,12 @@ def _unit_parts(name: str) -> tuple[str, str]:
     return full, full
 
 
+_unit_parts = lru_cache(maxsize=16384)(_unit_split)  # for the names, which come back call after call
+
+
 def match_unit(text: str, names: Sequence[str], *, cutoff: float = CUTOFF, margin: float = MARGIN) -> Match:
     """Which unit ``text`` names; the type word (xã, phường, thị trấn, đặc khu) is optional in the input."""
-    q_full, q_bare = _unit_parts(text)
+    q_full, q_bare = _unit_split(text)
     if not q_bare:
         return NO_MATCH
     parts = [_unit_parts(n) for n in names]
@@ -135,17 +152,27 @@ def match_unit(text: str, names: Sequence[str], *, cutoff: float = CUTOFF, margi
             strict = _strict(text)
             exact = tuple(n for n in exact if _strict(n) == strict) or exact
         if exact:
-            return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
+            return (
+                Match("one", exact[0], exact, 100.0)
+                if len(exact) == 1
+                else Match("ambiguous", None, exact, 100.0)
+            )
     exact = tuple(dict.fromkeys(n for n, p in zip(names, parts) if p[1] == q_bare))
     if len(exact) > 1:
         strict = _strict(text)
         typed = tuple(n for n in exact if strict in (_strict(n), _strict(_unit_bare_typed(n))))
         exact = typed if len(typed) == 1 else exact
     if exact:
-        return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
+        return (
+            Match("one", exact[0], exact, 100.0)
+            if len(exact) == 1
+            else Match("ambiguous", None, exact, 100.0)
+        )
     if len(q_bare.replace(" ", "")) <= SHORT or len(q_bare) > LONG:
         return NO_MATCH
-    found = process.extract(q_bare, [p[1] for p in parts], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff - margin)
+    found = process.extract(
+        q_bare, [p[1] for p in parts], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff - margin
+    )
     ranked = sorted(((names[i], float(s)) for _, s, i in found), key=lambda kv: -kv[1])
     return _decide(ranked, cutoff, margin)
 

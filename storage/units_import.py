@@ -55,7 +55,7 @@ def find_province(text: str) -> Province:
         codes = {_province_key(province.name), _province_key(province.codename), str(province.code.value)}
         if key in codes:
             return province
-    raise NotFound(f"no province named {text!r} (34 provinces since 1/7/2025, e.g. 'Hải Phòng')")
+    raise NotFound(f"không có tỉnh, thành phố «{text}» (34 tỉnh, thành từ 1/7/2025, ví dụ «Hải Phòng»)")
 
 
 def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> ImportReport:

@@ -13,6 +13,7 @@ import yaml
 from bot.cli.app import answers_app, app, campaign_app, unit_app
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
+from dialogs.messages import t
 
 
 def _print_json(data: object) -> None:
@@ -42,7 +43,8 @@ def campaign_create(
     if as_json:
         _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
     else:
-        typer.echo(f"Campaign {campaign.id} opened: {campaign.title} (deadline {campaign.deadline:%d/%m/%Y}).")
+        typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
+                     deadline=f"{campaign.deadline:%d/%m/%Y}", units=len(unit)))
 
 
 @campaign_app.command("list")
@@ -69,7 +71,7 @@ def unit_add(
     if as_json:
         _print_json({"id": unit.id, "name": unit.name, "code": unit.code})
     else:
-        typer.echo(f"Unit {unit.id} added: {unit.name}.")
+        typer.echo(t("bot.cli.unit_added", id=unit.id, name=unit.name))
 
 
 @unit_app.command("import")
@@ -88,7 +90,7 @@ def unit_import(
     if as_json:
         _print_json({"added": report.added, "skipped": report.skipped})
     else:
-        typer.echo(f"{report.added} units added, {report.skipped} already present.")
+        typer.echo(t("bot.cli.units_imported", added=report.added, skipped=report.skipped))
 
 
 @unit_app.command("list")
@@ -122,7 +124,7 @@ def invite(
     if as_json:
         _print_json({"code": info.code, "link": info.link, "expires": info.expires.isoformat()})
     else:
-        typer.echo(f"Code {info.code}  {info.link}  (expires {info.expires:%d/%m/%Y %H:%M})")
+        typer.echo(t("bot.cli.invite", code=info.code, link=info.link, expires=f"{info.expires:%H:%M %d/%m/%Y}"))
 
 
 @answers_app.command("import")
@@ -130,6 +132,7 @@ def answers_import(
     file: Path = typer.Argument(..., help="YAML file: field id → answer text.", exists=False),
     campaign: int = typer.Option(..., "--campaign", "-c", help="Campaign id."),
     unit: str = typer.Option(..., "--unit", "-u", help="Unit name."),
+    submit: bool = typer.Option(False, "--submit", help="Also submit the unit's report (all required answers)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Import answers from a file, parsed exactly as if typed in the chat (all or nothing)."""
@@ -142,7 +145,7 @@ def answers_import(
     if not isinstance(raw, dict):
         raise ConfigError(f"{file} phải là một bảng «mã mục: câu trả lời»")
     try:
-        count = Services().import_answers(campaign, unit, raw)
+        count = Services().import_answers(campaign, unit, raw, submit=submit)
     except ImportRefused as refused:
         if as_json:
             _print_json({"ok": False, "errors": [{"field": p.field_id, "error": p.message} for p in refused.problems]})
@@ -154,7 +157,7 @@ def answers_import(
     if as_json:
         _print_json({"ok": True, "imported": count})
     else:
-        typer.echo(f"{count} answers imported.")
+        typer.echo(t("bot.cli.answers_imported", count=count))
 
 
 @app.command()

@@ -11,6 +11,7 @@ from bot.cli.app import app
 from bot.runner import Binding
 from bot.services import Services
 from dialogs.errors import ConfigError
+from dialogs.messages import t
 
 
 @app.command()
@@ -40,7 +41,7 @@ def export(
             from exporters.pdf import convert_to_pdf
 
             path = convert_to_pdf(path, out)
-        typer.echo(f"Wrote {path}" + ("" if submitted else " (draft: not submitted yet)"))
+        typer.echo(t("bot.cli.exported" if submitted else "bot.cli.exported_draft", path=path))
         return
     path = services.export_compiled(campaign, fmt, out)
-    typer.echo(f"Wrote {path}")
+    typer.echo(t("bot.cli.exported", path=path))

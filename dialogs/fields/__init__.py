@@ -6,12 +6,12 @@ The engine, ``answers import`` and ``reportbot parse`` all go through :func:`par
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from dialogs.fields.base import Choice, ParseResult, ParserInfo, ParseSpec
 
-__all__ = ["Choice", "ParseResult", "ParseSpec", "ParserInfo", "parse", "register", "REGISTRY", "types"]
+__all__ = ["REGISTRY", "Choice", "ParseResult", "ParseSpec", "ParserInfo", "parse", "register", "types"]
 
 REGISTRY: dict[str, ParserInfo] = {}
 # Bound now: importing the submodule ``dialogs.fields.date`` rebinds the package attribute ``date``.

@@ -7,9 +7,10 @@ saying what was understood and giving a valid example; an answer that needs a qu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,5 @@
 """Choice and multi-choice fields: an option by its number ("2"), its label or an alias, fuzzily and
 without diacritics; two close options are asked about, never guessed.
-
->>> from dialogs.fields.base import Choice, ParseSpec
->>> spec = ParseSpec(options=(Choice("Xuất sắc", "xs"), Choice("Tốt", "tot"), Choice("Hoàn thành", "ht")))
->>> parse_choice("xuat sac", spec, TODAY).value
-'xs'
->>> parse_choice("2", spec, TODAY).display
-'Tốt'
->>> parse_choice("hoan thanh", spec, TODAY).value
-'ht'
->>> parse_multichoice("1, 3", spec, TODAY).value
-['xs', 'ht']
->>> parse_multichoice("tốt và xuất sắc", spec, TODAY).display
-'Tốt, Xuất sắc'
 """
 
 from __future__ import annotations
@@ -64,7 +51,11 @@ def _pick(piece: str, spec: ParseSpec, ex: str) -> int | list[int] | ParseResult
         # A label may itself be a number ("2025"); only then is a bare number not an index.
         if not any(prepare(o.label)[0] == folded for o in spec.options):
             return refuse(
-                "parse.choice.bad_number", number=n, count=len(spec.options), options=_options_text(spec), example=ex
+                "parse.choice.bad_number",
+                number=n,
+                count=len(spec.options),
+                options=_options_text(spec),
+                example=ex,
             )
     found = match(piece, _candidates(spec))
     if found.kind == "one":
@@ -76,7 +67,17 @@ def _pick(piece: str, spec: ParseSpec, ex: str) -> int | list[int] | ParseResult
 
 @register("choice", "1")
 def parse_choice(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """One of the field's options; value is the option's value."""
+    """One of the field's options; value is the option's value.
+
+    >>> from dialogs.fields.base import Choice, ParseSpec
+    >>> spec = ParseSpec(options=(Choice("Xuất sắc", "xs"), Choice("Tốt", "tot"), Choice("Hoàn thành", "ht")))
+    >>> parse_choice("xuat sac", spec, TODAY).value
+    'xs'
+    >>> parse_choice("2", spec, TODAY).display
+    'Tốt'
+    >>> parse_choice("hoan thanh", spec, TODAY).value
+    'ht'
+    """
     ex = _example(spec, multi=False)
     if not text.strip():
         return refuse("parse.empty", example=ex)
@@ -98,7 +99,15 @@ def _pieces(text: str) -> list[str]:
 
 @register("multichoice", "1, 3")
 def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """Several of the field's options ("1, 3", "tốt và xuất sắc", "tất cả"); value is a list of values."""
+    """Several of the field's options ("1, 3", "tốt và xuất sắc", "tất cả"); value is a list of values.
+
+    >>> from dialogs.fields.base import Choice, ParseSpec
+    >>> spec = ParseSpec(options=(Choice("Xuất sắc", "xs"), Choice("Tốt", "tot"), Choice("Hoàn thành", "ht")))
+    >>> parse_multichoice("1, 3", spec, TODAY).value
+    ['xs', 'ht']
+    >>> parse_multichoice("tốt và xuất sắc", spec, TODAY).display
+    'Tốt, Xuất sắc'
+    """
     ex = _example(spec, multi=True)
     if not text.strip():
         return refuse("parse.empty", example=ex)
@@ -119,7 +128,9 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
             return got
         if isinstance(got, list):
             if unsure:
-                return refuse("parse.choice.unknown", text=quote(piece), options=_options_text(spec), example=ex)
+                return refuse(
+                    "parse.choice.unknown", text=quote(piece), options=_options_text(spec), example=ex
+                )
             unsure = got
             continue
         if got not in picked:

@@ -1,17 +1,4 @@
 """Date fields: day before month, as Vietnamese write it; impossible dates refused with the reason.
-
->>> from dialogs.fields.base import ParseSpec
->>> spec, today = ParseSpec(), date(2025, 8, 6)
->>> parse_date("5/8/2025", spec, today).value
-'2025-08-05'
->>> parse_date("ngày 5 tháng 8 năm 2025", spec, today).display
-'05/8/2025'
->>> parse_date("5 thg 8 25", spec, today).value
-'2025-08-05'
->>> parse_date("hôm qua", spec, today).value
-'2025-08-05'
->>> parse_date("31/02/2025", spec, today).error
-'Tôi đọc được «31/02/2025», nhưng tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31. Hãy gõ lại, ví dụ: 05/8/2025.'
 """
 
 from __future__ import annotations
@@ -84,7 +71,21 @@ def check_dates(text: str, spec: ParseSpec, today: date, example: str) -> ParseR
 
 @register("date", EXAMPLE)
 def parse_date(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """A date: d/m/y, d-m-y, d.m.y, "ngày 5 tháng 8 năm 2025", "hôm nay"; value is "YYYY-MM-DD"."""
+    """A date: d/m/y, d-m-y, d.m.y, "ngày 5 tháng 8 năm 2025", "hôm nay"; value is "YYYY-MM-DD".
+
+    >>> from dialogs.fields.base import ParseSpec
+    >>> spec, today = ParseSpec(), date(2025, 8, 6)
+    >>> parse_date("5/8/2025", spec, today).value
+    '2025-08-05'
+    >>> parse_date("ngày 5 tháng 8 năm 2025", spec, today).display
+    '05/8/2025'
+    >>> parse_date("5 thg 8 25", spec, today).value
+    '2025-08-05'
+    >>> parse_date("hôm qua", spec, today).value
+    '2025-08-05'
+    >>> parse_date("31/02/2025", spec, today).error
+    'Tôi đọc được «31/02/2025», nhưng tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31. Hãy gõ lại, ví dụ: 05/8/2025.'
+    """
     ex = example_for(spec, EXAMPLE)
     lo, hi = _bound(spec.min, today), _bound(spec.max, today)
     default = date(2025, 8, 5)

@@ -3,17 +3,6 @@
 
 The symbol is written the way Nghị định 30/2020 writes it: upper case, with its "Đ" and its fixed
 mixed-case parts ("QĐ-TTg", "CTr/TU") restored when typed without them ("qd-ttg", "SGDDT-VP").
-
->>> from dialogs.fields.base import ParseSpec
->>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
->>> r.value
-{'number': '337', 'symbol': 'KH-UBND', 'kind': 'Kế hoạch', 'date': '2023-12-29'}
->>> r.display
-'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
->>> parse_docref("so 5270/sgddt-vp", ParseSpec(), date(2025, 8, 6)).value["symbol"]
-'SGDĐT-VP'
->>> parse_docref("Chương trình hành động số 76- CTr/TU ngày 08/7/2019", ParseSpec(), date(2025, 8, 6)).display
-'Chương trình hành động số 76-CTr/TU ngày 08/7/2019'
 """
 
 from __future__ import annotations
@@ -32,7 +21,7 @@ from dialogs.vntext import fold, nfc, strip_diacritics
 
 EXAMPLE = "Kế hoạch số 337/KH-UBND ngày 29/12/2023"
 #: More references than this in one answer and none is picked: the user is asked for the one meant.
-MAX_REFS = 6
+MAX_REFS = 4
 _WORDS = re.compile(r"[^\W_]+")
 
 # Number, optional year ("30/2020/NĐ-CP"), "/" or "-" (party documents), then the symbol: parts of
@@ -45,7 +34,37 @@ _REF = re.compile(
 #: Symbol parts whose canonical spelling cannot be recovered by upper-casing (Nghị định 30/2020, Phụ lục III).
 _CANON = {
     p.replace("Đ", "D").upper(): p
-    for p in ["QĐ", "NĐ", "TTg", "CTr", "TTr", "QyĐ", "TTh", "CĐ", "SGDĐT", "BGDĐT", "GDĐT", "PGDĐT", "HĐND", "ĐU", "ĐTN", "LĐLĐ", "TLĐ", "SLĐTBXH", "BLĐTBXH", "LĐTBXH", "BCĐ", "HĐTĐKT", "TĐKT", "BTĐKT", "ĐHQG", "ĐBQH", "ĐĐBQH", "QLĐT", "ĐT-VP"]
+    for p in [
+        "QĐ",
+        "NĐ",
+        "TTg",
+        "CTr",
+        "TTr",
+        "QyĐ",
+        "TTh",
+        "CĐ",
+        "SGDĐT",
+        "BGDĐT",
+        "GDĐT",
+        "PGDĐT",
+        "HĐND",
+        "ĐU",
+        "ĐTN",
+        "LĐLĐ",
+        "TLĐ",
+        "SLĐTBXH",
+        "BLĐTBXH",
+        "LĐTBXH",
+        "BCĐ",
+        "HĐTĐKT",
+        "TĐKT",
+        "BTĐKT",
+        "ĐHQG",
+        "ĐBQH",
+        "ĐĐBQH",
+        "QLĐT",
+        "ĐT-VP",
+    ]
 }
 #: Document kind from the first part of the symbol (Nghị định 30/2020, Phụ lục III).
 _KIND_BY_CODE = {
@@ -129,7 +148,19 @@ def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any]
 
 @register("docref", EXAMPLE)
 def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """A document's number and symbol, with its kind and date when given; value is a dict."""
+    """A document's number and symbol, with its kind and date when given; value is a dict.
+
+    >>> from dialogs.fields.base import ParseSpec
+    >>> r.value
+    {'number': '337', 'symbol': 'KH-UBND', 'kind': 'Kế hoạch', 'date': '2023-12-29'}
+    >>> r.display
+    'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
+    >>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
+    >>> parse_docref("so 5270/sgddt-vp", ParseSpec(), date(2025, 8, 6)).value["symbol"]
+    'SGDĐT-VP'
+    >>> parse_docref("Chương trình hành động số 76- CTr/TU ngày 08/7/2019", ParseSpec(), date(2025, 8, 6)).display
+    'Chương trình hành động số 76-CTr/TU ngày 08/7/2019'
+    """
     ex = example_for(spec, EXAMPLE)
     if not text.strip():
         return refuse("parse.empty", example=ex)

@@ -1,8 +1,4 @@
 """File fields: the engine takes real files and photos; a typed answer is refused with a pointer.
-
->>> from dialogs.fields.base import ParseSpec
->>> parse_file("đã gửi rồi", ParseSpec(), TODAY).error.startswith("Mục này cần một tệp hoặc ảnh")
-True
 """
 
 from __future__ import annotations
@@ -19,5 +15,10 @@ EXAMPLE = "ảnh chụp biên bản, tệp .docx hoặc .pdf"
 
 @register("file", EXAMPLE)
 def parse_file(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """Refuse typed text: this field needs a file or a photo, which the engine receives directly."""
+    """Refuse typed text: this field needs a file or a photo, which the engine receives directly.
+
+    >>> from dialogs.fields.base import ParseSpec
+    >>> parse_file("đã gửi rồi", ParseSpec(), TODAY).error.startswith("Mục này cần một tệp hoặc ảnh")
+    True
+    """
     return refuse("parse.file.typed", text=quote(text) or "…", example=example_for(spec, EXAMPLE))

@@ -133,7 +133,9 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
     fitting = [(v, r) for v, r in typed if _in_range(v, lo, hi)]
     if not fitting:
         understood = kind.fmt(min(typed, key=lambda c: c[1])[0])
-        return refuse("parse.number.out_of_range", understood=understood, range=range_text(kind, spec), example=ex)
+        return refuse(
+            "parse.number.out_of_range", understood=understood, range=range_text(kind, spec), example=ex
+        )
     best = min(r for _, r in fitting)
     values = sorted({v for v, r in fitting if r == best}, reverse=True)
     if len(values) > 1:

@@ -1,12 +1,4 @@
 """Percent fields: "85,5%", "85.5 %", "85,5 phần trăm", "tám mươi lăm phần trăm"; value 85.5.
-
->>> from dialogs.fields.base import ParseSpec
->>> parse_percent("85,5%", ParseSpec(), TODAY).value
-85.5
->>> parse_percent("85.5 %", ParseSpec(), TODAY).display
-'85,5%'
->>> parse_percent("đạt 85,5 phần trăm kế hoạch", ParseSpec(), TODAY).value
-85.5
 """
 
 from __future__ import annotations
@@ -22,11 +14,25 @@ from dialogs.vnformat import format_percent
 TODAY = date(2025, 8, 6)
 
 PERCENT = Kind(
-    "percent", False, lambda v: format_percent(v, max_decimals=6), float, Decimal("85.5"), "parse.percent.not_percent"
+    "percent",
+    False,
+    lambda v: format_percent(v, max_decimals=6),
+    float,
+    Decimal("85.5"),
+    "parse.percent.not_percent",
 )
 
 
 @register("percent", "85,5%")
 def parse_percent(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """A percentage, with or without the % sign; value is a float (85,5% → 85.5)."""
+    """A percentage, with or without the % sign; value is a float (85,5% → 85.5).
+
+    >>> from dialogs.fields.base import ParseSpec
+    >>> parse_percent("85,5%", ParseSpec(), TODAY).value
+    85.5
+    >>> parse_percent("85.5 %", ParseSpec(), TODAY).display
+    '85,5%'
+    >>> parse_percent("đạt 85,5 phần trăm kế hoạch", ParseSpec(), TODAY).value
+    85.5
+    """
     return parse_numeric(text, spec, PERCENT)

@@ -76,7 +76,14 @@ def tokenize(text: str, pair: tuple[str, str] | None = None) -> list[Token]:
     new, append = tuple.__new__, tokens.append  # the NamedTuple constructor is a slow Python function
     for m in _TOKEN.finditer(folded):
         start, end = m.span()
-        tok = (m.lastgroup or "sym", folded[start:end], lower[start:end], start, end, start == 0 or start > prev_end)
+        tok = (
+            m.lastgroup or "sym",
+            folded[start:end],
+            lower[start:end],
+            start,
+            end,
+            start == 0 or start > prev_end,
+        )
         append(new(Token, tok))
         prev_end = end
     return tokens

@@ -1,12 +1,4 @@
 """Yes/no fields: có / co / ok / đúng / vâng / dạ có / rồi; không / khong / ko / k / chưa / không có.
-
->>> from dialogs.fields.base import ParseSpec
->>> [parse_yesno(s, ParseSpec(), TODAY).value for s in ("Dạ có ạ", "ok", "rồi", "ko", "chưa", "Không có")]
-[True, True, True, False, False, False]
->>> parse_yesno("có lẽ", ParseSpec(), TODAY).ask
-'Anh/chị trả lời «có» hay «không»?'
->>> parse_yesno("không biết", ParseSpec(), TODAY).ok
-False
 """
 
 from __future__ import annotations
@@ -35,11 +27,23 @@ _NO = {
     "khong dung", "ko co", "k co", "kco", "khong nhe", "khong co gi", "chua roi",
 }  # fmt: skip
 #: Answers that are neither: ask again rather than guess.
-_UNSURE = {"co le", "chac", "chac vay", "chac la co", "chac co", "chac khong", "hinh nhu", "co the", "co hoac khong"}
+_UNSURE = {
+    "co le",
+    "chac",
+    "chac vay",
+    "chac la co",
+    "chac co",
+    "chac khong",
+    "hinh nhu",
+    "co the",
+    "co hoac khong",
+}
 _UNKNOWN_WORDS = {"biet", "ro", "nho", "chac", "le", "hieu", "the", "nhu"}
 #: Words that say yes or no on their own: an answer holding both kinds is asked again.
 _YES_WORDS = {"co", "vang", "dung", "roi", "ok", "duoc"}
 _NO_WORDS = {"khong", "ko", "k", "chua", "sai"}
+#: Only the start of a long answer decides yes or no ("có, … [a long explanation]").
+_HEAD = 160
 _PUNCT = re.compile(r"[^\w\s]")
 _TRAILING = ("a", "nhe", "nha", "ah", "em", "anh", "chi", "nhe a", "oi")
 
@@ -53,9 +57,18 @@ def _clean(text: str) -> str:
 
 @register("yesno", EXAMPLE)
 def parse_yesno(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """Yes or no, in the many ways staff type them; value is a bool."""
+    """Yes or no, in the many ways staff type them; value is a bool.
+
+    >>> from dialogs.fields.base import ParseSpec
+    >>> [parse_yesno(s, ParseSpec(), TODAY).value for s in ("Dạ có ạ", "ok", "rồi", "ko", "chưa", "Không có")]
+    [True, True, True, False, False, False]
+    >>> parse_yesno("có lẽ", ParseSpec(), TODAY).ask
+    'Anh/chị trả lời «có» hay «không»?'
+    >>> parse_yesno("không biết", ParseSpec(), TODAY).ok
+    False
+    """
     ex = example_for(spec, EXAMPLE)
-    key = _clean(text)
+    key = _clean(text[:_HEAD])
     if not key:
         return refuse("parse.empty", example=ex)
     choices = (Choice(t("parse.yes"), True), Choice(t("parse.no"), False))

@@ -112,7 +112,7 @@ class CampaignRepository:
         """The campaign with this id; :class:`NotFound` if there is none."""
         campaign = self.session.get(Campaign, campaign_id)
         if campaign is None:
-            raise NotFound(f"no campaign #{campaign_id}")
+            raise NotFound(f"không có đợt báo cáo số {campaign_id} (xem: reportbot campaign list)")
         return campaign
 
     def all(self, status: str | None = None) -> list[Campaign]:

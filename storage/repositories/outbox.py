@@ -96,7 +96,7 @@ class OutboxRepository:
         result = self.session.execute(
             update(Outbox)
             .where(Outbox.id.in_(ids), Outbox.sent_at.is_(None))
-            .values(sent_at=now)
+            .values(sent_at=now, attempts=Outbox.attempts + 1)
             .execution_options(synchronize_session=False)
         )
         return rowcount(result)

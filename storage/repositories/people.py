@@ -126,16 +126,16 @@ class InviteRepository:
         """The invite with this code; :class:`NotFound` if there is none."""
         invite = self.session.get(Invite, code)
         if invite is None:
-            raise NotFound(f"no invite {code!r}")
+            raise NotFound(f"mã mời {code} không đúng")
         return invite
 
     def use(self, code: str, person_id: int, now: datetime) -> Invite:
         """Mark the invite used by ``person_id``; :class:`InviteExpired` / :class:`InviteUsed` refuse it."""
         invite = self.get(code)
         if invite.used_at is not None:
-            raise InviteUsed(f"invite {code!r} was already used")
+            raise InviteUsed(f"mã mời {code} đã được dùng")
         if invite.expires_at is not None and invite.expires_at <= now:
-            raise InviteExpired(f"invite {code!r} expired at {invite.expires_at.isoformat()}")
+            raise InviteExpired(f"mã mời {code} đã hết hạn từ {invite.expires_at:%d/%m/%Y}")
         # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
         result = self.session.execute(
             update(Invite)
@@ -144,7 +144,7 @@ class InviteRepository:
             .execution_options(synchronize_session=False)
         )
         if rowcount(result) != 1:
-            raise InviteUsed(f"invite {code!r} was already used")
+            raise InviteUsed(f"mã mời {code} đã được dùng")
         set_committed_value(invite, "used_at", now)
         set_committed_value(invite, "used_by", person_id)
         return invite

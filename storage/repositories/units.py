@@ -79,8 +79,8 @@ class UnitRepository:
         existing = self.duplicate_of(clean, code=code, province_code=province_code)
         if existing is not None:
             raise DuplicateUnit(
-                f"unit {clean!r} already exists as #{existing.id} {existing.name!r}"
-                + (f" (code {existing.code})" if existing.code is not None else ""),
+                f"đơn vị «{clean}» đã có: #{existing.id} {existing.name}"
+                + (f" (mã {existing.code})" if existing.code is not None else ""),
                 existing.id,
             )
         unit = Unit(
@@ -115,7 +115,7 @@ class UnitRepository:
         """The unit with this id; :class:`NotFound` if there is none."""
         unit = self.session.get(Unit, unit_id)
         if unit is None:
-            raise NotFound(f"no unit #{unit_id}")
+            raise NotFound(f"không có đơn vị #{unit_id}")
         return unit
 
     def by_code(self, code: int) -> Unit | None:
@@ -150,10 +150,10 @@ class UnitRepository:
         """The one unit ``text`` names; :class:`NotFound` or :class:`AmbiguousUnit` otherwise."""
         found = self.find(text)
         if not found:
-            raise NotFound(f"no unit named {text!r}")
+            raise NotFound(f"không tìm thấy đơn vị «{text}» (thêm bằng: reportbot unit add \"{text}\")")
         if len(found) > 1:
             listed = ", ".join(f"#{u.id} {u.name} ({u.province_name or '?'})" for u in found[:5])
-            raise AmbiguousUnit(f"{text!r} names {len(found)} units: {listed}", found)
+            raise AmbiguousUnit(f"«{text}» khớp với {len(found)} đơn vị: {listed}; hãy ghi rõ hơn", found)
         return found[0]
 
     def _find_fuzzy(self, text: str) -> list[Unit]:

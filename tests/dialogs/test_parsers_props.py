@@ -50,9 +50,20 @@ def test_money_round_trip(n: int) -> None:
     assert r.ok and r.value == n and r.display == format_money(n)
 
 
-@given(st.integers(min_value=1, max_value=999), st.sampled_from(["nghìn", "triệu", "tỷ", "k", "tr", "ngàn", "tỉ"]))
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from(["nghìn", "triệu", "tỷ", "k", "tr", "ngàn", "tỉ"]),
+)
 def test_money_with_a_scale_word(n: int, word: str) -> None:
-    scale = {"nghìn": 10**3, "ngàn": 10**3, "k": 10**3, "triệu": 10**6, "tr": 10**6, "tỷ": 10**9, "tỉ": 10**9}[word]
+    scale = {
+        "nghìn": 10**3,
+        "ngàn": 10**3,
+        "k": 10**3,
+        "triệu": 10**6,
+        "tr": 10**6,
+        "tỷ": 10**9,
+        "tỉ": 10**9,
+    }[word]
     r = parse("money", f"{n} {word}", ParseSpec(), TODAY)
     assert r.ok and r.value == n * scale
 
@@ -132,7 +143,9 @@ SPECS = [
     ParseSpec(min="2020-01-01", max="2025-12-31", min_length=3, max_length=50),
     ParseSpec(options=(Choice("Có", True), Choice("Không", False), Choice("Xuất sắc", "xs", ("xs",)))),
 ]
-NUMBERISH = st.text(alphabet="0123456789.,  /-%~+?đkrtỷỉtriệunghìnămươilămbảyhơntrênkhoảngngàytháng", max_size=80)
+NUMBERISH = st.text(
+    alphabet="0123456789.,  /-%~+?đkrtỷỉtriệunghìnămươilămbảyhơntrênkhoảngngàytháng", max_size=80
+)
 
 
 @settings(max_examples=150)

@@ -21,18 +21,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "dialogs"))
 
-from test_parsers import build, load_corpus
+from test_parsers import build, load_corpus  # noqa: E402
 
-from dialogs.fields import Choice, ParseSpec, parse, types
+from dialogs.fields import Choice, ParseSpec, parse, types  # noqa: E402
 
 TODAY = date(2025, 8, 6)
 SIZE = 2000
 TARGET_MS = 1.0
 SAMPLES = Path("/work/shared/samples")
 OPTIONS = ParseSpec(
-    options=tuple(
-        Choice(label, i) for i, label in enumerate(["Xuất sắc", "Tốt", "Hoàn thành", "Chưa hoàn thành"])
-    )
+    options=tuple(Choice(label, i) for i, label in enumerate(["Xuất sắc", "Tốt", "Hoàn thành", "Chưa hoàn thành"]))
 )
 
 

@@ -34,6 +34,8 @@ MARGIN = 6.0
 SHORT = 3
 #: Longer inputs are sentences, not names: only an exact match counts.
 LONG = 120
+#: Longer inputs are not even compared exactly.
+MAX_TEXT = 400
 _NON_WORD = re.compile(r"[^\w]+")
 _UNIT_TYPES = ("thi tran", "dac khu", "phuong", "xa", "tt", "p", "x")
 
@@ -57,6 +59,11 @@ class Match:
 
 
 NO_MATCH = Match("none", None, (), 0.0)
+
+
+def too_long(text: str) -> bool:
+    """True for a text longer than any name or command could be (it is then never folded: that is costly)."""
+    return len(text) > MAX_TEXT and len(" ".join(text.split())) > MAX_TEXT
 
 
 def prepare(text: str) -> tuple[str, str]:
@@ -88,10 +95,10 @@ def _decide(ranked: list[tuple[str, float]], cutoff: float, margin: float) -> Ma
     return Match("one", close[0], close, best)
 
 
-def match(
-    text: str, candidates: Sequence[Candidate], *, cutoff: float = CUTOFF, margin: float = MARGIN
-) -> Match:
+def match(text: str, candidates: Sequence[Candidate], *, cutoff: float = CUTOFF, margin: float = MARGIN) -> Match:
     """Which candidate ``text`` names: exactly after folding, else fuzzily (never for 1–3 characters)."""
+    if too_long(text):
+        return NO_MATCH
     q, qc = prepare(text)
     if not qc:
         return NO_MATCH
@@ -102,17 +109,11 @@ def match(
         # "Thôn Đông" / "Thôn Đồng" fold alike: diacritics typed in full still tell them apart.
         strict = _strict(text)
         typed = tuple(
-            dict.fromkeys(
-                c.key for c in candidates if c.key in exact for s in c.spellings if _strict(s) == strict
-            )
+            dict.fromkeys(c.key for c in candidates if c.key in exact for s in c.spellings if _strict(s) == strict)
         )
         exact = typed if len(typed) == 1 else exact
     if exact:
-        return (
-            Match("one", exact[0], exact, 100.0)
-            if len(exact) == 1
-            else Match("ambiguous", None, exact, 100.0)
-        )
+        return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
     if len(qc) <= SHORT or len(q) > LONG:
         return NO_MATCH
     best: dict[str, float] = {}
@@ -142,37 +143,29 @@ _unit_parts = lru_cache(maxsize=16384)(_unit_split)  # for the names, which come
 
 def match_unit(text: str, names: Sequence[str], *, cutoff: float = CUTOFF, margin: float = MARGIN) -> Match:
     """Which unit ``text`` names; the type word (xã, phường, thị trấn, đặc khu) is optional in the input."""
+    if too_long(text):
+        return NO_MATCH
     q_full, q_bare = _unit_split(text)
     if not q_bare:
         return NO_MATCH
     parts = [_unit_parts(n) for n in names]
     if q_full != q_bare:
-        exact = tuple(dict.fromkeys(n for n, p in zip(names, parts) if p[0] == q_full))
+        exact = tuple(dict.fromkeys(n for n, p in zip(names, parts, strict=True) if p[0] == q_full))
         if len(exact) > 1:
             strict = _strict(text)
             exact = tuple(n for n in exact if _strict(n) == strict) or exact
         if exact:
-            return (
-                Match("one", exact[0], exact, 100.0)
-                if len(exact) == 1
-                else Match("ambiguous", None, exact, 100.0)
-            )
-    exact = tuple(dict.fromkeys(n for n, p in zip(names, parts) if p[1] == q_bare))
+            return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
+    exact = tuple(dict.fromkeys(n for n, p in zip(names, parts, strict=True) if p[1] == q_bare))
     if len(exact) > 1:
         strict = _strict(text)
         typed = tuple(n for n in exact if strict in (_strict(n), _strict(_unit_bare_typed(n))))
         exact = typed if len(typed) == 1 else exact
     if exact:
-        return (
-            Match("one", exact[0], exact, 100.0)
-            if len(exact) == 1
-            else Match("ambiguous", None, exact, 100.0)
-        )
+        return Match("one", exact[0], exact, 100.0) if len(exact) == 1 else Match("ambiguous", None, exact, 100.0)
     if len(q_bare.replace(" ", "")) <= SHORT or len(q_bare) > LONG:
         return NO_MATCH
-    found = process.extract(
-        q_bare, [p[1] for p in parts], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff - margin
-    )
+    found = process.extract(q_bare, [p[1] for p in parts], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff - margin)
     ranked = sorted(((names[i], float(s)) for _, s, i in found), key=lambda kv: -kv[1])
     return _decide(ranked, cutoff, margin)
 

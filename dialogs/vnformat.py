@@ -34,6 +34,8 @@ def format_number(value: float | Decimal, max_decimals: int = 2) -> str:
     """Group thousands with "." and write decimals after "," (trailing zeros dropped)."""
     if isinstance(value, bool):
         raise TypeError("a yes/no value is not a number")
+    if isinstance(value, int):  # the common case, without Decimal arithmetic
+        return f"{value:,}".replace(",", ".")
     dec = Decimal(str(value))
     sign = "-" if dec < 0 else ""
     dec = abs(dec).quantize(Decimal(1).scaleb(-max_decimals)) if max_decimals else abs(dec)

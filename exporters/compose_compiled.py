@@ -163,7 +163,7 @@ def _digest_section(section: Section, units: Sequence[UnitStatus], others: Seque
             continue
         if len(fields) > 1:
             yield Paragraph(field_label(child) + ":")
-        for unit, formatted in zip(units, others):
+        for unit, formatted in zip(units, others, strict=True):
             record = unit.answers.get(child.id)
             if record is None or record.status == "skipped":
                 continue

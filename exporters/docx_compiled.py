@@ -6,11 +6,10 @@ python-docx objects: 3,321 communes must compile in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import chain
 from pathlib import Path
-
-from docx.enum.section import WD_SECTION
 
 from dialogs.template import Template
 from exporters import nd30, nd30_blocks
@@ -18,11 +17,12 @@ from exporters.compose import Heading
 from exporters.compose_compiled import CompiledReport, closing_text, compose_compiled
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.nd30 import STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE, text_width_cm, twips
+from exporters.stream import save_streamed, section_break, section_properties
 from exporters.xmlbuild import para, table
 
 #: The figures table turns to a landscape section when it has more figure columns than this.
 PORTRAIT_MAX_FIGURES = 4
-#: Figures tables are dense: 11 pt (Phụ lục I allows smaller type in tables).
+#: Figures tables are dense: 11 pt, like the Nơi nhận list (NĐ 30 sets no size for tables).
 FIGURE_TABLE_PT = 11
 
 
@@ -54,9 +54,9 @@ def missing_section(report: CompiledReport) -> list[str]:
     """Section IV: the units that have not submitted."""
     out = [_heading("IV.", "Danh sách đơn vị chưa gửi báo cáo")]
     if not report.missing:
-        return out + [para("Tất cả các đơn vị đã gửi báo cáo.", STYLE_BODY)]
+        return [*out, para("Tất cả các đơn vị đã gửi báo cáo.", STYLE_BODY)]
     widths = [twips(w) for w in (1.0, 8.0, 7.5)]
-    return out + [table(("TT", "Đơn vị", "Tỉnh, thành phố"), report.missing, widths, style=STYLE_TABLE,
+    return [*out, table(("TT", "Đơn vị", "Tỉnh, thành phố"), report.missing, widths, style=STYLE_TABLE,
                         numeric=(True, False, False), size_pt=FIGURE_TABLE_PT)]
 
 
@@ -65,37 +65,27 @@ def write_compiled_docx(template: Template, campaign: CampaignInfo, units: Seque
     """Write the compiled report of ``campaign`` over ``units`` to ``path`` and return it."""
     report = compose_compiled(template, campaign, units, issued_on=issued_on)
     document = nd30.new_document()
-    head = [nd30_blocks.letterhead(report.letterhead)]
-    head += nd30_blocks.title_block(report.kind, report.subject, ())
-    head.append(para(report.opening.text, STYLE_BODY))
-    head.append(_heading("I.", "Tình hình gửi báo cáo"))
-    head += [para(p.text, STYLE_BODY) for p in report.rate_paragraphs]
+    base = document.sections[0]._sectPr
     landscape = len(report.figure_kinds) > PORTRAIT_MAX_FIGURES
+    parts: list[Iterable[str]] = [[nd30_blocks.letterhead(report.letterhead)],
+                                  nd30_blocks.title_block(report.kind, report.subject, ())]
+    parts.append([para(report.opening.text, STYLE_BODY), _heading("I.", "Tình hình gửi báo cáo")])
+    parts.append([para(p.text, STYLE_BODY) for p in report.rate_paragraphs])
+    final = None
     if landscape:
-        nd30.append(document, head)
-        _new_section(document, landscape=True)
-        nd30.append(document, figures_section(report, landscape=True))
-        _new_section(document, landscape=False)
-        rest: list[str] = []
+        # The wide table gets its own landscape section; the sections after it number their first page.
+        parts.append([section_break(section_properties(base, landscape=False, first=True))])
+        parts.append(figures_section(report, landscape=True))
+        parts.append([section_break(section_properties(base, landscape=True, first=False))])
+        final = section_properties(base, landscape=False, first=False)
     else:
-        rest = head + figures_section(report, landscape=False)
-    rest.append(_heading("III.", "Tổng hợp nội dung báo cáo của các đơn vị"))
-    rest += nd30_blocks.body(report.digest) if report.digest else []
-    rest += missing_section(report)
-    rest.append(para(closing_text(), STYLE_BODY, keep_next=True))
-    rest.append(nd30_blocks.signature(report.noi_nhan, report.signer_lines, report.signer_name))
-    nd30.append(document, rest)
-    out = Path(path)
-    document.save(str(out))
-    return out
-
-
-def _new_section(document: object, *, landscape: bool) -> None:
-    # python-docx clones the previous section's properties, including "different first page": a section
-    # that starts mid-document must number its first page too.
-    section = document.add_section(WD_SECTION.NEW_PAGE)  # type: ignore[attr-defined]
-    nd30.setup_page(section, landscape=landscape)
-    section.different_first_page_header_footer = False
+        parts.append(figures_section(report, landscape=False))
+    parts.append([_heading("III.", "Tổng hợp nội dung báo cáo của các đơn vị")])
+    parts.append(nd30_blocks.iter_body(report.digest))
+    parts.append(missing_section(report))
+    parts.append([para(closing_text(), STYLE_BODY, keep_next=True),
+                  nd30_blocks.signature(report.noi_nhan, report.signer_lines, report.signer_name)])
+    return save_streamed(document, chain.from_iterable(parts), path, final_section=final)
 
 
 __all__ = ["write_compiled_docx"]

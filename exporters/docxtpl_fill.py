@@ -66,7 +66,7 @@ def build_context(template: Template, unit: UnitInfo, answers: Mapping[str, Answ
         sentences[field.id] = sentence(field, record, values) if field.type != "group" else format_plain(
             field, record.value or [])
     place = doc.place or place_name(unit)
-    lines = list(report.letterhead.agency_lines) + ["", ""]
+    lines = [*report.letterhead.agency_lines, "", ""]
     context: dict[str, Any] = {key: value for key, value in values.items() if key.isidentifier()}
     context.update(
         unit={"name": unit.name, "bare_name": unit.bare_name, "in_sentence": unit.in_sentence,

@@ -6,7 +6,7 @@ Phụ lục I (Nghị định 30/2020/NĐ-CP) or Mẫu 1.4 of Phụ lục III th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from exporters.compose import Block, Heading, Letterhead, Paragraph, Table
 from exporters.metrics import text_width_pt
@@ -72,7 +72,7 @@ def borderless_table(cells: Sequence[Sequence[str]], widths_cm: Sequence[float],
         gap = f'<w:tcMar><w:top w:w="{round(top_gap_pt * 20)}" w:type="dxa"/></w:tcMar>' if n and top_gap_pt else ""
         tcs = "".join(
             f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{gap}</w:tcPr>{content}</w:tc>'
-            for content, w in zip(row, widths)
+            for content, w in zip(row, widths, strict=True)
         )
         rows.append(f"<w:tr>{trpr}{tcs}</w:tr>")
     return (
@@ -141,18 +141,21 @@ def kinh_gui(recipients: Sequence[str], avail_pt: float) -> list[str]:
     return out
 
 
-def body(blocks: Sequence[Block], text_w_cm: float = TEXT_W_CM) -> list[str]:
+def iter_body(blocks: Sequence[Block], text_w_cm: float = TEXT_W_CM) -> Iterator[str]:
     """The content: headings, paragraphs and group tables; the last paragraph keeps with the signature."""
-    out: list[str] = []
     for n, block in enumerate(blocks):
         last = n == len(blocks) - 1
         if isinstance(block, Heading):
-            out.append(para(block.text, STYLE_HEADINGS[min(block.level, 3)]))
+            yield para(block.text, STYLE_HEADINGS[min(block.level, 3)])
         elif isinstance(block, Paragraph):
-            out.append(para(block.text, STYLE_BODY, lead=block.lead, keep_next=last))
+            yield para(block.text, STYLE_BODY, lead=block.lead, keep_next=last)
         elif isinstance(block, Table):
-            out.append(data_table(block, text_w_cm))
-    return out
+            yield data_table(block, text_w_cm)
+
+
+def body(blocks: Sequence[Block], text_w_cm: float = TEXT_W_CM) -> list[str]:
+    """:func:`iter_body` as a list."""
+    return list(iter_body(blocks, text_w_cm))
 
 
 def data_table(block: Table, text_w_cm: float = TEXT_W_CM) -> str:
@@ -181,7 +184,8 @@ def signature(noi_nhan: Sequence[str], signer_lines: Sequence[str], signer_name:
         gap = '<w:spacing w:before="240"/>' if n == 0 else ""
         right += (f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/>{keep}{gap}</w:pPr>'
                   f"{run(line, bold=True, size_pt=SIGNER_PT)}</w:p>")
-    blank = f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/>{keep}<w:rPr><w:sz w:val="{SIGNER_PT * 2}"/></w:rPr></w:pPr></w:p>'
+    size = f'<w:rPr><w:sz w:val="{SIGNER_PT * 2}"/></w:rPr>'
+    blank = f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/>{keep}{size}</w:pPr></w:p>'
     right += blank * SIGN_SPACE_LINES
     right += (f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/><w:keepLines/></w:pPr>'
               f"{run(signer_name, bold=True, size_pt=SIGNER_PT) if signer_name else ''}</w:p>")

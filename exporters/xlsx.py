@@ -86,7 +86,7 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
                      u.version, *figures, _approximations(fields, u)])
     sums = totals(fields, units)
     footer = ["", "", "Tổng cộng", "", f"{sum(u.status != 'missing' for u in units)}/{len(units)}", None, None,
-              *(_stored(f.type, s) for f, s in zip(fields, sums)), ""]
+              *(_stored(f.type, s) for f, s in zip(fields, sums, strict=True)), ""]
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tổng hợp")
@@ -102,8 +102,8 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
     ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     ws.append([_cell(ws, h, header=True) for h in headers])
     for row in rows:
-        ws.append([_cell(ws, v, fmt=f) for v, f in zip(row, formats)])
-    ws.append([_cell(ws, v, fmt=f, bold=True) for v, f in zip(footer, formats)])
+        ws.append([_cell(ws, v, fmt=f) for v, f in zip(row, formats, strict=True)])
+    ws.append([_cell(ws, v, fmt=f, bold=True) for v, f in zip(footer, formats, strict=True)])
 
     rate = reporting_rate(units)
     rate_ws = wb.create_sheet("Tỷ lệ báo cáo")

@@ -1,10 +1,12 @@
 """WordprocessingML written as text and parsed once: paragraphs and tables without python-docx's per-cell cost.
 
-A 3,321-row table built cell by cell through python-docx takes minutes; the same XML built as
-strings and parsed in chunks takes a second. Everything here returns XML fragments (``str``).
+Each python-docx ``add_paragraph`` scans the body for its final ``sectPr``, so a document of 100,000
+paragraphs costs quadratic time (measured: 1,200 communes' text takes 36 s, 600 take 9 s); the same
+XML built as strings costs linear time. Everything here returns XML fragments (``str``).
 
->>> para("Tổng & cộng", "ND30Body", lead="Xã A: ")
-'<w:p><w:pPr><w:pStyle w:val="ND30Body"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Xã A: </w:t></w:r><w:r><w:t xml:space="preserve">Tổng &amp; cộng</w:t></w:r></w:p>'
+>>> xml = para("Tổng & cộng", "ND30Body", lead="Xã A: ")
+>>> xml.count("<w:r>"), xml.count("<w:b/>"), "Tổng &amp; cộng" in xml
+(2, 1, True)
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def table(
     numeric = tuple(numeric) or (False,) * len(columns)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     head = "".join(
-        _cell(c, w, style, bold=True, align="center", size_pt=size_pt) for c, w in zip(columns, widths)
+        _cell(c, w, style, bold=True, align="center", size_pt=size_pt) for c, w in zip(columns, widths, strict=True)
     )
     parts = [
         (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
@@ -79,17 +81,16 @@ def table(
         f'<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
         f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>")
     ]
-    # Cells are joined per row with a local function bound once: this loop runs ~20,000 times.
     for row in rows:
         cells = "".join(
             _cell(v, w, style, bold=False, align="right" if n else "left", size_pt=size_pt)
-            for v, w, n in zip(row, widths, numeric)
+            for v, w, n in zip(row, widths, numeric, strict=True)
         )
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
     if footer is not None:
         cells = "".join(
             _cell(v, w, style, bold=True, align="right" if n else "left", size_pt=size_pt)
-            for v, w, n in zip(footer, widths, numeric)
+            for v, w, n in zip(footer, widths, numeric, strict=True)
         )
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
     parts.append("</w:tbl>")

@@ -35,6 +35,8 @@ def _lines_for(template: Template, field_id: str, facts: Mapping[str, Any], grou
         group_progress[field_id] = group_progress.get(field_id, 0) + 1
         return ["có" if group_progress[field_id] < len(value) else "không"]
     if value is None:
+        if field.required and not field.allow_none:
+            raise AssertionError(f"the facts have no answer for required field {field_id}")
         return ["bỏ qua" if not field.required else "không có"]
     if flow.is_long_text(field) and isinstance(value, str) and value.strip().lower() not in {"không có", "khong co"}:
         return [p.strip() for p in value.split("\n") if p.strip()] + ["xong"]

@@ -50,28 +50,14 @@ def _option(spec: str) -> Choice:
 
 @app.command("parse")
 def parse_command(
-    type_name: Annotated[
-        str, typer.Argument(metavar="TYPE", help="Field type: integer, money, date, docref, …")
-    ],
+    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="Field type: integer, money, date, docref, …")],
     text: Annotated[str, typer.Argument(help="The answer as a user would type it.")],
-    min_: Annotated[
-        str | None, typer.Option("--min", help="Smallest value (a number; YYYY-MM-DD for dates).")
-    ] = None,
-    max_: Annotated[
-        str | None, typer.Option("--max", help="Largest value (a number; YYYY-MM-DD for dates).")
-    ] = None,
-    approximate: Annotated[
-        bool, typer.Option("--approximate", help="Accept approximate figures (hơn 650).")
-    ] = False,
-    today: Annotated[
-        str | None, typer.Option("--today", help="Today for relative dates (YYYY-MM-DD).")
-    ] = None,
-    option: Annotated[
-        list[str] | None, typer.Option("--option", help="A choice option: LABEL or LABEL=VALUE.")
-    ] = None,
-    example: Annotated[
-        str, typer.Option("--example", help="The field's own example for error messages.")
-    ] = "",
+    min_: Annotated[str | None, typer.Option("--min", help="Smallest value (a number; YYYY-MM-DD for dates).")] = None,
+    max_: Annotated[str | None, typer.Option("--max", help="Largest value (a number; YYYY-MM-DD for dates).")] = None,
+    approximate: Annotated[bool, typer.Option("--approximate", help="Accept approximate figures (hơn 650).")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="Today for relative dates (YYYY-MM-DD).")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help="A choice option: LABEL or LABEL=VALUE.")] = None,
+    example: Annotated[str, typer.Option("--example", help="The field's own example for error messages.")] = "",
     min_length: Annotated[int | None, typer.Option("--min-length", help="Shortest text accepted.")] = None,
     max_length: Annotated[int | None, typer.Option("--max-length", help="Longest text accepted.")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Unit word of the figure (tập thể, triệu đồng).")] = "",

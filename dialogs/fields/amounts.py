@@ -52,9 +52,7 @@ def _is_year(tok: Token) -> bool:
     return tok.kind == "num" and tok.text.isdigit() and 1900 <= int(tok.text) <= 2100
 
 
-def _word_number(
-    toks: list[Token], infos: list[NumberWord | None], i: int, prev: str
-) -> tuple[int, int] | None:
+def _word_number(toks: list[Token], infos: list[NumberWord | None], i: int, prev: str) -> tuple[int, int] | None:
     """A value 0–99 spelled in words starting at ``i`` and the index after it, or None."""
     n = len(toks)
 
@@ -167,9 +165,7 @@ def items(toks: list[Token], unreadable: list[str]) -> list[Item]:
                 i += 1
                 continue
             value, j = spelled
-            out.append(
-                Item("num", i, j - 1, [(Decimal(value), 0)], words=j - i, exact=info.exact, folded=t.text)
-            )
+            out.append(Item("num", i, j - 1, [(Decimal(value), 0)], words=j - i, exact=info.exact, folded=t.text))
             i = j
             continue
         if info.role == "point":
@@ -193,12 +189,8 @@ def items(toks: list[Token], unreadable: list[str]) -> list[Item]:
 def _scale_fits(fig: list[Item], scale: int) -> bool:
     bigs = [it.scale for it in fig if it.kind == "scale" and it.scale >= 1000]
     if scale == 100:
-        since = fig[
-            len(fig) - 1 - next((k for k, it in enumerate(reversed(fig)) if it.scale >= 1000), len(fig)) :
-        ]
-        return fig[-1].kind in ("num", "frac") and not any(
-            it.scale == 100 for it in since[1:] if it.kind == "scale"
-        )
+        since = fig[len(fig) - 1 - next((k for k, it in enumerate(reversed(fig)) if it.scale >= 1000), len(fig)) :]
+        return fig[-1].kind in ("num", "frac") and not any(it.scale == 100 for it in since[1:] if it.kind == "scale")
     return scale not in bigs and (not bigs or scale < bigs[-1] or scale > max(bigs))
 
 
@@ -252,7 +244,7 @@ def group(stream: list[Item]) -> list[list[Item]]:
             else:
                 close()
         elif it.kind == "frac":
-            if last == "num" and len(cur) == 1 or (last == "num" and cur[-2].kind == "scale"):
+            if last == "num" and (len(cur) == 1 or cur[-2].kind == "scale"):
                 cur.append(it)
             else:
                 close()

@@ -11,12 +11,13 @@ from typing import Any
 from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask_which, quote, refuse
-from dialogs.matching import Candidate, match, prepare
+from dialogs.matching import Candidate, match, prepare, too_long
 from dialogs.vntext import nfc
 
 TODAY = date(2025, 8, 6)
 _NUMBER = re.compile(r"^(?:so |lua chon |chon |muc )?([0-9]{1,3})$")
-_SPLIT = re.compile(r"\s*(?:[,;\n+/]|(?<!\w)(?:và|va|với|voi)(?!\w))\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*[,;\n+/]\s*")
+_AND = re.compile(r"\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
 _ALL = {"tat ca", "ca hai", "ca ba", "tat ca cac muc", "all"}
 
 
@@ -81,6 +82,8 @@ def parse_choice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     ex = _example(spec, multi=False)
     if not text.strip():
         return refuse("parse.empty", example=ex)
+    if too_long(text):
+        return refuse("parse.choice.unknown", text=quote(text), options=_options_text(spec), example=ex)
     got = _pick(text, spec, ex)
     if isinstance(got, ParseResult):
         return got
@@ -90,11 +93,25 @@ def parse_choice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     return ParseResult(ok=True, value=option.value, display=option.label)
 
 
-def _pieces(text: str) -> list[str]:
+def _pieces(text: str, spec: ParseSpec) -> list[str]:
+    """The parts of a multi-choice answer: split at punctuation, then at "và" unless a label has it."""
     folded = prepare(text)[0]
     if re.fullmatch(r"[0-9]+(?: [0-9]+)+", folded):
         return folded.split()  # "1 3 4"
-    return [p for p in _SPLIT.split(nfc(text)) if p.strip()]
+    labels = {prepare(s)[0] for c in _candidates(spec) for s in c.spellings}
+    pieces: list[str] = []
+    for part in _SPLIT.split(nfc(text)):
+        if not part.strip():
+            continue
+        # "Văn hóa và thể thao" may be one option; "tốt và xuất sắc" is two: join back the longest
+        # runs of "và"-separated words that name an option.
+        subs = [p for p in _AND.split(part) if p.strip()]
+        i = 0
+        while i < len(subs):
+            j = next((j for j in range(len(subs), i + 1, -1) if prepare(" và ".join(subs[i:j]))[0] in labels), i + 1)
+            pieces.append(" và ".join(subs[i:j]))
+            i = j
+    return pieces
 
 
 @register("multichoice", "1, 3")
@@ -111,6 +128,10 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     ex = _example(spec, multi=True)
     if not text.strip():
         return refuse("parse.empty", example=ex)
+    if too_long(text):
+        return refuse("parse.choice.unknown", text=quote(text), options=_options_text(spec), example=ex)
+    if len(_SPLIT.split(text)) > 2 * len(spec.options) + 2:
+        return refuse("parse.choice.too_many", count=len(_SPLIT.split(text)), options=_options_text(spec), example=ex)
     folded = prepare(text)[0]
     if folded in _ALL:
         return _result(list(range(len(spec.options))), spec)
@@ -119,7 +140,7 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
         return _result([int(whole.key or 0)], spec)
     picked: list[int] = []
     unsure: list[int] = []
-    pieces = _pieces(text)
+    pieces = _pieces(text, spec)
     if len(pieces) > 2 * len(spec.options) + 2:
         return refuse("parse.choice.too_many", count=len(pieces), options=_options_text(spec), example=ex)
     for piece in pieces:
@@ -128,9 +149,7 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
             return got
         if isinstance(got, list):
             if unsure:
-                return refuse(
-                    "parse.choice.unknown", text=quote(piece), options=_options_text(spec), example=ex
-                )
+                return refuse("parse.choice.unknown", text=quote(piece), options=_options_text(spec), example=ex)
             unsure = got
             continue
         if got not in picked:

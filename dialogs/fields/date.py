@@ -1,5 +1,4 @@
-"""Date fields: day before month, as Vietnamese write it; impossible dates refused with the reason.
-"""
+"""Date fields: day before month, as Vietnamese write it; impossible dates refused with the reason."""
 
 from __future__ import annotations
 

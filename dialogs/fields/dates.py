@@ -21,9 +21,7 @@ from dialogs.fields.tokens import LONG_TEXT, Token, tokenize, unspaced, windows
 from dialogs.vntext import nfc
 
 #: Places a date can start in a long text: digits and the words of a date.
-_ANCHOR = re.compile(
-    r"[0-9]+|(?:hôm|hom|hnay|hqua|bữa|bua|ngày|ngay|tháng|thang|thg|mùng|mung|mồng|mong)(?!\w)"
-)
+_ANCHOR = re.compile(r"[0-9]+|(?:hôm|hom|hnay|hqua|bữa|bua|ngày|ngay|tháng|thang|thg|mùng|mung|mồng|mong)(?!\w)")
 #: A long text with more such places than this is not read: the user is asked for the date alone.
 MAX_ANCHORS = 10
 _DOTTED = re.compile(r"^([0-9]{1,2})[.,]([0-9]{1,2})[.,]([0-9]{2,4})$")
@@ -41,6 +39,7 @@ _MONTH_WORDS = {"gieng": 1, "chap": 12, "tu": 4}
 _MONTH_MARKS = {"thang", "thg", "th"}
 _DAY_MARKS = {"ngay", "hom", "mung", "mong"}
 _YEAR_MARKS = {"nam", "n"}
+_OCR_NAM = re.compile(r"n[a-z]{1,3}")
 _STARTS = {k[0] for k in _RELATIVE} | _DAY_MARKS | _MONTH_MARKS
 
 
@@ -123,10 +122,16 @@ class _Finder:
         t = self.tok(j)
         if t is not None and t.kind == "word" and t.text in _YEAR_MARKS:
             j += 1
+        elif t is not None and t.kind == "word" and _OCR_NAM.fullmatch(t.text) and self._year_next(j):
+            j += 1  # "ndam", "nim": "năm" as a scanner reads it, but only when a four-digit year follows
         t = self.tok(j)
         if _is_digits(t) and len(t.text) in (2, 3, 4):  # type: ignore[union-attr]
             return _year(t.text), j + 1  # type: ignore[union-attr]
         return None, i
+
+    def _year_next(self, j: int) -> bool:
+        nxt = self.tok(j + 1)
+        return nxt is not None and _is_digits(nxt) and len(nxt.text) == 4
 
     def at(self, i: int) -> int:
         t = self.toks[i]
@@ -135,7 +140,8 @@ class _Finder:
         for size in (2, 1):
             key = tuple(x.text for x in self.toks[i : i + size])
             rel = _RELATIVE.get(key)
-            if rel and len(key) == size and all(x.orig in (x.text, s) for x, s in zip(self.toks[i:], rel[1])):
+            window = self.toks[i : i + size]
+            if rel and len(key) == size and all(x.orig in (x.text, s) for x, s in zip(window, rel[1], strict=True)):
                 d = self.today + timedelta(days=rel[0])
                 self.hit(i, i + size - 1, d.day, d.month, d.year)
                 return i + size

@@ -150,12 +150,11 @@ def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any]
 def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A document's number and symbol, with its kind and date when given; value is a dict.
 
-    >>> from dialogs.fields.base import ParseSpec
+    >>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
     >>> r.value
     {'number': '337', 'symbol': 'KH-UBND', 'kind': 'Kế hoạch', 'date': '2023-12-29'}
     >>> r.display
     'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
-    >>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
     >>> parse_docref("so 5270/sgddt-vp", ParseSpec(), date(2025, 8, 6)).value["symbol"]
     'SGDĐT-VP'
     >>> parse_docref("Chương trình hành động số 76- CTr/TU ngày 08/7/2019", ParseSpec(), date(2025, 8, 6)).display
@@ -170,7 +169,7 @@ def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
     if not found:
         return refuse("parse.docref.not_a_ref", text=quote(text), example=ex)
     distinct: list[dict[str, Any]] = []
-    for value, problem in found:
+    for value, _ in found:
         if value not in distinct:
             distinct.append(value)
     if len(distinct) > 1:

@@ -28,7 +28,7 @@ from dialogs.vntext import nfc
 
 #: Single number words that are also everyday words even with their diacritics (năm = year).
 _WEAK_EVEN_EXACT = frozenset({"khong", "mot", "nam", "hai", "ba"})
-_CURRENCY = {"dong": ("đồng",), "d": ("đ",), "vnd": ("vnđ",), "vnđ": ()}
+_CURRENCY = {"dong": ("đồng",), "d": ("đ",), "vnd": ("vnđ",)}
 #: Beyond this many readings of one figure, the answer is not worth guessing at.
 _MAX_COMBINATIONS = 8
 #: A long text with more digit runs than this is not read: the user is asked for the one figure.
@@ -110,14 +110,9 @@ def _marks(fig: Figure, toks: list[Token]) -> None:
         if entry and phrase_matches([t.orig for t in window], list(key), entry[1]):
             fig.qualifier = entry[0]
             break
-    if (
-        i >= 1
-        and toks[i - 1].text == "-"
-        and not toks[i].spaced
-        and (i == 1 or toks[i - 2].text in ("am", "la"))
-        or i >= 1
-        and toks[i - 1].text == "am"
-        and toks[i - 1].orig in ("am", "âm")
+    if i >= 1 and (
+        (toks[i - 1].text == "-" and not toks[i].spaced and (i == 1 or toks[i - 2].text in ("am", "la")))
+        or (toks[i - 1].text == "am" and toks[i - 1].orig in ("am", "âm"))
     ):
         fig.negative = True
 
@@ -142,9 +137,7 @@ def _figures(text: str, pair: tuple[str, str], unreadable: list[str]) -> tuple[l
         words = sum(it.words for it in fig)
         digits = any(it.kind == "num" and it.words == 0 for it in fig)
         lone = fig[0] if len(fig) == 1 else None
-        strong = (
-            digits or words >= 2 or (lone is not None and lone.exact and lone.folded not in _WEAK_EVEN_EXACT)
-        )
+        strong = digits or words >= 2 or (lone is not None and lone.exact and lone.folded not in _WEAK_EVEN_EXACT)
         first, last = fig[0].first, fig[-1].last
         raw = text[toks[first].start : toks[last].end]
         f = Figure(sorted(best.items(), key=lambda kv: (kv[1], -kv[0])), first, last, strong, raw)
@@ -157,7 +150,7 @@ def _figures(text: str, pair: tuple[str, str], unreadable: list[str]) -> tuple[l
 def _in_reference(text: str, start: int, end: int) -> bool:
     """True when the digits at ``text[start:end]`` belong to a date or a document reference."""
     before, after = text[max(0, start - 2) : start], text[end : end + 2]
-    if before.endswith("/") or after.startswith("/") and after[1:].isalnum():
+    if before.endswith("/") or (after.startswith("/") and after[1:].isalnum()):
         return True
     return (before.endswith("-") and before[:1].isalpha()) or (after.startswith("-") and after[1:].isalpha())
 

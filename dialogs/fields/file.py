@@ -1,5 +1,4 @@
-"""File fields: the engine takes real files and photos; a typed answer is refused with a pointer.
-"""
+"""File fields: the engine takes real files and photos; a typed answer is refused with a pointer."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Money fields (VND): "570 triệu", "570tr", "0,57 tỷ", "570.000.000đ", "1 tỷ 250 triệu", in words.
-"""
+"""Money fields (VND): "570 triệu", "570tr", "0,57 tỷ", "570.000.000đ", "1 tỷ 250 triệu", in words."""
 
 from __future__ import annotations
 

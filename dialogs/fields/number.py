@@ -1,5 +1,4 @@
-"""Integer and decimal fields: "75", "1.234.567,5", "bảy mươi lăm", "được 650 cá nhân", "hơn 650".
-"""
+"""Integer and decimal fields: "75", "1.234.567,5", "bảy mươi lăm", "được 650 cá nhân", "hơn 650"."""
 
 from __future__ import annotations
 
@@ -22,9 +21,7 @@ def _float(v: Decimal) -> float:
     return float(v)
 
 
-INTEGER = Kind(
-    "integer", True, lambda v: format_number(int(v)), _int, Decimal(75), "parse.number.not_a_number"
-)
+INTEGER = Kind("integer", True, lambda v: format_number(int(v)), _int, Decimal(75), "parse.number.not_a_number")
 DECIMAL = Kind("decimal", False, format_decimal, _float, Decimal("12.5"), "parse.number.not_a_number")
 
 

@@ -96,19 +96,22 @@ def _choice(kind: Kind, v: Decimal) -> Choice:
 
 def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
     """Parse ``text`` as a figure of ``kind`` (see the module docstring)."""
-    ex = example(kind, spec)
+
+    def ex() -> str:  # only a refusal needs it
+        return example(kind, spec)
+
     if not text.strip():
-        return refuse("parse.empty", example=ex)
+        return refuse("parse.empty", example=ex())
     sc = scan(text)
     if sc.runs > MAX_RUNS:
-        return refuse("parse.number.too_many", count=sc.runs, example=ex)
+        return refuse("parse.number.too_many", count=sc.runs, example=ex())
     figs = [f for f in sc.figures if f.strong]
     if not figs and len(sc.figures) == 1 and sc.short and not sc.doubt:
         figs = sc.figures  # "năm tập thể", "không": a lone number word is the answer
     if not figs:
         if sc.unreadable:
-            return refuse("parse.number.unreadable", figure=quote(sc.unreadable[0]), example=ex)
-        return refuse(kind.not_found, text=quote(text), example=ex)
+            return refuse("parse.number.unreadable", figure=quote(sc.unreadable[0]), example=ex())
+        return refuse(kind.not_found, text=quote(text), example=ex())
     figs = _prefer(figs, kind, spec)
     if len(figs) > 1:
         distinct: list[Decimal] = []
@@ -117,7 +120,7 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
                 if r == 0 and v not in distinct and abs(v) < _TOO_BIG:
                     distinct.append(v)
         if len(distinct) > MAX_FIGURES:
-            return refuse("parse.number.too_many", count=len(distinct), example=ex)
+            return refuse("parse.number.too_many", count=len(distinct), example=ex())
         if len(distinct) > 1:
             choices = [_choice(kind, v) for v in distinct]
             return ask("parse.number.several", choices, figures=join_or(c.label for c in choices))
@@ -125,17 +128,15 @@ def parse_numeric(text: str, spec: ParseSpec, kind: Kind) -> ParseResult:
     fig = figs[0]
     cands = [(v, r) for v, r in _candidates(fig, kind, spec) if abs(v) < _TOO_BIG]
     if not cands:
-        return refuse("parse.number.unreadable", figure=quote(fig.raw), example=ex)
+        return refuse("parse.number.unreadable", figure=quote(fig.raw), example=ex())
     typed = [(v, r) for v, r in cands if not kind.integral or v == v.to_integral_value()]
     if not typed:
-        return refuse("parse.number.not_whole", understood=format_decimal(cands[0][0]), example=ex)
+        return refuse("parse.number.not_whole", understood=format_decimal(cands[0][0]), example=ex())
     lo, hi = to_decimal(spec.min), to_decimal(spec.max)
     fitting = [(v, r) for v, r in typed if _in_range(v, lo, hi)]
     if not fitting:
         understood = kind.fmt(min(typed, key=lambda c: c[1])[0])
-        return refuse(
-            "parse.number.out_of_range", understood=understood, range=range_text(kind, spec), example=ex
-        )
+        return refuse("parse.number.out_of_range", understood=understood, range=range_text(kind, spec), example=ex())
     best = min(r for _, r in fitting)
     values = sorted({v for v, r in fitting if r == best}, reverse=True)
     if len(values) > 1:

@@ -1,5 +1,4 @@
-"""Percent fields: "85,5%", "85.5 %", "85,5 phần trăm", "tám mươi lăm phần trăm"; value 85.5.
-"""
+"""Percent fields: "85,5%", "85.5 %", "85,5 phần trăm", "tám mươi lăm phần trăm"; value 85.5."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Free-text fields: the answer in NFC, ends stripped, inner line breaks kept, length checked.
-
->>> from dialogs.fields.base import ParseSpec
->>> parse_text("  Đã tổ chức 3 hội nghị.\\nKết quả tốt.  ", ParseSpec(), TODAY).value
-'Đã tổ chức 3 hội nghị.\\nKết quả tốt.'
->>> parse_text("ngắn", ParseSpec(min_length=10), TODAY).ok
-False
-"""
+"""Free-text fields: the answer in NFC, ends stripped, inner line breaks kept, length checked."""
 
 from __future__ import annotations
 
@@ -25,15 +18,13 @@ def parse_text(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """Any text within the field's length limits; value is the NFC text.
 
     >>> from dialogs.fields.base import ParseSpec
-    >>> parse_text("  Đã tổ chức 3 hội nghị.\nKết quả tốt.  ", ParseSpec(), TODAY).value
-    'Đã tổ chức 3 hội nghị.\nKết quả tốt.'
+    >>> parse_text("  Đã tổ chức 3 hội nghị.\\nKết quả tốt.  ", ParseSpec(), TODAY).value
+    'Đã tổ chức 3 hội nghị.\\nKết quả tốt.'
     >>> parse_text("ngắn", ParseSpec(min_length=10), TODAY).ok
     False
     """
     ex = example_for(spec, EXAMPLE)
-    value = "\n".join(
-        line.rstrip() for line in nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    )
+    value = "\n".join(line.rstrip() for line in nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     value = value.strip()
     if not value:
         return refuse("parse.text.empty", example=ex)

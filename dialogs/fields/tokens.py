@@ -132,6 +132,7 @@ def split_spaced(raw: str) -> list[str]:
     return [p for p in raw.translate(_SPACES).split(" ") if p]
 
 
+_SPACE = re.compile(r"\s")
 _PIECE = re.compile(r"[^ \u00a0\u202f]+")
 
 
@@ -162,11 +163,11 @@ def windows(text: str, anchors: list[tuple[int, int]], radius: int = 48) -> list
     for a, b in anchors:
         s, e = max(0, a - radius), min(len(text), b + radius)
         if s > 0:
-            cut = text.find(" ", s, a)
-            s = cut + 1 if cut >= 0 else a
+            space = _SPACE.search(text, s, a)
+            s = space.end() if space else a
         if e < len(text):
-            cut = text.rfind(" ", b, e)
-            e = cut if cut >= 0 else b
+            spaces = [m.start() for m in _SPACE.finditer(text, b, e)]
+            e = spaces[-1] if spaces else b
         if spans and s <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
         else:

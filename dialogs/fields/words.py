@@ -113,4 +113,4 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 def phrase_matches(origs: list[str], folded: list[str], spellings: tuple[str, ...]) -> bool:
     """True when every word is typed bare or with the phrase's own diacritics."""
-    return all(o == f or o == s for o, f, s in zip(origs, folded, spellings))
+    return all(o in (f, s) for o, f, s in zip(origs, folded, spellings, strict=True))

@@ -1,5 +1,4 @@
-"""Yes/no fields: có / co / ok / đúng / vâng / dạ có / rồi; không / khong / ko / k / chưa / không có.
-"""
+"""Yes/no fields: có / co / ok / đúng / vâng / dạ có / rồi; không / khong / ko / k / chưa / không có."""
 
 from __future__ import annotations
 
@@ -38,7 +37,8 @@ _UNSURE = {
     "co the",
     "co hoac khong",
 }
-_UNKNOWN_WORDS = {"biet", "ro", "nho", "chac", "le", "hieu", "the", "nhu"}
+#: Hedges anywhere in the answer ("không biết", "có lẽ", "chắc" but not "chắc chắn"): ask, never guess.
+_HEDGE = re.compile(r"\b(?:khong biet|chua biet|khong ro|khong nho|khong hieu|co le|hinh nhu|co the|chac(?! chan))\b")
 #: Words that say yes or no on their own: an answer holding both kinds is asked again.
 _YES_WORDS = {"co", "vang", "dung", "roi", "ok", "duoc"}
 _NO_WORDS = {"khong", "ko", "k", "chua", "sai"}
@@ -80,12 +80,13 @@ def parse_yesno(text: str, spec: ParseSpec, today: date) -> ParseResult:
     # "có, đã tổ chức 3 lần" / "không, chưa triển khai": the first words decide, unless they hedge.
     words = key.split()
     mixed = bool(_YES_WORDS & set(words)) and bool(_NO_WORDS & set(words))
-    if len(words) > 1 and not mixed and not (_UNKNOWN_WORDS & set(words)):
+    hedged = _HEDGE.search(key) is not None
+    if len(words) > 1 and not mixed and not hedged:
         for size in (3, 2, 1):
             head = " ".join(words[:size])
             yes, no = head in _YES and not head.isdigit(), head in _NO and not head.isdigit()
             if yes != no and len(head) > 1:
                 return ParseResult(ok=True, value=yes, display=t("parse.yes" if yes else "parse.no"))
-    if mixed or _UNKNOWN_WORDS & set(words):
+    if mixed or hedged:
         return ask("parse.yesno.ask", choices)
     return refuse("parse.yesno.unclear", text=quote(text), example=ex)

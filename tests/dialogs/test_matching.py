@@ -77,9 +77,7 @@ def test_diacritics_typed_in_full_break_a_folded_tie() -> None:
 
 
 def test_a_sentence_is_not_a_command() -> None:
-    assert (
-        match("Ủy ban đã ban hành kế hoạch thi đua hằng năm và tổ chức ký cam kết", COMMANDS).kind == "none"
-    )
+    assert match("Ủy ban đã ban hành kế hoạch thi đua hằng năm và tổ chức ký cam kết", COMMANDS).kind == "none"
 
 
 def test_cutoff_and_margin_are_parameters() -> None:

@@ -82,3 +82,43 @@ def test_corpus(case: Case) -> None:
     else:
         assert not result.ok and result.error and not result.ask, f"line {case.line}: {got}"
         assert result.code == exp["error"], f"line {case.line}: {got}"
+
+
+PROSE = "Trong các phong trào thi đua yêu nước tại xã, nhiều tập thể và cá nhân tiêu biểu đã nổi bật. "
+
+
+def _long(middle: str, size: int = 2000) -> str:
+    half = (PROSE * 30)[: (size - len(middle)) // 2]
+    return half + middle + " " + half
+
+
+@pytest.mark.parametrize(
+    ("type_name", "middle", "value"),
+    [
+        ("integer", "Kết quả: được khen hơn 75 tập thể.", 75),
+        ("money", "với số tiền 570 triệu đồng", 570_000_000),
+        ("date", "ngày 5 tháng 8 năm 2025", "2025-08-05"),
+        ("yesno", "", None),
+    ],
+)
+def test_a_long_message_is_read_around_its_figure(type_name: str, middle: str, value: Any) -> None:
+    if type_name == "yesno":
+        result = parse("yesno", "Có, " + _long(""), ParseSpec(), TODAY)
+        assert result.ok and result.value is True
+        return
+    result = parse(type_name, _long(middle), ParseSpec(approximate=True), TODAY)
+    assert result.ok and result.value == value
+
+
+def test_a_long_message_with_one_reference_keeps_it_and_with_many_asks_for_one() -> None:
+    one = parse("docref", _long("theo Kế hoạch số 337/KH-UBND ngày 29/12/2023 của UBND"), ParseSpec(), TODAY)
+    assert one.ok and one.value["number"] == "337" and one.value["date"] == "2023-12-29"
+    many = parse("docref", _long(" ".join(f"Kế hoạch số {n}/KH-UBND" for n in range(100, 106))), ParseSpec(), TODAY)
+    assert many.code == "parse.too_long"
+
+
+def test_a_long_message_with_too_many_figures_or_dates_is_not_guessed_from() -> None:
+    figures = _long(", ".join(f"{n} tập thể" for n in range(10, 20)))
+    assert parse("integer", figures, ParseSpec(), TODAY).code == "parse.number.too_many"
+    dates = _long(", ".join(f"ngày {d}/8/2025" for d in range(1, 15)))
+    assert parse("date", dates, ParseSpec(), TODAY).code == "parse.too_long"

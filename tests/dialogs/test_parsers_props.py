@@ -143,9 +143,7 @@ SPECS = [
     ParseSpec(min="2020-01-01", max="2025-12-31", min_length=3, max_length=50),
     ParseSpec(options=(Choice("Có", True), Choice("Không", False), Choice("Xuất sắc", "xs", ("xs",)))),
 ]
-NUMBERISH = st.text(
-    alphabet="0123456789.,  /-%~+?đkrtỷỉtriệunghìnămươilămbảyhơntrênkhoảngngàytháng", max_size=80
-)
+NUMBERISH = st.text(alphabet="0123456789.,  /-%~+?đkrtỷỉtriệunghìnămươilămbảyhơntrênkhoảngngàytháng", max_size=80)
 
 
 @settings(max_examples=150)

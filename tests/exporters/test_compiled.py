@@ -99,7 +99,8 @@ def test_digest_quotes_each_unit_under_its_name(look: Look, units: list[UnitStat
     lead = look.find(f"{reported[0].unit.name}: Ưu điểm")
     assert look.flag(lead, "b") == {True, False}  # the name bold, the answer not
     headings = [t for t in texts[start:] if t.startswith(("I.", "IV.", "V."))]
-    assert headings[:2] == ["I. Công tác lãnh đạo, chỉ đạo", "I.1. Công tác lãnh đạo, chỉ đạo của cấp ủy Đảng, chính quyền"]
+    assert headings[:2] == ["I. Công tác lãnh đạo, chỉ đạo",
+                            "I.1. Công tác lãnh đạo, chỉ đạo của cấp ủy Đảng, chính quyền"]
     assert not [t for t in texts[start:] if t.startswith("IV.2.")]  # figures only: in the table instead
 
 

@@ -9,9 +9,10 @@ crash at any point loses nothing acknowledged and sends nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,7 +55,7 @@ class Handled:
     unit_id: int | None = None
     error: str | None = None
     #: Replies to this update, committed and claimed for sending by the caller right after the commit.
-    outgoing: list["Outgoing"] = field(default_factory=list)
+    outgoing: list[Outgoing] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Runner:
             for message in item.outgoing:
                 try:
                     send(message)
-                except Exception as exc:  # noqa: BLE001 — a channel failure is retried later, never fatal
+                except Exception as exc:
                     log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
                     failed.append((message.id, f"{type(exc).__name__}: {exc}"))
                     continue
@@ -156,7 +157,7 @@ class Runner:
         try:
             with uow.savepoint():
                 return self._one(uow, update, now)
-        except Exception as exc:  # noqa: BLE001 — no crash may reach a user
+        except Exception as exc:
             log.exception("update %s/%s failed", update.channel, update.update_id)
             kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
             with uow.savepoint():
@@ -287,7 +288,7 @@ class Runner:
         for message in claimed:
             try:
                 send(message)
-            except Exception as exc:  # noqa: BLE001 — a channel failure is retried later, never fatal
+            except Exception as exc:
                 log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
                 failed.append((message.id, f"{type(exc).__name__}: {exc}"))
                 continue

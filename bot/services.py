@@ -6,10 +6,11 @@ Opening the database applies its migrations, so every command works on a fresh m
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -193,7 +194,9 @@ class Services:
         row = uow.templates.get(campaign.template_version_id)
         return load_template_text(row.text, source=f"{row.template_id}@{row.version}")
 
-    def unit_answers(self, uow: UnitOfWork, campaign_id: int, unit_id: int) -> tuple[dict[str, AnswerRecord], bool, datetime | None]:
+    def unit_answers(
+        self, uow: UnitOfWork, campaign_id: int, unit_id: int
+    ) -> tuple[dict[str, AnswerRecord], bool, datetime | None]:
         """A unit's answers: the last submitted version if any (True), else the current draft (False)."""
         submitted = uow.submissions.last_submitted(campaign_id, unit_id)
         if submitted is not None and submitted.answers:

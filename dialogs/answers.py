@@ -45,7 +45,7 @@ class AnswerRecord:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":
+    def from_json(cls, data: dict[str, Any]) -> AnswerRecord:
         """Rebuild a record from :meth:`to_json` output, ignoring unknown keys."""
         return cls(
             status=data["status"],

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dialogs import flow, summary
 from dialogs.commands import Command, label
 from dialogs.matching import Candidate, match
-from dialogs.messages import t
 from dialogs.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED
-from dialogs.template import Field
+from dialogs.template import NUMERIC_TYPES, Field
 from dialogs.vntext import fold
 
 if TYPE_CHECKING:
@@ -31,23 +31,23 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def run(turn: "Turn", command: Command) -> None:
+def run(turn: Turn, command: Command) -> None:
     """Carry out ``command`` on ``turn``."""
     _HANDLERS.get(command.name, _unknown)(turn, command)
 
 
-def _unknown(turn: "Turn", command: Command) -> None:
+def _unknown(turn: Turn, command: Command) -> None:
     turn.tell("engine.unknown_command", text=command.arg or command.name)
     turn.ask_current()
 
 
 @handles("start", "resume")
-def _resume(turn: "Turn", command: Command) -> None:
+def _resume(turn: Turn, command: Command) -> None:
     turn.start()
 
 
 @handles("review")
-def _review(turn: "Turn", command: Command) -> None:
+def _review(turn: Turn, command: Command) -> None:
     if turn.state.cursor is None and turn.state.mode != SUBMITTED:
         turn.enter_review()
         return
@@ -56,7 +56,7 @@ def _review(turn: "Turn", command: Command) -> None:
 
 
 @handles("help")
-def _help(turn: "Turn", command: Command) -> None:
+def _help(turn: Turn, command: Command) -> None:
     field = turn.current()
     if field is not None:
         turn.tell("engine.help.field", section=field.section, prompt=field.prompt,
@@ -66,29 +66,29 @@ def _help(turn: "Turn", command: Command) -> None:
 
 
 @handles("pause")
-def _pause(turn: "Turn", command: Command) -> None:
+def _pause(turn: Turn, command: Command) -> None:
     turn.state.mode = PAUSED
     turn.tell("engine.paused")
 
 
 @handles("contact")
-def _contact(turn: "Turn", command: Command) -> None:
+def _contact(turn: Turn, command: Command) -> None:
     turn.contact()
 
 
 @handles("progress", "compile")
-def _department_only(turn: "Turn", command: Command) -> None:
+def _department_only(turn: Turn, command: Command) -> None:
     turn.tell("engine.department_only")
     turn.ask_current()
 
 
 @handles("unknown")
-def _unknown_slash(turn: "Turn", command: Command) -> None:
+def _unknown_slash(turn: Turn, command: Command) -> None:
     _unknown(turn, command)
 
 
 @handles("keep")
-def _keep(turn: "Turn", command: Command) -> None:
+def _keep(turn: Turn, command: Command) -> None:
     field = turn.current()
     if field is not None and flow.is_done(field.id, turn.state):
         turn.tell("engine.kept")
@@ -98,7 +98,7 @@ def _keep(turn: "Turn", command: Command) -> None:
 
 
 @handles("done")
-def _done(turn: "Turn", command: Command) -> None:
+def _done(turn: Turn, command: Command) -> None:
     if turn.state.group is not None:
         turn.groups.done()
         return
@@ -107,7 +107,7 @@ def _done(turn: "Turn", command: Command) -> None:
 
 
 @handles("none")
-def _none(turn: "Turn", command: Command) -> None:
+def _none(turn: Turn, command: Command) -> None:
     st = turn.state
     if st.group is not None and turn.groups.none():
         return
@@ -116,7 +116,7 @@ def _none(turn: "Turn", command: Command) -> None:
         turn.ask_current()
         return
     if not field.allow_none:
-        key = "engine.none_numeric" if field.type in {"integer", "decimal", "percent", "money"} else "engine.none_refused"
+        key = "engine.none_numeric" if field.type in NUMERIC_TYPES else "engine.none_refused"
         turn.tell(key, example=field.example or "—")
         turn.ask(field, brief=True)
         return
@@ -126,7 +126,7 @@ def _none(turn: "Turn", command: Command) -> None:
 
 
 @handles("skip")
-def _skip(turn: "Turn", command: Command) -> None:
+def _skip(turn: Turn, command: Command) -> None:
     st = turn.state
     if st.group is not None and turn.groups.skip_column():
         return
@@ -145,7 +145,7 @@ def _skip(turn: "Turn", command: Command) -> None:
 
 
 @handles("later")
-def _later(turn: "Turn", command: Command) -> None:
+def _later(turn: Turn, command: Command) -> None:
     st = turn.state
     field = turn.current()
     if field is None:
@@ -159,7 +159,7 @@ def _later(turn: "Turn", command: Command) -> None:
 
 
 @handles("back")
-def _back(turn: "Turn", command: Command) -> None:
+def _back(turn: Turn, command: Command) -> None:
     st = turn.state
     if st.group is not None and int(st.group.get("col", 0)) > 0 and st.group.get("phase") == "col":
         st.group["col"] = int(st.group["col"]) - 1
@@ -179,7 +179,7 @@ def _back(turn: "Turn", command: Command) -> None:
 
 
 @handles("edit")
-def _edit(turn: "Turn", command: Command) -> None:
+def _edit(turn: Turn, command: Command) -> None:
     target = command.arg.strip()
     if not target:
         _choose_section(turn)
@@ -199,7 +199,7 @@ def _edit(turn: "Turn", command: Command) -> None:
         turn.ask_current()
 
 
-def _choose_section(turn: "Turn") -> None:
+def _choose_section(turn: Turn) -> None:
     sections = [s for s in turn.template.all_sections() if "." not in s.path]
     lines = [f"{s.path}. {summary.short(s.title, 60)}" for s in sections]
     turn.tell("engine.edit_how", sections="\n".join(lines))
@@ -209,7 +209,7 @@ def _choose_section(turn: "Turn") -> None:
 _ROMAN = re.compile(r"^[ivxlc]+$")
 
 
-def resolve_target(turn: "Turn", target: str) -> list[Field]:
+def resolve_target(turn: Turn, target: str) -> list[Field]:
     """The fields "sửa <target>" names: a summary number, a section path (IV.2), a field id, or words."""
     template, st = turn.template, turn.state
     applicable = flow.applicable(template, st)
@@ -246,7 +246,7 @@ def resolve_target(turn: "Turn", target: str) -> list[Field]:
 
 
 @handles("submit", "confirm")
-def _submit(turn: "Turn", command: Command) -> None:
+def _submit(turn: Turn, command: Command) -> None:
     st = turn.state
     if st.mode == SUBMITTED:
         turn.tell("engine.already_submitted", ref=st.submitted[-1]["ref"] if st.submitted else "")
@@ -269,7 +269,7 @@ def _submit(turn: "Turn", command: Command) -> None:
 
 
 @handles("cancel")
-def _cancel(turn: "Turn", command: Command) -> None:
+def _cancel(turn: Turn, command: Command) -> None:
     st = turn.state
     st.pending = None
     if st.mode == CONFIRM_SUBMIT:

@@ -12,6 +12,15 @@ from typing import Any, ClassVar, Union
 from dialogs.errors import StateError
 
 
+
+class _Json:
+    """Gives a value its ``to_json`` (see :func:`effect_to_json`)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with the value's ``kind``."""
+        return effect_to_json(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Button:
     """A button (Telegram) or a word to type (Zalo): ``data`` comes back as a :class:`~dialogs.events.Pick`."""
@@ -21,7 +30,7 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Say:
+class Say(_Json):
     """Send a message to the user."""
 
     kind: ClassVar[str] = "say"
@@ -32,7 +41,7 @@ class Say:
 
 
 @dataclass(frozen=True)
-class Ask:
+class Ask(_Json):
     """Ask the question of field ``field_id`` (the user's next message answers it)."""
 
     kind: ClassVar[str] = "ask"
@@ -42,7 +51,7 @@ class Ask:
 
 
 @dataclass(frozen=True)
-class AnswerSaved:
+class AnswerSaved(_Json):
     """Store an answer (append-only): ``record`` is an :class:`~dialogs.answers.AnswerRecord` as JSON."""
 
     kind: ClassVar[str] = "answer_saved"
@@ -52,7 +61,7 @@ class AnswerSaved:
 
 
 @dataclass(frozen=True)
-class Submitted:
+class Submitted(_Json):
     """The report was submitted: freeze ``answers`` as submission ``version`` with reference ``ref``."""
 
     kind: ClassVar[str] = "submitted"
@@ -62,7 +71,7 @@ class Submitted:
 
 
 @dataclass(frozen=True)
-class VersionOpened:
+class VersionOpened(_Json):
     """Editing after submission opened a new draft ``version``; the submitted one is kept."""
 
     kind: ClassVar[str] = "version_opened"
@@ -70,7 +79,7 @@ class VersionOpened:
 
 
 @dataclass(frozen=True)
-class ContactRequested:
+class ContactRequested(_Json):
     """The user asked for the department's help on ``field_id`` (after repeated failures or by command)."""
 
     kind: ClassVar[str] = "contact_requested"
@@ -79,7 +88,7 @@ class ContactRequested:
 
 
 @dataclass(frozen=True)
-class ExportRequested:
+class ExportRequested(_Json):
     """The user asked for a document (``what``: "unit" or "compiled")."""
 
     kind: ClassVar[str] = "export_requested"
@@ -117,6 +126,3 @@ def is_message(effect: Effect) -> bool:
     """Whether the effect is something to send to the user (a :class:`Say` or an :class:`Ask`)."""
     return isinstance(effect, (Say, Ask))
 
-
-for _cls in _KINDS.values():
-    _cls.to_json = effect_to_json  # type: ignore[attr-defined]

@@ -168,9 +168,9 @@ class Turn:
         command = recognise(text)
         if st.pending and self.resolve_pending(text, command):
             return
-        if command is not None and self.expects_yesno() and command.name not in {"submit", "confirm"}:
-            if parse("yesno", text, None, self.now.date()).ok:
-                command = None
+        if (command is not None and self.expects_yesno() and command.name not in {"submit", "confirm"}
+                and parse("yesno", text, None, self.now.date()).ok):
+            command = None
         if command is not None and self.command_applies(command):
             self.flush_buffer()
             self.run(command)
@@ -204,9 +204,9 @@ class Turn:
             return False
         if command.name == "keep" and (field is None or not flow.is_done(field.id, self.state)):
             return False
-        if command.name in {"done"} and not self.state.buffer and field is not None and not flow.is_long_text(field):
-            return False
-        return True
+        # "xong" closes a long text (or a group); elsewhere it is just a word.
+        return not (command.name == "done" and not self.state.buffer and field is not None
+                    and not flow.is_long_text(field))
 
     def on_pick(self, data: str) -> None:
         """Handle a button press."""
@@ -480,7 +480,8 @@ class Turn:
     def contact(self) -> None:
         """Pass the user's request for help to the department."""
         field = self.current()
-        self.effects.append(ContactRequested(field.id if field else "", note=self.state.buffer[-1] if self.state.buffer else ""))
+        note = self.state.buffer[-1] if self.state.buffer else ""
+        self.effects.append(ContactRequested(field.id if field else "", note=note))
         self.tell("engine.contact_sent")
         self.ask_current()
 

@@ -14,8 +14,17 @@ from typing import Any, ClassVar, Union
 from dialogs.errors import StateError
 
 
+
+class _Json:
+    """Gives a value its ``to_json`` (see :func:`event_to_json`)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with the value's ``kind``."""
+        return event_to_json(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class Text:
+class Text(_Json):
     """The user typed a message."""
 
     kind: ClassVar[str] = "text"
@@ -23,7 +32,7 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Pick:
+class Pick(_Json):
     """The user pressed a button; ``data`` is the button's data (``cmd:review``, ``opt:2``, ``field:so_tap_the``)."""
 
     kind: ClassVar[str] = "pick"
@@ -31,7 +40,7 @@ class Pick:
 
 
 @dataclass(frozen=True)
-class FileReceived:
+class FileReceived(_Json):
     """The user sent a file or photo; ``file_id`` is the channel's handle for it."""
 
     kind: ClassVar[str] = "file"
@@ -42,14 +51,14 @@ class FileReceived:
 
 
 @dataclass(frozen=True)
-class Start:
+class Start(_Json):
     """The conversation starts or restarts (``/start``, ``/baocao``)."""
 
     kind: ClassVar[str] = "start"
 
 
 @dataclass(frozen=True)
-class ReminderDue:
+class ReminderDue(_Json):
     """The host's scheduler says a deadline is near; ``deadline`` is "YYYY-MM-DD"."""
 
     kind: ClassVar[str] = "reminder"
@@ -58,7 +67,7 @@ class ReminderDue:
 
 
 @dataclass(frozen=True)
-class Timeout:
+class Timeout(_Json):
     """A wait expired without an answer (the host feeds it; the engine never starts timers)."""
 
     kind: ClassVar[str] = "timeout"
@@ -82,6 +91,3 @@ def event_from_json(data: dict[str, Any]) -> Event:
     event: Event = cls(**{k: v for k, v in data.items() if k in names})
     return event
 
-
-for _cls in _KINDS.values():
-    _cls.to_json = event_to_json  # type: ignore[attr-defined]

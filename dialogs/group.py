@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class GroupFlow:
     """Asks a repeated group's records one column at a time."""
 
-    def __init__(self, turn: "Turn") -> None:
+    def __init__(self, turn: Turn) -> None:
         self.turn = turn
 
     @property

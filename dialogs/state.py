@@ -13,8 +13,9 @@ True
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from dialogs.answers import AnswerRecord
 
@@ -80,7 +81,7 @@ class State:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> "State":
+    def from_json(cls, data: Any) -> State:
         """Read a state of any schema version (or none at all), migrating it to the current one."""
         if not isinstance(data, dict):
             return cls(orphans={"unreadable": data} if data is not None else {})

@@ -6,8 +6,8 @@ their stable ``id``; the ``version`` names one immutable revision (stored once, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 #: Every field type the template language knows, in the order the reference documents them.
 FIELD_TYPES: tuple[str, ...] = (
@@ -74,7 +74,7 @@ class Field:
     unit: str = ""
     options: tuple[Option, ...] = ()
     #: Columns of a repeated group.
-    fields: tuple["Field", ...] = ()
+    fields: tuple[Field, ...] = ()
     min_items: int | None = None
     max_items: int | None = None
     #: The section this field belongs to, as a dotted number path, e.g. ``IV.2``.
@@ -99,7 +99,7 @@ class Section:
     #: Fixed text printed under the heading before the answers.
     intro: str = ""
     #: Fields and sub-sections in asking order.
-    children: tuple["Field | Section", ...] = ()
+    children: tuple[Field | Section, ...] = ()
     #: False for sections that are asked but not printed as a heading (e.g. the signer's name).
     in_report: bool = True
     line: int = 0

@@ -6,8 +6,9 @@ the script follows the template's real order, conditions and groups.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from dialogs import flow
 from dialogs.effects import Ask
@@ -18,7 +19,9 @@ from dialogs.template import Template
 NOW = datetime.fromisoformat("2025-08-06T09:00:00+07:00")
 
 
-def _lines_for(template: Template, field_id: str, facts: Mapping[str, Any], group_progress: dict[str, int]) -> list[str]:
+def _lines_for(
+    template: Template, field_id: str, facts: Mapping[str, Any], group_progress: dict[str, int]
+) -> list[str]:
     """What a person types in answer to the question for ``field_id`` (a group column is ``group.column``)."""
     if "." in field_id:
         group_id, column = field_id.split(".", 1)

@@ -86,7 +86,7 @@ class ConsoleChat:
         """Write the report: the submitted version after «nộp», else (at the end) the draft."""
         try:
             path, submitted = self.services.export_unit_docx(self.binding, self.out)
-        except Exception as exc:  # noqa: BLE001 — the chat must end cleanly whatever the exporter does
+        except Exception as exc:
             self.stdout.write(t("bot.console.export_failed", reason=exc) + "\n")
             return
         if final or not submitted:

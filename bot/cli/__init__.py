@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 import sys
 
+# Command modules register themselves on import.
+from bot.cli import admin_cmd, chat_cmd, export_cmd, parse_cmd, template_cmd  # noqa: F401
 from bot.cli.app import app
 from dialogs.errors import ReportbotError
-
-# Command modules register themselves on import.
-from bot.cli import admin_cmd, chat_cmd, export_cmd, parse_cmd, template_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
@@ -30,7 +29,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 — never a traceback for the user; REPORTBOT_DEBUG=1 shows it
+    except Exception as exc:
         if os.environ.get("REPORTBOT_DEBUG"):
             raise
         print(f"reportbot: lỗi không mong đợi ({type(exc).__name__}): {exc}", file=sys.stderr)

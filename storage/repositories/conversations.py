@@ -125,8 +125,8 @@ class ConversationRepository:
         state: dict[str, Any],
         now: datetime,
         *,
-        campaign_id: int | None | _Keep = KEEP,
-        unit_id: int | None | _Keep = KEEP,
+        campaign_id: int | _Keep | None = KEEP,
+        unit_id: int | _Keep | None = KEEP,
     ) -> int:
         """Store a new state and return the new ``state_version``.
 

@@ -22,7 +22,9 @@ SAMPLES = ROOT.parent / "shared" / "samples"
 FACTS_003 = ROOT / "tests" / "data" / "sample_003_answers.yaml"
 
 
-def _chat(tmp_path: Path, lines: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _chat(
+    tmp_path: Path, lines: list[str], env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "REPORTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/reportbot.db", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--out", str(tmp_path)],

@@ -186,7 +186,7 @@ def test_a_submission_is_stored_as_a_frozen_version(world: tuple[Any, Binding]) 
             "nguoi_ky": {"status": "answered", "value": "Nguyễn Đình Biểu"}},
     }
     with db.uow() as uow:
-        conv = uow.conversations.create("console", "c1", None, state, NOW, campaign_id=binding.campaign_id,
+        uow.conversations.create("console", "c1", None, state, NOW, campaign_id=binding.campaign_id,
                                         unit_id=binding.unit_id)
         uow.commit()
     runner.process(_update(1, "nop"))

@@ -242,7 +242,7 @@ def test_shipped_headings_equal_sample_003_headings_in_order() -> None:
     sample = _sample_headings((SAMPLES / "003_6eaa83ca13db2d54.txt").read_text(encoding="utf-8"))
     printed: list[Section] = [s for s in load_shipped().all_sections() if s.in_report]
     assert [n for n, _ in sample] == [s.number for s in printed]
-    for (_, following), section in zip(sample, printed):
+    for (_, following), section in zip(sample, printed, strict=True):
         # Folding forgives case (IV. KẾT QUẢ …) and the sample's own typo (điền hình → điển hình).
         assert fold(following).startswith(fold(section.title)), section.path
 

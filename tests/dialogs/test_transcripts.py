@@ -55,7 +55,8 @@ def run_transcript(path: Path) -> None:
     now = datetime.fromisoformat(script.get("now", "2025-08-10T09:00:00+07:00"))
     state: dict[str, Any] | None = script.get("state")
     for number, step in enumerate(script["steps"], start=1):
-        where = f"{path.name} step {number} {json.dumps({k: v for k, v in step.items() if k in ('user', 'pick', 'start', 'file', 'template')}, ensure_ascii=False)}"
+        shown = {k: v for k, v in step.items() if k in ("user", "pick", "start", "file", "template")}
+        where = f"{path.name} step {number} {json.dumps(shown, ensure_ascii=False)}"
         if "template" in step:
             template = _template(step["template"])
         event = _event(step)

@@ -20,7 +20,7 @@ def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]
     def run() -> None:
         try:
             outcome["result"] = work()
-        except Exception as error:  # noqa: BLE001 - handed back to the test thread
+        except Exception as error:
             outcome["error"] = error
 
     thread = threading.Thread(target=run)

@@ -99,7 +99,7 @@ def _keep(turn: Turn, command: Command) -> None:
 
 @handles("done")
 def _done(turn: Turn, command: Command) -> None:
-    if turn.state.group is not None:
+    if turn.in_group():
         turn.groups.done()
         return
     # A long text was just flushed (the cursor moved on), or there was nothing to close.
@@ -109,7 +109,7 @@ def _done(turn: Turn, command: Command) -> None:
 @handles("none")
 def _none(turn: Turn, command: Command) -> None:
     st = turn.state
-    if st.group is not None and turn.groups.none():
+    if turn.in_group() and turn.groups.none():
         return
     field = turn.current()
     if field is None:
@@ -128,7 +128,7 @@ def _none(turn: Turn, command: Command) -> None:
 @handles("skip")
 def _skip(turn: Turn, command: Command) -> None:
     st = turn.state
-    if st.group is not None and turn.groups.skip_column():
+    if turn.in_group() and turn.groups.skip_column():
         return
     field = turn.current()
     if field is None:
@@ -161,7 +161,7 @@ def _later(turn: Turn, command: Command) -> None:
 @handles("back")
 def _back(turn: Turn, command: Command) -> None:
     st = turn.state
-    if st.group is not None and int(st.group.get("col", 0)) > 0 and st.group.get("phase") == "col":
+    if turn.in_group() and st.group and int(st.group.get("col", 0)) > 0 and st.group.get("phase") == "col":
         st.group["col"] = int(st.group["col"]) - 1
         turn.groups.ask()
         return
@@ -170,7 +170,10 @@ def _back(turn: Turn, command: Command) -> None:
         turn.tell("engine.at_first")
         turn.ask_current()
         return
-    st.return_to = None
+    if st.cursor is not None:
+        # Come back here once the earlier answer is given again (or kept); the first unanswered
+        # question follows as usual.
+        st.return_to = st.cursor
     st.cursor = previous.id
     st.failures = 0
     if previous.type == "group":

@@ -72,6 +72,11 @@ class Turn:
         """Queue message ``key`` of :mod:`dialogs.messages`, rendered with ``params``."""
         self.effects.append(Say(t(key, **params), buttons, key=key))
 
+    def in_group(self) -> bool:
+        """Whether the question being asked is a column of the repeated group being filled."""
+        group = self.state.group
+        return group is not None and group.get("field") == self.state.cursor
+
     def current(self) -> Field | None:
         """The field being asked, if it still exists."""
         cursor = self.state.cursor
@@ -188,17 +193,17 @@ class Turn:
         st = self.state
         if st.mode == CONFIRM_SUBMIT:
             return True
-        if st.group is not None:
-            return st.group.get("phase") == "more"
+        if self.in_group():
+            return st.group is not None and st.group.get("phase") == "more"
         field = self.current()
         return field is not None and field.type == "yesno" and st.mode == ASKING
 
     def command_applies(self, command: Command) -> bool:
         """Whether a recognised command is meant as one here ("không có" answers a yes/no question)."""
         field = self.current()
-        if command.name == "none" and field is not None and field.type == "yesno" and not self.state.group:
+        if command.name == "none" and field is not None and field.type == "yesno" and not self.in_group():
             return False
-        if command.name == "done" and self.state.group:
+        if command.name == "done" and self.in_group():
             return True
         if command.name in {"confirm", "cancel"} and self.state.mode != CONFIRM_SUBMIT:
             return False
@@ -256,7 +261,7 @@ class Turn:
     def answer(self, text: str) -> None:
         """Treat ``text`` as the answer to the current question."""
         st = self.state
-        if st.group is not None:
+        if self.in_group():
             self.groups.answer(text)
             return
         field = self.current()
@@ -366,7 +371,8 @@ class Turn:
         target = st.return_to
         st.return_to = None
         nxt = flow.next_field(self.template, st)
-        if target and self.template.has_field(target) and not flow.is_done(target, st):
+        unfinished = bool(st.group) and st.group is not None and st.group.get("field") == target
+        if target and self.template.has_field(target) and (unfinished or not flow.is_done(target, st)):
             field = self.template.field(target)
             if flow.applies(field, st):
                 if nxt is not None and flow.comes_before(self.template, nxt.id, target):
@@ -396,7 +402,7 @@ class Turn:
         field = self.current()
         if field is None:
             self.advance()
-        elif st.group is not None:
+        elif self.in_group():
             self.groups.ask()
         else:
             self.ask(field)

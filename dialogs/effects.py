@@ -6,19 +6,10 @@ Say(text='Xin chào', buttons=(Button(label='Xem lại', data='cmd:review'),), k
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
-from dialogs.errors import StateError
-
-
-
-class _Json:
-    """Gives a value its ``to_json`` (see :func:`effect_to_json`)."""
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict with the value's ``kind``."""
-        return effect_to_json(self)  # type: ignore[arg-type]
+from dialogs.tagged import Tagged, decode
 
 
 @dataclass(frozen=True)
@@ -30,7 +21,7 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Say(_Json):
+class Say(Tagged):
     """Send a message to the user."""
 
     kind: ClassVar[str] = "say"
@@ -41,7 +32,7 @@ class Say(_Json):
 
 
 @dataclass(frozen=True)
-class Ask(_Json):
+class Ask(Tagged):
     """Ask the question of field ``field_id`` (the user's next message answers it)."""
 
     kind: ClassVar[str] = "ask"
@@ -51,7 +42,7 @@ class Ask(_Json):
 
 
 @dataclass(frozen=True)
-class AnswerSaved(_Json):
+class AnswerSaved(Tagged):
     """Store an answer (append-only): ``record`` is an :class:`~dialogs.answers.AnswerRecord` as JSON."""
 
     kind: ClassVar[str] = "answer_saved"
@@ -61,7 +52,7 @@ class AnswerSaved(_Json):
 
 
 @dataclass(frozen=True)
-class Submitted(_Json):
+class Submitted(Tagged):
     """The report was submitted: freeze ``answers`` as submission ``version`` with reference ``ref``."""
 
     kind: ClassVar[str] = "submitted"
@@ -71,7 +62,7 @@ class Submitted(_Json):
 
 
 @dataclass(frozen=True)
-class VersionOpened(_Json):
+class VersionOpened(Tagged):
     """Editing after submission opened a new draft ``version``; the submitted one is kept."""
 
     kind: ClassVar[str] = "version_opened"
@@ -79,7 +70,7 @@ class VersionOpened(_Json):
 
 
 @dataclass(frozen=True)
-class ContactRequested(_Json):
+class ContactRequested(Tagged):
     """The user asked for the department's help on ``field_id`` (after repeated failures or by command)."""
 
     kind: ClassVar[str] = "contact_requested"
@@ -88,7 +79,7 @@ class ContactRequested(_Json):
 
 
 @dataclass(frozen=True)
-class ExportRequested(_Json):
+class ExportRequested(Tagged):
     """The user asked for a document (``what``: "unit" or "compiled")."""
 
     kind: ClassVar[str] = "export_requested"
@@ -103,22 +94,14 @@ _KINDS: dict[str, type[Any]] = {
 
 def effect_to_json(effect: Effect) -> dict[str, Any]:
     """Serialise an effect to a JSON-ready dict with its ``kind``."""
-    data = asdict(effect)
-    if "buttons" in data:
-        data["buttons"] = [dict(b) for b in data["buttons"]]
-    return {"kind": effect.kind, **data}
+    return effect.to_json()
 
 
 def effect_from_json(data: dict[str, Any]) -> Effect:
-    """Rebuild an effect from :func:`effect_to_json` output; unknown kinds raise :class:`StateError`."""
-    cls = _KINDS.get(str(data.get("kind")))
-    if cls is None:
-        raise StateError(f"unknown effect kind {data.get('kind')!r}")
-    names = {f.name for f in fields(cls)}
-    args = {k: v for k, v in data.items() if k in names}
-    if "buttons" in args:
-        args["buttons"] = tuple(Button(**b) for b in args["buttons"])
-    effect: Effect = cls(**args)
+    """Rebuild an effect from :func:`effect_to_json` output; unknown kinds raise ``StateError``."""
+    if "buttons" in data:
+        data = {**data, "buttons": tuple(Button(**b) for b in data["buttons"])}
+    effect: Effect = decode(data, _KINDS, "effect")
     return effect
 
 

@@ -8,23 +8,14 @@ Pick(data='cmd:review')
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
-from dialogs.errors import StateError
-
-
-
-class _Json:
-    """Gives a value its ``to_json`` (see :func:`event_to_json`)."""
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict with the value's ``kind``."""
-        return event_to_json(self)  # type: ignore[arg-type]
+from dialogs.tagged import Tagged, decode
 
 
 @dataclass(frozen=True)
-class Text(_Json):
+class Text(Tagged):
     """The user typed a message."""
 
     kind: ClassVar[str] = "text"
@@ -32,7 +23,7 @@ class Text(_Json):
 
 
 @dataclass(frozen=True)
-class Pick(_Json):
+class Pick(Tagged):
     """The user pressed a button; ``data`` is the button's data (``cmd:review``, ``opt:2``, ``field:so_tap_the``)."""
 
     kind: ClassVar[str] = "pick"
@@ -40,7 +31,7 @@ class Pick(_Json):
 
 
 @dataclass(frozen=True)
-class FileReceived(_Json):
+class FileReceived(Tagged):
     """The user sent a file or photo; ``file_id`` is the channel's handle for it."""
 
     kind: ClassVar[str] = "file"
@@ -51,14 +42,14 @@ class FileReceived(_Json):
 
 
 @dataclass(frozen=True)
-class Start(_Json):
+class Start(Tagged):
     """The conversation starts or restarts (``/start``, ``/baocao``)."""
 
     kind: ClassVar[str] = "start"
 
 
 @dataclass(frozen=True)
-class ReminderDue(_Json):
+class ReminderDue(Tagged):
     """The host's scheduler says a deadline is near; ``deadline`` is "YYYY-MM-DD"."""
 
     kind: ClassVar[str] = "reminder"
@@ -67,7 +58,7 @@ class ReminderDue(_Json):
 
 
 @dataclass(frozen=True)
-class Timeout(_Json):
+class Timeout(Tagged):
     """A wait expired without an answer (the host feeds it; the engine never starts timers)."""
 
     kind: ClassVar[str] = "timeout"
@@ -79,15 +70,10 @@ _KINDS: dict[str, type[Any]] = {c.kind: c for c in (Text, Pick, FileReceived, St
 
 def event_to_json(event: Event) -> dict[str, Any]:
     """Serialise an event to a JSON-ready dict with its ``kind``."""
-    return {"kind": event.kind, **asdict(event)}
+    return event.to_json()
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
-    """Rebuild an event from :func:`event_to_json` output; unknown kinds raise :class:`StateError`."""
-    cls = _KINDS.get(str(data.get("kind")))
-    if cls is None:
-        raise StateError(f"unknown event kind {data.get('kind')!r}")
-    names = {f.name for f in fields(cls)}
-    event: Event = cls(**{k: v for k, v in data.items() if k in names})
+    """Rebuild an event from :func:`event_to_json` output; unknown kinds raise ``StateError``."""
+    event: Event = decode(data, _KINDS, "event")
     return event
-

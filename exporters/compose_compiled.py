@@ -42,8 +42,28 @@ def figure_fields(template: Template) -> list[Field]:
     return [f for f in template.fields() if f.type in NUMERIC_TYPES]
 
 
+def _short_header(field: Field) -> str:
+    label = str(getattr(field, "label", "") or "")  # a template's own short label, should the model grow one
+    if label:
+        return label
+    if field.type == "money":
+        return "Số tiền (đồng)"
+    if field.type == "percent":
+        return "Tỷ lệ (%)"
+    return f"Số {field.unit}" if field.unit else ""
+
+
+def figure_headers(fields: Sequence[Field]) -> list[str]:
+    """Column headers for the figures: short ("Số tập thể", "Số tiền (đồng)") unless two would read the same.
+
+    Prompts are questions ("Hằng năm, xã … bao nhiêu tập thể?"), too long for a column; the unit word says it.
+    """
+    short = [_short_header(f) for f in fields]
+    return [s if s and short.count(s) == 1 else figure_header(f) for s, f in zip(short, fields, strict=True)]
+
+
 def figure_header(field: Field) -> str:
-    """A figure column's header: its label, with the unit of money."""
+    """A figure column's long header: its prompt as a label, with the unit of money."""
     return field_label(field) + (" (đồng)" if field.type == "money" else "")
 
 
@@ -77,6 +97,23 @@ def totals(fields: Sequence[Field], units: Sequence[UnitStatus]) -> list[float |
         values = [figure_value(u.answers.get(field.id)) for u in units]
         out.append(sum(v for v in values if v is not None))
     return out
+
+
+def agency_in_sentence(name: str) -> str:
+    """An agency name written in capitals, as it reads inside a sentence (Phụ lục II: each field capitalised).
+
+    >>> agency_in_sentence("SỞ GIÁO DỤC VÀ ĐÀO TẠO"), agency_in_sentence("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH")
+    ('Sở Giáo dục và Đào tạo', 'Sở Văn hóa, Thể thao và Du lịch')
+    >>> agency_in_sentence("Sở Y tế")
+    'Sở Y tế'
+    """
+    text = squash(nfc(name))
+    if not text.isupper():
+        return text
+    kind, _, rest = text.partition(" ")
+    parts = re.split(r"(,\s*|\s+VÀ\s+)", rest)
+    fields = [p.lower() if i % 2 else p[:1] + p[1:].lower() for i, p in enumerate(parts)]
+    return " ".join(w for w in (kind[:1] + kind[1:].lower(), "".join(fields)) if w)
 
 
 def department_symbol(department: str) -> str:
@@ -193,7 +230,7 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
     approximate = any(r.approximate for u in units for r in u.answers.values())
     note = ("Ghi chú: số liệu có chữ “hơn”, “trên”, “khoảng” là số ước tính của đơn vị; tổng cộng cộng các số "
             "đã báo cáo." if approximate else "")
-    department = squash(nfc(campaign.department))
+    department = agency_in_sentence(campaign.department)
     letterhead = Letterhead(
         parent=squash(nfc(campaign.department_parent)).upper(),
         agency_lines=(department.upper(),),
@@ -202,8 +239,8 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
                    f"{format_date_long(issued_on)}",
     )
     opening = Paragraph(
-        f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))} (hạn gửi ngày "
-        f"{format_date_short(deadline)}), {department} tổng hợp kết quả như sau:"
+        f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))}, hạn gửi ngày "
+        f"{format_date_short(deadline)}, {department} tổng hợp kết quả như sau:"
     )
     missing = tuple((str(n), u.unit.name, u.unit.province_name)
                     for n, u in enumerate((u for u in units if u.status == "missing"), 1))
@@ -214,7 +251,7 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
         rate=rate,
         opening=opening,
         rate_paragraphs=rate_paragraphs(rate, deadline),
-        figure_columns=("TT", "Đơn vị", "Tình trạng", *(figure_header(f) for f in fields)),
+        figure_columns=("TT", "Đơn vị", "Tình trạng", *figure_headers(fields)),
         figure_kinds=tuple(f.type for f in fields),
         figure_rows=rows,
         figure_footer=footer,

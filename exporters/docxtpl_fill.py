@@ -27,11 +27,11 @@ from dialogs.answers import AnswerRecord
 from dialogs.template import Template
 from dialogs.vnformat import format_date_long
 from exporters import nd30, nd30_blocks
-from exporters.compose import Heading, Letterhead, Paragraph, ReportDocument, Table, compose_unit, sentence
+from exporters.compose import Heading, Letterhead, Paragraph, ReportDocument, Table, compose_unit
 from exporters.model import DocInfo, UnitInfo
 from exporters.nd30 import STYLE_BODY, STYLE_HEADINGS
 from exporters.places import place_name
-from exporters.render import format_plain, format_value
+from exporters.render import format_plain, format_value, sentence
 from exporters.xmlbuild import para
 
 

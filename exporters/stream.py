@@ -41,7 +41,7 @@ def section_properties(base: etree._Element, *, landscape: bool, first: bool) ->
         size.set(qn("w:orient"), "landscape")
     else:
         size.attrib.pop(qn("w:orient"), None)
-    return etree.tostring(sect, encoding="unicode")
+    return str(etree.tostring(sect, encoding="unicode"))
 
 
 def section_break(sect_pr: str) -> str:

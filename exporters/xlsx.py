@@ -20,7 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dialogs.template import Template
 from dialogs.vnformat import format_number
-from exporters.compose_compiled import STATUS_LABELS, figure_fields, figure_header, figure_value, totals
+from exporters.compose_compiled import STATUS_LABELS, figure_fields, figure_headers, figure_value, totals
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate
 from exporters.render import DEFAULT_QUALIFIER, field_label
@@ -75,7 +75,7 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
                         path: str | Path) -> Path:
     """Write the compiled figures of ``campaign`` to an .xlsx at ``path`` and return it."""
     fields = figure_fields(template)
-    headers = [*FIXED_COLUMNS, *(figure_header(f) for f in fields), "Ghi chú"]
+    headers = [*FIXED_COLUMNS, *figure_headers(fields), "Ghi chú"]
     formats = [None, None, None, None, None, DATETIME_FORMAT, "0",
                *(NUMBER_FORMATS.get(f.type, "General") for f in fields), None]
     rows: list[list[Any]] = []

@@ -60,7 +60,7 @@ def test_reporting_rate_paragraphs(look: Look, units: list[UnitStatus]) -> None:
 def test_figures_table_every_unit_with_totals(look: Look, units: list[UnitStatus]) -> None:
     """A row per unit in order, its status, each figure the Vietnamese way, and column totals."""
     rows = _rows(_figure_table(look))
-    assert rows[0][:3] == ["TT", "Đơn vị", "Tình trạng"] and rows[0][3] == "Số tập thể được khen thưởng"
+    assert rows[0][:3] == ["TT", "Đơn vị", "Tình trạng"] and rows[0][3] == "Số tập thể"
     body, total = rows[1:-1], rows[-1]
     assert [r[1] for r in body] == [u.unit.name for u in units]
     labels = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi"}
@@ -76,6 +76,15 @@ def test_figures_table_every_unit_with_totals(look: Look, units: list[UnitStatus
     none_row = body[5]
     assert none_row[5] == "0"  # "không có" counts as zero
     assert all(cell == "" for cell in body[3][3:])  # a missing unit has no figures
+
+
+def test_figure_headers_are_short_unless_ambiguous() -> None:
+    """Columns read "Số tập thể", "Số tiền (đồng)"; two amounts of money fall back to their prompts."""
+    from exporters.compose_compiled import figure_headers
+
+    fields = [Field("a", "integer", "Bao nhiêu tập thể?", unit="tập thể"), Field("b", "money", "Tiền thưởng?"),
+              Field("c", "money", "Tiền hỗ trợ?"), Field("d", "decimal", "Diện tích?")]
+    assert figure_headers(fields) == ["Số tập thể", "Tiền thưởng (đồng)", "Tiền hỗ trợ (đồng)", "Diện tích"]
 
 
 def test_figures_table_header_repeats_and_rows_do_not_split(look: Look) -> None:
@@ -142,3 +151,18 @@ def test_many_figures_turn_the_table_landscape(tmp_path: Path, campaign: Campaig
     widths = [int(g.get(qn("w:w"))) for g in _figure_table(look).findall(f"{W}tblGrid/{W}gridCol")]
     text_w = (table_section.page_width - table_section.left_margin - table_section.right_margin) / EMU_PER_CM
     assert abs(sum(widths) * 2.54 / 1440 - text_w) < 0.05
+
+
+def test_department_in_capitals_reads_in_sentence_case(tmp_path: Path, campaign: CampaignInfo,
+                                                        units: list[UnitStatus]) -> None:
+    """A template naming the department in capitals still reads "Sở Giáo dục và Đào tạo" inside sentences."""
+    from dataclasses import replace
+
+    shouting = replace(campaign, department="SỞ GIÁO DỤC VÀ ĐÀO TẠO", department_parent="UBND THÀNH PHỐ HẢI PHÒNG")
+    look = Look(write_compiled_docx(small_template(), shouting, units, tmp_path / "u.docx", issued_on=ISSUED))
+    opening = look.text(look.find("Căn cứ báo cáo"))
+    assert opening.endswith(", Sở Giáo dục và Đào tạo tổng hợp kết quả như sau:")
+    assert "hạn gửi ngày 20/8/2025" in opening
+    cells = look.tables()[0].findall(f"{W}tr/{W}tc")
+    assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in [look.text(p) for p in look.paragraphs(cells[0])]
+    assert look.text(look.find("Số:", cells[2])) == "Số:       /BC-SGDĐT"

@@ -37,15 +37,15 @@ def test_one_row_per_unit_with_status(book, units: list[UnitStatus]) -> None:
 def test_one_column_per_figure_stored_as_numbers(book, units: list[UnitStatus]) -> None:
     ws = book["Tổng hợp"]
     cols = _columns(ws)
-    assert {"Số tập thể được khen thưởng", "Số cá nhân được khen thưởng", "Tổng số tiền khen thưởng (đồng)",
-            "Tỷ lệ khen thưởng người lao động trực tiếp"} <= set(cols)
-    col = cols["Số cá nhân được khen thưởng"]
+    assert {"Số tập thể", "Số cá nhân", "Số tiền (đồng)",
+            "Tỷ lệ (%)"} <= set(cols)
+    col = cols["Số cá nhân"]
     values = [ws.cell(r, col).value for r in range(2, len(units) + 2)]
     assert values == [u.answers["so_ca_nhan"].value if u.status != "missing" else None for u in units]
     # An approximate figure is a number in its column and a note in "Ghi chú".
     assert ws.cell(2, cols["Ghi chú"]).value == "Số cá nhân được khen thưởng: hơn 100"
     # Percentages are fractions with a % format: 85,5% is 0.855.
-    assert ws.cell(2, cols["Tỷ lệ khen thưởng người lao động trực tiếp"]).value == pytest.approx(0.855)
+    assert ws.cell(2, cols["Tỷ lệ (%)"]).value == pytest.approx(0.855)
 
 
 def test_totals_row(book, units: list[UnitStatus]) -> None:
@@ -54,11 +54,11 @@ def test_totals_row(book, units: list[UnitStatus]) -> None:
     last = ws.max_row
     reported = [u for u in units if u.status != "missing"]
     assert ws.cell(last, cols["Đơn vị"]).value == "Tổng cộng"
-    assert ws.cell(last, cols["Số tập thể được khen thưởng"]).value == sum(u.answers["so_tap_the"].value
+    assert ws.cell(last, cols["Số tập thể"]).value == sum(u.answers["so_tap_the"].value
                                                                             for u in reported)
-    assert ws.cell(last, cols["Tổng số tiền khen thưởng (đồng)"]).value == sum(
+    assert ws.cell(last, cols["Số tiền (đồng)"]).value == sum(
         u.answers["so_tien"].value or 0 for u in reported)
-    assert ws.cell(last, cols["Tỷ lệ khen thưởng người lao động trực tiếp"]).value is None  # % do not add up
+    assert ws.cell(last, cols["Tỷ lệ (%)"]).value is None  # % do not add up
     assert ws.cell(last, cols["Đơn vị"]).font.b
 
 
@@ -72,9 +72,9 @@ def test_frozen_header_and_filter(book) -> None:
 def test_vietnamese_number_formats(book) -> None:
     ws = book["Tổng hợp"]
     cols = _columns(ws)
-    assert ws.cell(2, cols["Số tập thể được khen thưởng"]).number_format == "#,##0"
-    assert ws.cell(2, cols["Tổng số tiền khen thưởng (đồng)"]).number_format == "#,##0"
-    assert ws.cell(2, cols["Tỷ lệ khen thưởng người lao động trực tiếp"]).number_format == "0.0%"
+    assert ws.cell(2, cols["Số tập thể"]).number_format == "#,##0"
+    assert ws.cell(2, cols["Số tiền (đồng)"]).number_format == "#,##0"
+    assert ws.cell(2, cols["Tỷ lệ (%)"]).number_format == "0.0%"
     assert ws.cell(2, cols["Thời gian gửi"]).number_format == "dd/mm/yyyy hh:mm"
     assert ws.cell(2, cols["Đơn vị"]).font.name == "Times New Roman"
 
@@ -87,7 +87,7 @@ def test_column_widths_fit(book, units: list[UnitStatus]) -> None:
     width = ws.column_dimensions[get_column_letter(cols["Đơn vị"])].width
     longest = max(len(u.unit.name) for u in units)
     assert longest + 1 <= width <= longest + 4
-    money = ws.column_dimensions[get_column_letter(cols["Tổng số tiền khen thưởng (đồng)"])].width
+    money = ws.column_dimensions[get_column_letter(cols["Số tiền (đồng)"])].width
     assert money >= len("12.000.000")
     assert ws.column_dimensions["A"].width < 8  # "TT" stays narrow
 

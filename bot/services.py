@@ -218,7 +218,7 @@ class Services:
             info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
         path = out / f"bao-cao-{fold(unit.name).replace(' ', '-')}.docx" if out.is_dir() else out
         path.parent.mkdir(parents=True, exist_ok=True)
-        issued = (when or self.now()).date()
+        issued = _signing_date(template, answers) or (when or self.now()).date()
         write_unit_docx(template, info, answers, DocInfo(number=None, issued_on=issued), path)
         return path.resolve(), submitted
 
@@ -262,6 +262,16 @@ class Services:
 
             return convert_to_pdf(docx, out)
         return docx
+
+
+def _signing_date(template: Template, answers: Mapping[str, AnswerRecord]) -> date | None:
+    """The date the report says it was signed, when the template asks for one and it was answered."""
+    hidden = [s for s in template.all_sections() if not s.in_report]
+    for field in (f for s in hidden for f in s.fields()):
+        record = answers.get(field.id)
+        if field.type == "date" and record is not None and record.status == "answered":
+            return date.fromisoformat(str(record.value))
+    return None
 
 
 def find_ward(name: str) -> dict[str, Any] | None:

@@ -43,7 +43,7 @@ def figure_fields(template: Template) -> list[Field]:
 
 
 def _short_header(field: Field) -> str:
-    label = str(getattr(field, "label", "") or "")  # a template's own short label, should the model grow one
+    label = field.short  # the template's own short name for the field
     if label:
         return label
     if field.type == "money":

@@ -6,6 +6,7 @@ Opening the database applies its migrations, so every command works on a fresh m
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -112,14 +113,21 @@ class Services:
 
     # ---- campaigns ---------------------------------------------------------------------------------
     def create_campaign(self, template: Template, deadline: date, title: str | None = None,
-                        unit_names: tuple[str, ...] = (), all_units: bool = False) -> Campaign:
-        """Open a campaign on a template version, inviting the named units (or every stored unit)."""
+                        unit_names: tuple[str, ...] = (), all_units: bool = False,
+                        word_template: Path | None = None) -> Campaign:
+        """Open a campaign on a template version, inviting the named units (or every stored unit).
+
+        ``word_template``: a department's Word (.docx, docxtpl) template to fill instead of the built-in
+        layout; it is checked by filling it once with an empty report.
+        """
+        blob = _checked_word_template(template, word_template) if word_template else None
         with self.uow() as uow:
             version = uow.templates.ensure(template, self.now())
             unit_ids = [u.id for u in uow.units.all()] if all_units else [
                 self.find_unit(uow, n).id for n in unit_names]
             campaign = uow.campaigns.create(version, title or template.meta.title, deadline, self.now(),
-                                            unit_ids=unit_ids)
+                                            unit_ids=unit_ids, word_template=blob,
+                                            word_template_name=word_template.name if word_template else None)
             uow.commit()
             return campaign
 
@@ -216,10 +224,15 @@ class Services:
             unit = uow.units.get(binding.unit_id)
             answers, submitted, when = self.unit_answers(uow, campaign.id, unit.id)
             info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+            word_template = campaign.word_template
         path = out / f"bao-cao-{fold(unit.name).replace(' ', '-')}.docx" if out.is_dir() else out
         path.parent.mkdir(parents=True, exist_ok=True)
         issued = _signing_date(template, answers) or (when or self.now()).date()
-        write_unit_docx(template, info, answers, DocInfo(number=None, issued_on=issued), path)
+        doc = DocInfo(number=None, issued_on=issued)
+        if word_template:
+            _fill_word_template(word_template, template, info, answers, doc, path)
+        else:
+            write_unit_docx(template, info, answers, doc, path)
         return path.resolve(), submitted
 
     def campaign_statuses(self, campaign_id: int) -> tuple[Template, Any, list[Any]]:
@@ -262,6 +275,33 @@ class Services:
 
             return convert_to_pdf(docx, out)
         return docx
+
+
+def _fill_word_template(blob: bytes, template: Template, unit: Any, answers: Mapping[str, AnswerRecord],
+                        doc: Any, path: Path) -> None:
+    """Fill a stored Word template (docxtpl) with one unit's report."""
+    from exporters.docxtpl_fill import write_from_word_template
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "mau.docx"
+        source.write_bytes(blob)
+        write_from_word_template(source, template, unit, answers, doc, path)
+
+
+def _checked_word_template(template: Template, path: Path) -> bytes:
+    """The bytes of a Word template that fills without error (else a clear ConfigError)."""
+    from exporters.model import DocInfo, UnitInfo
+
+    if not path.exists():
+        raise ConfigError(f"không có tệp {path}")
+    blob = path.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            _fill_word_template(blob, template, UnitInfo("Xã Thử"), {}, DocInfo(None, date(2025, 1, 1)),
+                                Path(folder) / "thu.docx")
+    except Exception as exc:
+        raise ConfigError(f"{path.name} không dùng làm mẫu Word được: {type(exc).__name__}: {exc}") from exc
+    return blob
 
 
 def _signing_date(template: Template, answers: Mapping[str, AnswerRecord]) -> date | None:

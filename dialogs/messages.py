@@ -223,6 +223,7 @@ MESSAGES: dict[str, str] = {
     "bot.cli.units_imported": "Đã thêm {added} đơn vị; {skipped} đơn vị đã có từ trước.",
     "bot.cli.invite": "Mã mời {code} — {link} (hết hạn lúc {expires}).",
     "bot.cli.answers_imported": "Đã nhập {count} câu trả lời.",
+    "bot.cli.word_example": "Đã ghi mẫu Word (thẻ docxtpl, trình bày theo NĐ 30): {path}. Sửa theo ý Sở rồi dùng: reportbot campaign create … --word-template {path}",
     "bot.cli.exported": "Đã xuất: {path}",
     "bot.cli.exported_draft": "Đã xuất bản nháp (đơn vị chưa nộp): {path}",
     "bot.import.missing_required": "mục bắt buộc chưa có câu trả lời (cần có để nộp)",

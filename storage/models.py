@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -136,6 +137,9 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(10))
     closed_at: Mapped[datetime | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: A department-supplied Word template (docxtpl) filled instead of the built-in layout, and its name.
+    word_template: Mapped[bytes | None] = mapped_column(LargeBinary)
+    word_template_name: Mapped[str | None] = mapped_column(Text)
 
 
 class CampaignUnit(Base):

@@ -14,6 +14,7 @@ from bot.cli.app import answers_app, app, campaign_app, unit_app
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
 from dialogs.messages import t
+from dialogs.vnformat import format_date_short
 
 
 def _print_json(data: object) -> None:
@@ -34,17 +35,20 @@ def campaign_create(
     title: Optional[str] = typer.Option(None, "--title", help="Campaign title (default: the template's)."),
     unit: list[str] = typer.Option([], "--unit", "-u", help="Invite this unit (repeatable)."),
     all_units: bool = typer.Option(False, "--all-units", help="Invite every stored unit."),
+    word_template: Optional[Path] = typer.Option(
+        None, "--word-template", help="A department's Word (.docx) template with docxtpl tags, filled instead "
+        "of the built-in layout (start from `reportbot template word-example`)."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"id\": …} as JSON."),
 ) -> None:
     """Open a reporting campaign on a template, with a deadline."""
     services = Services()
     campaign = services.create_campaign(resolve_template(template), _parse_day(deadline, "--deadline"), title,
-                                        tuple(unit), all_units)
+                                        tuple(unit), all_units, word_template)
     if as_json:
         _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
     else:
         typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
-                     deadline=f"{campaign.deadline:%d/%m/%Y}", units=len(unit)))
+                     deadline=format_date_short(campaign.deadline), units=len(unit)))
 
 
 @campaign_app.command("list")

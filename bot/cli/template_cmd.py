@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -11,6 +12,7 @@ from bot.cli.app import template_app
 from dialogs.errors import TemplateError
 from dialogs.issues import Issue
 from dialogs.loader import check_template, find_template, load_template, shipped_templates
+from dialogs.messages import t
 from dialogs.template import Field, Section, Template
 
 FILE_HELP = "A template YAML file, or the name of a shipped template (e.g. tdkt_5nam_2021_2025)."
@@ -108,3 +110,14 @@ def _field_lines(f: Field, depth: int, lines: list[str]) -> None:
     lines.append(f"{'  ' * depth}- {f.id}  {f.type}{' *' if f.required else ''}{tail}")
     for column in f.fields:
         _field_lines(column, depth + 2, lines)
+
+
+@template_app.command("word-example")
+def word_example(
+    out: Path = typer.Option(Path("mau-bao-cao.docx"), "--output", "-o", help="Where to write the .docx."),
+) -> None:
+    """Write an NĐ 30 Word template with docxtpl tags: a starting point for a department's own layout."""
+    from exporters.docxtpl_fill import write_example_template
+
+    path = write_example_template(out)
+    typer.echo(t("bot.cli.word_example", path=path))

@@ -92,8 +92,10 @@ class CampaignRepository:
         unit_ids: Iterable[int] = (),
         *,
         created_by: int | None = None,
+        word_template: bytes | None = None,
+        word_template_name: str | None = None,
     ) -> Campaign:
-        """Open a campaign and invite ``unit_ids``."""
+        """Open a campaign and invite ``unit_ids`` (optionally with a department's Word template)."""
         version_id = template_version if isinstance(template_version, int) else template_version.id
         campaign = Campaign(
             template_version_id=version_id,
@@ -102,6 +104,8 @@ class CampaignRepository:
             opened_at=now,
             status="open",
             created_by=created_by,
+            word_template=word_template,
+            word_template_name=word_template_name,
         )
         self.session.add(campaign)
         self.session.flush()

@@ -100,5 +100,27 @@ def test_errors_are_one_sentence_and_an_exit_code(cli: CLI, args: tuple[str, ...
     assert fragment in result.stderr and result.stderr.strip().count("\n") == 0
 
 
+def test_a_campaign_fills_the_department_word_template(cli: CLI) -> None:
+    """A department's Word template (docxtpl) is stored with the campaign and filled for each unit."""
+    example = cli.folder / "mau.docx"
+    cli("template", "word-example", "-o", str(example))
+    document = Document(str(example))
+    document.add_paragraph("Mẫu riêng của Sở: {{ unit.name }} — {{ so_tap_the }} tập thể")
+    document.save(str(example))
+    campaign = cli.json("campaign", "create", "--template", "tdkt_5nam_2021_2025", "--deadline", "2025-08-20",
+                        "--unit", "Khúc Thừa Dụ", "--word-template", str(example))
+    cid = str(campaign["id"])
+    cli("answers", "import", "--campaign", cid, "--unit", "khuc thua du", str(FACTS_003), "--submit")
+    out = cli.folder / "word.docx"
+    cli("export", "--campaign", cid, "--unit", "Khúc Thừa Dụ", "--format", "docx", "-o", str(out))
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Mẫu riêng của Sở: Xã Khúc Thừa Dụ — trên 75 tập thể" in text
+    broken = cli.folder / "hong.docx"
+    broken.write_text("không phải docx", encoding="utf-8")
+    result = cli("campaign", "create", "--template", "tdkt_5nam_2021_2025", "--deadline", "2025-08-20",
+                 "--word-template", str(broken), code=1)
+    assert "không dùng làm mẫu Word được" in result.stderr
+
+
 def test_parse_prints_the_design_json(cli: CLI) -> None:
     assert json.loads(cli("parse", "money", "570 trieu").stdout)["value"] == 570_000_000

@@ -205,7 +205,7 @@ def test_headings(look: Look) -> None:
 
 
 def test_figures_written_the_vietnamese_way(look: Look) -> None:
-    """PL I, II.6 (nội dung văn bản; figures written the Vietnamese way): thousands with ".", decimals with ","; qualifiers kept."""
+    """PL I, II.6 (nội dung văn bản): figures the Vietnamese way — thousands ".", decimals ","; qualifiers kept."""
     text = "\n".join(look.texts())
     assert "trên 75 tập thể, hơn 650 cá nhân với số tiền hơn 570.000.000 đồng" in text
     assert "85,5%" in text

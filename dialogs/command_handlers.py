@@ -108,7 +108,6 @@ def _done(turn: Turn, command: Command) -> None:
 
 @handles("none")
 def _none(turn: Turn, command: Command) -> None:
-    st = turn.state
     if turn.in_group() and turn.groups.none():
         return
     field = turn.current()

@@ -45,9 +45,10 @@ def shown(record: AnswerRecord | None) -> str:
 def question(field: Field, number: int, total: int, current: AnswerRecord | None, brief: bool = False) -> str:
     """The question for ``field``: where it is, the prompt, help, an example, and the current answer."""
     lines = [t("engine.ask.head", section=field.section, number=number, total=total), field.prompt]
+    shows_example = bool(field.help) and not brief and "vi du" in fold(field.help)
     if not brief and field.help:
         lines.append(t("engine.ask.help", help=field.help))
-    if field.example:
+    if field.example and not shows_example:
         lines.append(t("engine.ask.example", example=field.example))
     if field.options:
         lines.extend(f"{i}. {o.label}" for i, o in enumerate(field.options, start=1))

@@ -93,8 +93,9 @@ class Runner:
         self._templates: dict[int, Template] = {}
         #: campaign id → template version id (immutable once the campaign exists).
         self._campaign_versions: dict[int, int] = {}
-        #: (channel, user id) → person id (people are never deleted).
+        #: (channel, user id) → person id (people are never deleted); new ones wait for the commit.
         self._people: dict[tuple[str, str], int] = {}
+        self._new_people: dict[tuple[str, str], int] = {}
         #: Replies delivered since the last commit: marked sent in the next transaction (bookkeeping only —
         #: a claimed reply is never sent again whether or not it is marked).
         self._delivered: list[int] = []
@@ -105,17 +106,29 @@ class Runner:
         return self.process_batch([update])[0]
 
     def process_batch(self, updates: Sequence[Update]) -> list[Handled]:
-        """Process several updates in one commit, each atomic in its own savepoint."""
+        """Process several updates (of different chats) in one commit, each still atomic.
+
+        The common case costs one transaction and no savepoints. If anything fails, the batch is rolled
+        back and each update is processed again alone — the engine is deterministic, so the others give
+        the same result — and the failing one is answered with an apology instead of a crash.
+        """
         now = self.clock()
-        results: list[Handled] = []
-        with UnitOfWork(self.session_factory, keep_state_history=False) as uow:
-            if self._delivered:
-                uow.outbox.mark_sent_many(self._delivered, now)
-            for update in updates:
-                results.append(self._guarded(uow, update, now))
-                faults.point("after_update")
-            faults.point("before_commit")
-            uow.commit()
+        self._new_people = {}
+        try:
+            with UnitOfWork(self.session_factory, keep_state_history=False) as uow:
+                if self._delivered:
+                    uow.outbox.mark_sent_many(self._delivered, now)
+                results = []
+                for update in updates:
+                    results.append(self._one(uow, update, now))
+                    faults.point("after_update")
+                faults.point("before_commit")
+                uow.commit()
+        except Exception as exc:
+            if len(updates) > 1:
+                return [handled for update in updates for handled in self.process_batch([update])]
+            results = [self._failed(updates[0], exc, now)]
+        self._people.update(self._new_people)
         self._delivered = []
         faults.point("after_commit")
         return results
@@ -152,19 +165,17 @@ class Runner:
             uow.commit()
         self._delivered = []
 
-    def _guarded(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
-        """Process one update in a savepoint; on a bug, roll it back and tell the user, never crash."""
-        try:
-            with uow.savepoint():
-                return self._one(uow, update, now)
-        except Exception as exc:
-            log.exception("update %s/%s failed", update.channel, update.update_id)
-            kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
-            with uow.savepoint():
-                uow.updates.claim(update.channel, update.update_id, now)
-                payload = {"text": t(kind, reason=str(exc)), "buttons": []}
-                outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
-            return Handled(update, error=str(exc), outgoing=outgoing)
+    def _failed(self, update: Update, exc: Exception, now: datetime) -> Handled:
+        """An update that could not be processed: mark it done and apologise (no crash reaches a user)."""
+        log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
+        kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
+        with UnitOfWork(self.session_factory) as uow:
+            if not uow.updates.claim(update.channel, update.update_id, now):
+                return Handled(update, duplicate=True)
+            payload = {"text": t(kind, reason=str(exc)), "buttons": []}
+            outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
+            uow.commit()
+        return Handled(update, error=str(exc), outgoing=outgoing)
 
     def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
         if not uow.updates.claim(update.channel, update.update_id, now):
@@ -203,10 +214,10 @@ class Runner:
     def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> int:
         """The id of the person writing (created on first contact; remembered per process)."""
         key = (update.channel, update.user_id)
-        known = self._people.get(key)
+        known = self._people.get(key) or self._new_people.get(key)
         if known is None:
             known = uow.people.get_or_create(update.channel, update.user_id, update.display_name, now).id
-            self._people[key] = known
+            self._new_people[key] = known  # remembered only once the transaction commits
         return known
 
     def _apply(self, uow: UnitOfWork, update: Update, person_id: int, campaign_id: int, unit_id: int,

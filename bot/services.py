@@ -19,12 +19,12 @@ from bot.config import Settings
 from bot.runner import Binding
 from dialogs import flow
 from dialogs.answers import AnswerRecord
-from dialogs.engine import reference
 from dialogs.errors import ConfigError, NotFound, ReportbotError
 from dialogs.importer import ImportProblem, import_answers
 from dialogs.loader import load_shipped, load_template, load_template_text
 from dialogs.messages import t
 from dialogs.state import State
+from dialogs.submission import reference
 from dialogs.template import Template
 from dialogs.vntext import fold
 from storage.db import make_engine, make_session_factory, migrate

@@ -7,13 +7,11 @@ are keyed by field id and survive template changes and restarts.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dialogs import flow, summary
+from dialogs import flow, picks, submission, summary
 from dialogs.answers import AnswerRecord
 from dialogs.commands import Command, recognise
 from dialogs.effects import (
@@ -23,14 +21,12 @@ from dialogs.effects import (
     ContactRequested,
     Effect,
     Say,
-    Submitted,
-    VersionOpened,
 )
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
 from dialogs.fields import ParseResult, parse
 from dialogs.group import GroupFlow
 from dialogs.messages import t
-from dialogs.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED, State
+from dialogs.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED, State, adopt_template
 from dialogs.template import Field, Template
 from dialogs.validate import check_answer
 
@@ -123,25 +119,9 @@ class Turn:
             self.state.mode = PAUSED if self.state.mode == ASKING else self.state.mode
 
     def sync_template(self) -> None:
-        """Adopt the template's version, keeping every answer; answers that no longer fit become orphans."""
-        st, tpl = self.state, self.template
-        if st.template_digest == tpl.digest and st.template_id == tpl.id:
-            return
-        changed = bool(st.template_digest) and st.started
-        for key in list(st.answers):
-            field_type = st.types.get(key)
-            if not tpl.has_field(key) or (field_type and field_type != tpl.field(key).type):
-                st.orphans[f"answer:{key}@{st.template_version or '?'}"] = st.answers.pop(key).to_json()
-                st.types.pop(key, None)
-        st.deferred = [d for d in st.deferred if tpl.has_field(d)]
-        if st.group and not tpl.has_field(str(st.group.get("field"))):
-            st.orphans["group"] = st.group
-            st.group = None
-        if st.cursor and not tpl.has_field(st.cursor):
-            st.cursor, st.buffer = None, []
-        st.template_id, st.template_version, st.template_digest = tpl.id, tpl.version, tpl.digest
-        if changed:
-            self.tell("engine.template_changed", version=tpl.version)
+        """Adopt the template's version, keeping every answer (see :func:`dialogs.state.adopt_template`)."""
+        if adopt_template(self.state, self.template):
+            self.tell("engine.template_changed", version=self.template.version)
 
     def start(self) -> None:
         """Begin, or pick up where the user left off."""
@@ -171,7 +151,7 @@ class Turn:
             st.mode = ASKING
             self.tell("engine.welcome_back")
         command = recognise(text)
-        if st.pending and self.resolve_pending(text, command):
+        if st.pending and self.resolve_pending(text):
             return
         if (command is not None and self.expects_yesno() and command.name not in {"submit", "confirm"}
                 and parse("yesno", text, None, self.now.date()).ok):
@@ -214,48 +194,12 @@ class Turn:
                     and not flow.is_long_text(field))
 
     def on_pick(self, data: str) -> None:
-        """Handle a button press."""
-        kind, _, value = data.partition(":")
-        if kind == "cmd":
-            self.flush_buffer()
-            self.run(Command(value))
-        elif kind == "field" and self.template.has_field(value):
-            self.flush_buffer()
-            self.state.pending = None
-            self.edit_field(self.template.field(value))
-        elif kind == "opt" and value in {"yes", "no"}:
-            self.on_text(t("engine.button.yes" if value == "yes" else "engine.button.no"))
-        elif kind == "opt" and value.isdigit():
-            if self.state.pending:
-                self.resolve_pending(str(int(value) + 1), None, by_index=True)
-            else:
-                field = self.current()
-                if field is not None and field.options and int(value) < len(field.options):
-                    self.on_text(field.options[int(value)].label)
-                else:
-                    self.ask_current()
-        else:
-            self.tell("engine.unknown_button")
-            self.ask_current()
+        """Handle a button press (see :mod:`dialogs.picks`)."""
+        picks.on_pick(self, data)
 
-    def resolve_pending(self, text: str, command: Command | None, by_index: bool = False) -> bool:
-        """Answer a question asked back (which value was meant, which item to edit). True if consumed."""
-        pending = self.state.pending or {}
-        choices = pending.get("choices") or []
-        picked = summary.pick_choice(text, choices, by_index=by_index)
-        if picked is None:
-            self.state.pending = None
-            return False
-        self.state.pending = None
-        if pending.get("kind") == "edit":
-            self.edit_field(self.template.field(str(picked["value"])))
-            return True
-        field = self.current()
-        if field is None:
-            return False
-        result = ParseResult(ok=True, value=picked["value"], display=str(picked.get("display") or picked["label"]))
-        self.accept(field, result, str(pending.get("raw", text)))
-        return True
+    def resolve_pending(self, text: str, by_index: bool = False) -> bool:
+        """Answer a question asked back; True if ``text`` did (see :mod:`dialogs.picks`)."""
+        return picks.resolve_pending(self, text, by_index)
 
     # ---- answers -----------------------------------------------------------------------------------
     def answer(self, text: str) -> None:
@@ -448,11 +392,7 @@ class Turn:
 
     def open_new_version(self) -> None:
         """Editing after submission: a new draft version; the submitted one stays as it was."""
-        st = self.state
-        st.version += 1
-        st.mode = ASKING
-        self.effects.append(VersionOpened(st.version))
-        self.tell("engine.new_version", version=st.version)
+        submission.open_new_version(self)
 
     # ---- commands ----------------------------------------------------------------------------------
     def run(self, command: Command) -> None:
@@ -462,26 +402,12 @@ class Turn:
         command_handlers.run(self, command)
 
     def confirm_submit(self, text: str) -> None:
-        """The user answers "Nộp báo cáo?": yes submits, no goes back to the review."""
-        result = parse("yesno", text, None, self.now.date())
-        if result.ok and result.value is True:
-            self.submit_now()
-        elif result.ok:
-            self.state.mode = REVIEW
-            self.tell("engine.submit_cancelled")
-        else:
-            self.tell("engine.confirm_unclear", buttons=summary.confirm_buttons())
+        """The user answers "Nộp báo cáo?" (see :func:`dialogs.submission.confirm`)."""
+        submission.confirm(self, text)
 
     def submit_now(self) -> None:
         """Freeze the answers as a submitted version and give the receipt."""
-        st = self.state
-        answers = {k: v.to_json() for k, v in st.answers.items()}
-        ref = reference(self.template, st, answers, self.now)
-        st.submitted.append({"version": st.version, "ref": ref, "at": self.now.isoformat()})
-        st.mode = SUBMITTED
-        st.cursor = None
-        self.effects.append(Submitted(st.version, ref, answers))
-        self.say(summary.receipt(self.template, st, ref, self.now))
+        submission.submit_now(self)
 
     def contact(self) -> None:
         """Pass the user's request for help to the department."""
@@ -491,9 +417,3 @@ class Turn:
         self.tell("engine.contact_sent")
         self.ask_current()
 
-
-def reference(template: Template, state: State, answers: dict[str, Any], now: datetime) -> str:
-    """A receipt number derived from the content and time (no randomness): ``BC-251124-1A2B3C``."""
-    blob = json.dumps([template.id, template.digest, state.version, answers, now.isoformat()], sort_keys=True,
-                      ensure_ascii=False, default=str)
-    return f"BC-{now:%y%m%d}-{hashlib.sha256(blob.encode()).hexdigest()[:6].upper()}"

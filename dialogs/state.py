@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.answers import AnswerRecord
+from dialogs.template import Template
 
 SCHEMA_VERSION = 1
 
@@ -147,3 +148,24 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         data = MIGRATIONS[version](data)
         version = int(data.get("schema") or version + 1)
     return data
+
+
+def adopt_template(state: State, template: Template) -> bool:
+    """Move ``state`` to ``template``'s version, keeping every answer: those whose field was removed or
+    changed type are kept under ``orphans``. True when an earlier version was in use (tell the user)."""
+    if state.template_digest == template.digest and state.template_id == template.id:
+        return False
+    changed = bool(state.template_digest) and state.started
+    for key in list(state.answers):
+        field_type = state.types.get(key)
+        if not template.has_field(key) or (field_type and field_type != template.field(key).type):
+            state.orphans[f"answer:{key}@{state.template_version or '?'}"] = state.answers.pop(key).to_json()
+            state.types.pop(key, None)
+    state.deferred = [d for d in state.deferred if template.has_field(d)]
+    if state.group and not template.has_field(str(state.group.get("field"))):
+        state.orphans["group"] = state.group
+        state.group = None
+    if state.cursor and not template.has_field(state.cursor):
+        state.cursor, state.buffer = None, []
+    state.template_id, state.template_version, state.template_digest = template.id, template.version, template.digest
+    return changed

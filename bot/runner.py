@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import faults
+from bot import department, faults
 from bot.outbox import LIMITS, pack
 from dialogs.answers import AnswerRecord
 from dialogs.commands import recognise
@@ -198,6 +198,11 @@ class Runner:
             event = Start()
         if conv.campaign_id is None and self.binding is not None:
             conv.campaign_id, conv.unit_id = self.binding.campaign_id, self.binding.unit_id
+        staff = self._department_reply(uow, person_id, conv, event, notes)
+        if staff is not None:
+            outgoing = self._send(uow, update, staff, now, conv.id)
+            uow.conversations.save(conv, conv.state or {}, now)
+            return Handled(update, effects=staff, outgoing=outgoing)
         if conv.campaign_id is None or conv.unit_id is None:
             outgoing = self._send(uow, update, [Say(t("bot.need_invite"))], now, conv.id)
             uow.conversations.save(conv, conv.state or {}, now)
@@ -210,6 +215,24 @@ class Runner:
         outgoing = self._send(uow, update, effects, now, conv.id)
         return Handled(update, effects=effects, campaign_id=conv.campaign_id, unit_id=conv.unit_id,
                        outgoing=outgoing)
+
+    def _department_reply(self, uow: UnitOfWork, person_id: int, conv: Any, event: Event,
+                          notes: list[Effect]) -> list[Effect] | None:
+        """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
+        command = recognise(event.text) if isinstance(event, Text) else None
+        asks_progress = command is not None and command.name in {"progress", "compile"}
+        if not asks_progress and conv.unit_id is not None:
+            return None
+        if not department.is_department(uow, person_id):
+            return None
+        campaign_id = conv.campaign_id
+        zone = self.clock().tzinfo or UTC
+        if command is not None and command.name == "progress":
+            return [*notes, Say(department.progress_text(uow, campaign_id, zone))]
+        if command is not None and command.name == "compile":
+            ids = [campaign_id] if campaign_id else [c.id for c in uow.campaigns.all(status="open")]
+            return [*notes, *(Say(t("bot.dept.compile_cli", id=i)) for i in ids)] or [Say(t("bot.dept.no_campaign"))]
+        return [*notes, Say(t("bot.dept.welcome"))]
 
     def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> int:
         """The id of the person writing (created on first contact; remembered per process)."""

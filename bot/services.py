@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.department import unit_statuses
 from bot.runner import Binding
 from dialogs import flow
 from dialogs.answers import AnswerRecord
@@ -237,23 +238,12 @@ class Services:
 
     def campaign_statuses(self, campaign_id: int) -> tuple[Template, Any, list[Any]]:
         """The campaign's template, its exporter view, and every invited unit's status and answers."""
-        from exporters.model import CampaignInfo, UnitInfo, UnitStatus
+        from exporters.model import CampaignInfo
 
         with self.uow() as uow:
             campaign = uow.campaigns.get(campaign_id)
             template = self.template_of(uow, campaign)
-            zone = self.settings.zone()
-            deadline_end = datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
-            statuses = []
-            for unit in uow.campaigns.expected_units(campaign.id):
-                info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
-                submitted = uow.submissions.last_submitted(campaign.id, unit.id)
-                if submitted is None or submitted.submitted_at is None:
-                    statuses.append(UnitStatus(info, "missing"))
-                    continue
-                answers = {k: AnswerRecord.from_json(v) for k, v in (submitted.answers or {}).items()}
-                state = "on_time" if submitted.submitted_at <= deadline_end else "late"
-                statuses.append(UnitStatus(info, state, submitted.submitted_at, submitted.version, answers))
+            statuses = unit_statuses(uow, campaign, self.settings.zone())
             meta = template.meta
             info_c = CampaignInfo(str(campaign.id), campaign.title, campaign.deadline,
                                   meta.department or "SỞ", meta.department_parent, opened_at=campaign.opened_at)

@@ -218,6 +218,22 @@ MESSAGES: dict[str, str] = {
     "bot.contact_request": "Đơn vị {unit} cần hỗ trợ ở mục {field}.",
     "bot.console.saved_docx": "Đã xuất báo cáo ra tệp: {path}",
     "bot.console.draft_docx": "Báo cáo chưa nộp; bản nháp đã được lưu ra tệp: {path}",
+    "bot.dept.welcome": (
+        "Chào anh/chị cán bộ Sở. Gõ /tiendo để xem đơn vị nào đã nộp, nộp muộn hay chưa nộp; "
+        "/tonghop để nhận báo cáo tổng hợp."
+    ),
+    "bot.dept.progress": (
+        "Đợt {id}: «{title}» — hạn nộp {deadline}\n"
+        "Đã nộp {reported}/{expected} đơn vị ({rate}%): đúng hạn {on_time}, muộn {late}; chưa nộp {missing}.\n"
+        "Chưa nộp: {listed}"
+    ),
+    "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.dept.no_campaign": "Chưa có đợt báo cáo nào đang mở.",
+    "bot.dept.compile_cli": (
+        "Báo cáo tổng hợp (.docx và .xlsx) của đợt {id}: trên máy chủ, chạy "
+        "«reportbot export --campaign {id} --compiled --format docx -o tong-hop.docx» "
+        "(gửi tệp qua Telegram/Zalo có ở phiên bản sau)."
+    ),
     "bot.cli.campaign_created": "Đã mở đợt báo cáo số {id}: «{title}», hạn nộp {deadline}, mời {units} đơn vị.",
     "bot.cli.unit_added": "Đã thêm đơn vị #{id}: {name}.",
     "bot.cli.units_imported": "Đã thêm {added} đơn vị; {skipped} đơn vị đã có từ trước.",

@@ -199,3 +199,26 @@ def test_a_submission_is_stored_as_a_frozen_version(world: tuple[Any, Binding]) 
         assert first.ref and first.ref.startswith("BC-")
         assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["so_tap_the"].value == 80
         assert [s.version for s in uow.submissions.versions(binding.campaign_id, binding.unit_id)] == [1, 2]
+
+
+def test_department_staff_see_who_has_reported(world: tuple[Any, Binding]) -> None:
+    """A department invite makes the chat a department one: /tiendo lists the rate and who is missing."""
+    db, binding = world
+    with db.uow() as uow:
+        other = uow.units.add("Xã Kiến Thụy", now=NOW)
+        uow.campaigns.invite_units(binding.campaign_id, [other.id])
+        uow.invites.create("SO123456", "department", None, binding.campaign_id, datetime(2025, 9, 1, tzinfo=UTC), NOW)
+        uow.commit()
+    runner = _runner(db, None)
+    welcome = _turn(runner, Update("telegram", "d1", "99", "99", Text("/start SO123456")))
+    assert "/tiendo" in welcome[-1].text
+    progress = _turn(runner, Update("telegram", "d2", "99", "99", Text("tien do")))[-1].text
+    assert "Đã nộp 0/2" in progress and "Xã Khúc Thừa Dụ" in progress and "Xã Kiến Thụy" in progress
+    reporter = _runner(db, binding)
+    assert "dành cho cán bộ Sở" in _turn(reporter, _update(1, "/tiendo"))[0].text
+    with db.uow() as uow:
+        draft = uow.submissions.open_draft(binding.campaign_id, binding.unit_id, NOW)
+        uow.submissions.submit(draft, {}, "BC-1", None, NOW)
+        uow.commit()
+    progress = _turn(runner, Update("telegram", "d3", "99", "99", Text("/tiendo")))[-1].text
+    assert "Đã nộp 1/2 đơn vị (50%): đúng hạn 1, muộn 0" in progress and "Chưa nộp: Xã Kiến Thụy" in progress

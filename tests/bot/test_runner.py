@@ -215,7 +215,8 @@ def test_department_staff_see_who_has_reported(world: tuple[Any, Binding]) -> No
     progress = _turn(runner, Update("telegram", "d2", "99", "99", Text("tien do")))[-1].text
     assert "Đã nộp 0/2" in progress and "Xã Khúc Thừa Dụ" in progress and "Xã Kiến Thụy" in progress
     reporter = _runner(db, binding)
-    assert "dành cho cán bộ Sở" in _turn(reporter, _update(1, "/tiendo"))[0].text
+    _turn(reporter, _update(1, None))
+    assert "dành cho cán bộ Sở" in _turn(reporter, _update(2, "/tiendo"))[0].text
     with db.uow() as uow:
         draft = uow.submissions.open_draft(binding.campaign_id, binding.unit_id, NOW)
         uow.submissions.submit(draft, {}, "BC-1", None, NOW)

@@ -133,3 +133,22 @@ def test_kill_9_mid_conversation_loses_nothing_and_resumes_at_the_same_question(
     # The crashed update's reply is printed exactly once across both runs when it was committed.
     replies = [b for b in (crashed.stdout + resumed.stdout).split("\n\n") if b.startswith("Đã ghi")]
     assert len(replies) == len(set(replies)), "a reply was delivered twice"
+
+
+def test_sample_000_typed_without_diacritics_fills_the_report(tmp_path: Path) -> None:
+    """Sample 000 (Kiến Thụy), typed without diacritics as on a phone, is understood and submitted: the plan
+    reference comes back with its diacritics, the signing date is the one typed, nothing is lost."""
+    facts = yaml.safe_load((ROOT / "tests" / "data" / "sample_000_answers.yaml").read_text(encoding="utf-8"))
+    facts["nguoi_ky"] = "Nguyen Van Hung"  # the OCR lost the signature
+    lines = script_for(load_shipped(), facts)
+    environment = {**os.environ, "REPORTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/reportbot.db"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--unit", "kien thuy", "--out", str(tmp_path)],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ĐÃ NỘP BÁO CÁO" in result.stdout and "Tôi chưa" not in result.stdout
+    text = _docx_text(next(tmp_path.glob("*.docx")))
+    assert "Kế hoạch số 337/KH-UBND ngày 29/12/2023" in text
+    assert "Kiến Thụy, ngày 06 tháng 8 năm 2025" in text
+    assert "Thuc hien loi day cua Bac" in text and "Nguyen Van Hung" in text

@@ -42,18 +42,22 @@ from storage.uow import UnitOfWork  # noqa: E402
 
 TEMPLATE = ROOT / "tests" / "dialogs" / "templates" / "mini.yaml"
 NOW = datetime(2025, 8, 10, 2, 0, tzinfo=UTC)
-SCRIPT = [
-    "Đơn vị đã ban hành kế hoạch thi đua.", "xong", "Nguyen Van An", "6/8/2025",
-    "Ke hoach so 337/KH-UBND ngay 29/12/2023", "bay muoi lam", "650", "570tr", "85,5%", "8,5", "2",
-    "giao duc, y te", "co", "Nguyễn Thị Bình", "Giáo viên", "Giáo viên dạy giỏi cấp tỉnh", "khong", "bo qua",
-    "Nguyễn Đình Biểu", "nop", "dong y",
-]
+def script(n: int) -> list[str]:
+    """What the n-th commune types: the same answers in shape, each chat's own words and figures (so that
+    no cache sees the same text twice)."""
+    return [
+        f"Đơn vị số {n} đã ban hành kế hoạch thi đua.", "xong", f"Nguyen Van An {n}", f"{n % 28 + 1}/8/2025",
+        f"Ke hoach so {n + 1}/KH-UBND ngay 29/12/2023", "bay muoi lam" if n % 2 else str(70 + n), str(650 + n),
+        f"{500 + n}tr", f"{n % 100},5%", f"{n % 10},5", str(n % 3 + 1), "giao duc, y te", "co",
+        f"Nguyễn Thị Bình {n}", "Giáo viên", f"Giáo viên dạy giỏi cấp tỉnh năm {2000 + n}", "khong", "bo qua",
+        f"Nguyễn Đình Biểu {n}", "nop", "dong y",
+    ]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def events() -> list[Event]:
-    """One conversation's events: the start, then every scripted line."""
-    return [Start()] + [Text(line) for line in SCRIPT]
+def events(n: int = 0) -> list[Event]:
+    """The n-th conversation's events: the start, then every scripted line."""
+    return [Start()] + [Text(line) for line in script(n)]
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -76,10 +80,11 @@ def bench_engine(template: Template, conversations: int) -> tuple[list[float], f
     """The engine alone, every conversation's state kept in a dict."""
     states: dict[int, Any] = {}
     latencies: list[float] = []
-    script = events()
+    scripts = [events(chat) for chat in range(conversations)]
     start = time.perf_counter()
-    for event in script:
+    for turn in range(len(scripts[0])):
         for chat in range(conversations):
+            event = scripts[chat][turn]
             t0 = time.perf_counter()
             step = resume(template, states.get(chat), event, NOW)
             states[chat] = step.state
@@ -106,22 +111,22 @@ def bench_runner(runner: Runner, conversations: int, batch: int) -> tuple[list[f
     """Updates of ``conversations`` chats through the runner, ``batch`` chats per commit, then delivery."""
     sent: list[Outgoing] = []
     latencies: list[float] = []
-    script = events()
+    scripts = [events(chat) for chat in range(conversations)]
     counter = 0
     start = time.perf_counter()
-    for event in script:
+    for turn in range(len(scripts[0])):
         for first in range(0, conversations, batch):
             updates = []
             for chat in range(first, min(first + batch, conversations)):
                 counter += 1
-                updates.append(Update("console", str(counter), f"chat{chat}", f"user{chat}", event))
+                updates.append(Update("console", str(counter), f"chat{chat}", f"user{chat}", scripts[chat][turn]))
             t0 = time.perf_counter()
             runner.send_replies(runner.process_batch(updates), sent.append)
             took = time.perf_counter() - t0
             latencies.extend([took] * len(updates))
     runner.flush()
     elapsed = time.perf_counter() - start
-    assert len(sent) >= conversations * len(script), "every update must produce a delivered reply"
+    assert len(sent) >= conversations * len(scripts[0]), "every update must produce a delivered reply"
     return latencies, elapsed
 
 

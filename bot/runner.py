@@ -352,7 +352,7 @@ def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, 
 
 def _start_code(event: Event) -> str:
     """The invite code of ``/start CODE``, if the event is one."""
-    if isinstance(event, Text):
+    if isinstance(event, Text) and event.text.lstrip().startswith("/"):
         command = recognise(event.text)
         if command is not None and command.name == "start" and command.arg:
             return command.arg.strip()

@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from dialogs.matching import Candidate, match
@@ -78,8 +79,9 @@ class Command:
     arg: str = ""
 
 
+@lru_cache(maxsize=4096)
 def recognise(text: str) -> Command | None:
-    """The command ``text`` asks for, or None if it reads as an answer."""
+    """The command ``text`` asks for, or None if it reads as an answer (cached: a turn asks several times)."""
     stripped = text.strip()
     slash = _SLASH.match(stripped)
     if slash:

@@ -291,11 +291,6 @@ class Runner:
         return cached
 
     # ---- delivery ----------------------------------------------------------------------------------
-    def pending(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
-        """Messages committed and never tried (or failed and due again), oldest first, without claiming them."""
-        with UnitOfWork(self.session_factory) as uow:
-            return [_outgoing(row) for row in uow.outbox.pending(self.clock(), limit=limit, channel=channel)]
-
     def claim(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
         """Take pending messages for sending: each is marked as being sent, in one commit.
 

@@ -19,8 +19,8 @@ True
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dialogs.matching import Candidate, match
 from dialogs.vntext import fold

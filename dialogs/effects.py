@@ -103,9 +103,3 @@ def effect_from_json(data: dict[str, Any]) -> Effect:
         data = {**data, "buttons": tuple(Button(**b) for b in data["buttons"])}
     effect: Effect = decode(data, _KINDS, "effect")
     return effect
-
-
-def is_message(effect: Effect) -> bool:
-    """Whether the effect is something to send to the user (a :class:`Say` or an :class:`Ask`)."""
-    return isinstance(effect, (Say, Ask))
-

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dialogs import flow, summary
-from dialogs.commands import recognise
 from dialogs.effects import Ask, Button
 from dialogs.fields import ParseResult, parse
 from dialogs.messages import t
@@ -153,7 +152,3 @@ class GroupFlow:
         self.turn.tell("engine.saved_none")
         self.turn.advance()
         return True
-
-    def is_command(self, text: str) -> bool:
-        """Whether ``text`` is a command rather than a column's answer."""
-        return recognise(text) is not None

@@ -8,7 +8,6 @@ Sections are owned by the module that uses them: keep each key's prefix (``engin
 from __future__ import annotations
 
 import string
-import unicodedata
 from typing import Any
 
 MESSAGES: dict[str, str] = {
@@ -268,9 +267,3 @@ def t(key: str, /, **params: Any) -> str:
 def placeholders(key: str) -> set[str]:
     """The parameter names message ``key`` expects."""
     return {name for _, name, _, _ in string.Formatter().parse(MESSAGES[key]) if name}
-
-
-def _check_nfc() -> None:
-    for key, text in MESSAGES.items():
-        if unicodedata.normalize("NFC", text) != text:
-            raise ValueError(f"message {key} is not NFC")

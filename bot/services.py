@@ -22,7 +22,7 @@ from dialogs import flow
 from dialogs.answers import AnswerRecord
 from dialogs.errors import ConfigError, NotFound, ReportbotError
 from dialogs.importer import ImportProblem, import_answers
-from dialogs.loader import load_shipped, load_template, load_template_text
+from dialogs.loader import find_template, load_template, load_template_text
 from dialogs.messages import t
 from dialogs.state import State
 from dialogs.submission import reference
@@ -30,6 +30,7 @@ from dialogs.template import Template
 from dialogs.vntext import fold
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Campaign, Unit
+from storage.units_import import add_ward, find_ward
 from storage.uow import UnitOfWork
 
 #: The template `reportbot chat` uses when none is named.
@@ -56,16 +57,8 @@ class InviteInfo:
 
 
 def resolve_template(name_or_path: str | None) -> Template:
-    """A shipped template by name, or a template file by path."""
-    if not name_or_path:
-        return load_shipped(DEFAULT_TEMPLATE)
-    path = Path(name_or_path)
-    if path.exists():
-        return load_template(path)
-    try:
-        return load_shipped(name_or_path)
-    except (KeyError, FileNotFoundError, ReportbotError) as exc:
-        raise ConfigError(f"không tìm thấy mẫu báo cáo «{name_or_path}» (không có tệp nào như vậy)") from exc
+    """A shipped template by name, or a template file by path (the shipped report when None)."""
+    return load_template(find_template(name_or_path or DEFAULT_TEMPLATE))
 
 
 class Services:
@@ -94,21 +87,13 @@ class Services:
             ward = find_ward(name)
             if ward is None:
                 raise
-            return uow.units.add(
-                ward["name"], code=ward["code"], kind=ward["kind"], province_code=ward["province_code"],
-                province_name=ward["province_name"], now=self.now(),
-            )
+            return add_ward(uow, ward, self.now())
 
     def add_unit(self, name: str) -> Unit:
         """Add a unit by name (with its code and province when `vietnam-provinces` knows it)."""
         with self.uow() as uow:
             ward = find_ward(name)
-            if ward is not None:
-                unit = uow.units.add(ward["name"], code=ward["code"], kind=ward["kind"],
-                                     province_code=ward["province_code"], province_name=ward["province_name"],
-                                     now=self.now())
-            else:
-                unit = uow.units.add(name.strip(), now=self.now())
+            unit = add_ward(uow, ward, self.now()) if ward is not None else uow.units.add(name.strip(), now=self.now())
             uow.commit()
             return unit
 
@@ -302,27 +287,3 @@ def _signing_date(template: Template, answers: Mapping[str, AnswerRecord]) -> da
         if field.type == "date" and record is not None and record.status == "answered":
             return date.fromisoformat(str(record.value))
     return None
-
-
-def find_ward(name: str) -> dict[str, Any] | None:
-    """The commune called ``name`` in `vietnam-provinces` (folded; "Thụy"/"Thuỵ" alike), if exactly one."""
-    from vietnam_provinces import Province, Ward
-
-    from dialogs.matching import match_unit
-
-    wards = list(Ward.iter_all())
-    by_name: dict[str, list[Any]] = {}
-    for ward in wards:
-        by_name.setdefault(ward.name, []).append(ward)
-    found = match_unit(name, list(by_name))
-    if found.kind != "one" or found.key is None or len(by_name[found.key]) != 1:
-        return None
-    ward = by_name[found.key][0]
-    province = next(p for p in Province.iter_all() if p.code == ward.province_code)
-    return {
-        "name": ward.name,
-        "code": int(ward.code.value if hasattr(ward.code, "value") else ward.code),
-        "kind": str(ward.division_type.value),
-        "province_code": int(province.code.value if hasattr(province.code, "value") else province.code),
-        "province_name": province.name,
-    }

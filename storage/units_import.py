@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from vietnam_provinces import Province, Ward
 
 from dialogs.errors import NotFound
+from dialogs.matching import match_unit
 from dialogs.vntext import fold
 
 from .models import Unit
@@ -111,3 +114,29 @@ def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> Import
     return ImportReport(
         added=added, skipped=skipped, linked=linked, province=chosen.name if chosen is not None else None
     )
+
+
+@cache
+def _wards_by_name() -> dict[str, list[Any]]:
+    """Every ward of the package by its name (built once: 3,321 entries)."""
+    index: dict[str, list[Any]] = {}
+    for ward in Ward.iter_all():
+        index.setdefault(ward.name, []).append(ward)
+    return index
+
+
+def find_ward(text: str) -> Any | None:
+    """The one ward ``text`` names ("khuc thua du", "Kiến Thuỵ"), matched folded and fuzzily; None when none
+    or several do (Hải Phòng has both "Xã Cẩm Giang" and "Xã Cẩm Giàng")."""
+    index = _wards_by_name()
+    found = match_unit(text, list(index))
+    if found.kind != "one" or found.key is None or len(index[found.key]) != 1:
+        return None
+    return index[found.key][0]
+
+
+def add_ward(uow: UnitOfWork, ward: Any, now: datetime) -> Unit:
+    """Store one ward of the package as a unit, with its code and province."""
+    province = next(p for p in Province.iter_all() if p.code == ward.province_code)
+    return uow.units.add(ward.name, code=int(ward.code.value), kind=ward.division_type.value,
+                         province_code=int(province.code.value), province_name=province.name, now=now)

@@ -126,3 +126,13 @@ def test_find_falls_back_to_fuzzy_matching(db, now: datetime) -> None:
     with db.uow() as uow:
         assert [u.id for u in uow.units.find("khuc thua duu")] == [khuc.id]  # a typo
         assert uow.units.find("zzzz qqqq") == []
+
+
+def test_find_ward_matches_folded_names_and_refuses_to_guess() -> None:
+    """One ward by folded, fuzzy name; None where two wards fold alike (Cẩm Giang / Cẩm Giàng)."""
+    from storage.units_import import find_ward
+
+    found = find_ward("khuc thua du")
+    assert found is not None and found.name == "Xã Khúc Thừa Dụ"
+    assert find_ward("Kiến Thuỵ").name == "Xã Kiến Thụy"
+    assert find_ward("cam giang") is None

@@ -124,7 +124,7 @@ class Runner:
                     faults.point("after_update")
                 faults.point("before_commit")
                 uow.commit()
-        except Exception as exc:
+        except Exception as exc:  # no crash reaches a user: replay alone, or apologise
             if len(updates) > 1:
                 return [handled for update in updates for handled in self.process_batch([update])]
             results = [self._failed(updates[0], exc, now)]
@@ -134,27 +134,29 @@ class Runner:
         return results
 
     def send_replies(self, handled: Sequence[Handled], send: Callable[[Outgoing], Any]) -> int:
-        """Send the replies of processed updates (already claimed); failures are queued for a retry."""
-        count = 0
+        """Send the replies of processed updates (claimed by their own transaction)."""
+        return self._send_all([message for item in handled for message in item.outgoing], send)
+
+    def _send_all(self, messages: Sequence[Outgoing], send: Callable[[Outgoing], Any]) -> int:
+        """Send claimed messages; those that went out are marked sent with the next commit, failures are
+        queued for a retry at once."""
         failed: list[tuple[int, str]] = []
-        for item in handled:
-            for message in item.outgoing:
-                try:
-                    send(message)
-                except Exception as exc:
-                    log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
-                    failed.append((message.id, f"{type(exc).__name__}: {exc}"))
-                    continue
-                self._delivered.append(message.id)
-                count += 1
-                faults.point("after_send")
+        for message in messages:
+            try:
+                send(message)
+            except Exception as exc:  # a channel failure is retried later, never fatal
+                log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
+                failed.append((message.id, f"{type(exc).__name__}: {exc}"))
+                continue
+            self._delivered.append(message.id)
+            faults.point("after_send")
         if failed:
             now = self.clock()
             with UnitOfWork(self.session_factory) as uow:
                 for outbox_id, error in failed:
                     uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
                 uow.commit()
-        return count
+        return len(messages) - len(failed)
 
     def flush(self) -> None:
         """Record the replies delivered since the last commit as sent (call before stopping)."""
@@ -259,9 +261,9 @@ class Runner:
             elif isinstance(effect, VersionOpened):
                 uow.submissions.open_draft(campaign_id, unit_id, now)
             elif isinstance(effect, ContactRequested):
+                text = t("bot.contact_request", unit=uow.units.get(unit_id).name, field=effect.field_id)
                 for staff in uow.people.with_role("department"):
                     for identity in uow.people.identities(staff.id):
-                        text = t("bot.contact_request", unit=uow.units.get(unit_id).name, field=effect.field_id)
                         uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
 
     def _send(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
@@ -308,28 +310,10 @@ class Runner:
         return claimed
 
     def deliver(self, send: Callable[[Outgoing], Any], channel: str | None = None, limit: int = 100) -> int:
-        """Send pending messages: claim them, send each, then mark the sent ones in one commit."""
-        claimed = self.claim(channel, limit)
-        if not claimed:
-            return 0
-        sent: list[int] = []
-        failed: list[tuple[int, str]] = []
-        for message in claimed:
-            try:
-                send(message)
-            except Exception as exc:
-                log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
-                failed.append((message.id, f"{type(exc).__name__}: {exc}"))
-                continue
-            sent.append(message.id)
-            faults.point("after_send")
-        now = self.clock()
-        with UnitOfWork(self.session_factory) as uow:
-            uow.outbox.mark_sent_many(sent, now)
-            for outbox_id, error in failed:
-                uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
-            uow.commit()
-        return len(sent)
+        """Send messages waiting in the outbox (e.g. to other chats): claim them, send them, mark them."""
+        count = self._send_all(self.claim(channel, limit), send)
+        self.flush()
+        return count
 
 
 #: How long a message that failed to send waits before it is tried again.

@@ -152,11 +152,12 @@ class Services:
 
         With ``submit``, the unit's answers (earlier ones and these) are also submitted as a version.
         """
+        now = self.now()
         with self.uow() as uow:
             campaign = uow.campaigns.get(campaign_id)
             template = self.template_of(uow, campaign)
             unit = self.find_unit(uow, unit_name)
-            records, problems = import_answers(template, raw, self.now())
+            records, problems = import_answers(template, raw, now)
             if submit:
                 merged = {**uow.answers.current_records(campaign.id, unit.id), **records}
                 state = State(answers=merged)
@@ -164,10 +165,10 @@ class Services:
                              for f in flow.missing_required(template, state)]
             if problems:
                 raise ImportRefused(problems)
-            draft = uow.submissions.open_draft(campaign.id, unit.id, self.now())
+            draft = uow.submissions.open_draft(campaign.id, unit.id, now)
             for field_id, record in records.items():
                 uow.answers.append(campaign_id=campaign.id, unit_id=unit.id, field_id=field_id, record=record,
-                                   person_id=None, channel="import", now=self.now(),
+                                   person_id=None, channel="import", now=now,
                                    submission_version=draft.version)
             for conversation in uow.conversations.for_unit(unit.id):
                 if conversation.campaign_id == campaign.id:
@@ -175,11 +176,11 @@ class Services:
                     answers = dict(state.get("answers") or {})
                     answers.update({k: r.to_json() for k, r in records.items()})
                     state["answers"] = answers
-                    uow.conversations.save(conversation, state, self.now())
+                    uow.conversations.save(conversation, state, now)
             if submit:
                 snapshot = {k: r.to_json() for k, r in merged.items()}
-                ref = reference(template, State(version=draft.version), snapshot, self.now())
-                uow.submissions.submit(draft, snapshot, ref, None, self.now())
+                ref = reference(template, State(version=draft.version), snapshot, now)
+                uow.submissions.submit(draft, snapshot, ref, None, now)
             uow.commit()
             return len(records)
 
@@ -274,7 +275,7 @@ def _checked_word_template(template: Template, path: Path) -> bytes:
         with tempfile.TemporaryDirectory() as folder:
             _fill_word_template(blob, template, UnitInfo("Xã Thử"), {}, DocInfo(None, date(2025, 1, 1)),
                                 Path(folder) / "thu.docx")
-    except Exception as exc:
+    except Exception as exc:  # whatever fails, the file is not a usable template
         raise ConfigError(f"{path.name} không dùng làm mẫu Word được: {type(exc).__name__}: {exc}") from exc
     return blob
 

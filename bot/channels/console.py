@@ -43,6 +43,7 @@ class ConsoleChat:
         if not self._deliver(runner):
             # A fresh start, or a restart after a crash: greet and ask the current question again.
             self._send(runner, Start())
+        changed, written = False, False  # typed since the report was last written; written in this run
         while True:
             if interactive:
                 self.stdout.write("› ")
@@ -54,12 +55,15 @@ class ConsoleChat:
             if not text.strip():
                 continue
             handled = self._send(runner, Text(text))
+            changed = True
             if any(isinstance(e, Submitted) for e in handled):
-                self._export(final=True)
+                self._export()
+                changed, written = False, True
         if interactive:
             self.stdout.write("\n")
         runner.flush()
-        self._export(final=False)
+        if changed or not written:
+            self._export()
         self.stdout.write(t("bot.console.goodbye") + "\n")
         self.stdout.flush()
         return 0
@@ -82,16 +86,13 @@ class ConsoleChat:
         self.stdout.write("\n")
         self.stdout.flush()
 
-    def _export(self, final: bool) -> None:
-        """Write the report: the submitted version after «nộp», else (at the end) the draft."""
+    def _export(self) -> None:
+        """Write the report (the last submitted version, else the draft) and say where."""
         try:
             path, submitted = self.services.export_unit_docx(self.binding, self.out)
-        except Exception as exc:
+        except Exception as exc:  # the chat must end cleanly whatever the exporter does
             self.stdout.write(t("bot.console.export_failed", reason=exc) + "\n")
             return
-        if final or not submitted:
-            key = "bot.console.saved_docx" if submitted else "bot.console.draft_docx"
-            self.stdout.write(t(key, path=path) + "\n")
-        elif submitted:
-            self.stdout.write(t("bot.console.saved_docx", path=path) + "\n")
+        key = "bot.console.saved_docx" if submitted else "bot.console.draft_docx"
+        self.stdout.write(t(key, path=path) + "\n")
         self.stdout.flush()

@@ -29,7 +29,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:
+    except Exception as exc:  # never a traceback for the user; REPORTBOT_DEBUG=1 shows it
         if os.environ.get("REPORTBOT_DEBUG"):
             raise
         print(f"reportbot: lỗi không mong đợi ({type(exc).__name__}): {exc}", file=sys.stderr)

@@ -69,6 +69,7 @@ def test_piped_sample_003_gives_its_headings_and_figures_in_order(tmp_path: Path
     assert "ĐÃ NỘP BÁO CÁO" in result.stdout
     docx = next(tmp_path.glob("*.docx"))
     assert str(docx) in result.stdout
+    assert result.stdout.count("Đã xuất báo cáo ra tệp") == 1  # written once, at «nộp», not again at the end
     text = _docx_text(docx)
     folded = fold(text)
     sample = (SAMPLES / "003_6eaa83ca13db2d54.txt").read_text(encoding="utf-8")

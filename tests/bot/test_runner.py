@@ -223,3 +223,22 @@ def test_department_staff_see_who_has_reported(world: tuple[Any, Binding]) -> No
         uow.commit()
     progress = _turn(runner, Update("telegram", "d3", "99", "99", Text("/tiendo")))[-1].text
     assert "Đã nộp 1/2 đơn vị (50%): đúng hạn 1, muộn 0" in progress and "Chưa nộp: Xã Kiến Thụy" in progress
+
+
+def test_a_request_for_help_reaches_department_staff_through_the_outbox(world: tuple[Any, Binding]) -> None:
+    """"liên hệ sở" queues a message to every department chat; a sender delivers it once."""
+    db, binding = world
+    with db.uow() as uow:
+        staff = uow.people.get_or_create("telegram", "777", "Cán bộ Sở", NOW, role="department")
+        assert staff.role == "department"
+        uow.commit()
+    runner = _runner(db, binding)
+    _turn(runner, _update(1, None))
+    reply = _turn(runner, _update(2, "lien he so"))
+    assert "Đã báo cho cán bộ Sở" in reply[0].text and all(m.chat_id == "c1" for m in reply)
+    delivered: list[Outgoing] = []
+    assert runner.deliver(delivered.append, channel="telegram") == 1
+    assert delivered[0].chat_id == "777" and "Xã Khúc Thừa Dụ" in delivered[0].text
+    assert runner.deliver(delivered.append, channel="telegram") == 0
+    with db.uow() as uow:
+        assert uow.outbox.unsent_count() == 0

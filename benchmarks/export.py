@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dialogs.answers import AnswerRecord  # noqa: E402  (after the sys.path line)
-from dialogs.loader import load_shipped  # noqa: E402  (after the sys.path line)
-from dialogs.template import Field, Template  # noqa: E402  (after the sys.path line)
+from dialogs.template.loader import load_shipped  # noqa: E402  (after the sys.path line)
+from dialogs.template.model import Field, Template  # noqa: E402  (after the sys.path line)
 from exporters.model import CampaignInfo, DocInfo, UnitInfo, UnitStatus  # noqa: E402  (after the sys.path line)
 
 _PROSE = (

@@ -4,7 +4,7 @@ Each conversation fills the test template ``tests/dialogs/templates/mini.yaml`` 
 the same answers; conversations are interleaved turn by turn as concurrent chats would be. For each set-up
 it prints turns/s and the p50/p99 time per update:
 
-- ``engine``: ``dialogs.engine.resume`` alone, state kept in memory (the ceiling);
+- ``engine``: ``dialogs.conversation.engine.resume`` alone, state kept in memory (the ceiling);
 - ``<db> commit/update``: the runner, one committed transaction per update (its replies go to the outbox,
   claimed), then the replies are sent (and marked sent in the next transaction);
 - ``<db> group commit``: the runner, the next update of ``--batch`` different chats in one commit
@@ -33,10 +33,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.runner import Binding, Outgoing, Runner, Update  # noqa: E402
-from dialogs.engine import resume  # noqa: E402
+from dialogs.conversation.engine import resume  # noqa: E402
 from dialogs.events import Event, Start, Text  # noqa: E402
-from dialogs.loader import load_template  # noqa: E402
-from dialogs.template import Template  # noqa: E402
+from dialogs.template.loader import load_template  # noqa: E402
+from dialogs.template.model import Template  # noqa: E402
 from storage.db import make_engine, make_session_factory, migrate  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
 

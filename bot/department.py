@@ -7,7 +7,7 @@ from typing import Any
 
 from dialogs.answers import AnswerRecord
 from dialogs.messages import t
-from dialogs.vnformat import format_date_short, format_number
+from dialogs.vietnamese.format import format_date_short, format_number
 from exporters.model import UnitInfo, UnitStatus
 from exporters.rate import reporting_rate
 from storage.models import Campaign

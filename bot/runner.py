@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import department, faults
 from bot.outbox import LIMITS, pack
 from dialogs.answers import AnswerRecord
-from dialogs.commands import recognise
+from dialogs.conversation.engine import resume
+from dialogs.conversation.recognise import recognise
 from dialogs.effects import AnswerSaved, ContactRequested, Effect, Say, Submitted, VersionOpened
-from dialogs.engine import resume
 from dialogs.errors import ReportbotError
 from dialogs.events import Event, Start, Text
-from dialogs.loader import load_template_text
 from dialogs.messages import t
-from dialogs.template import Template
+from dialogs.template.loader import load_template_text
+from dialogs.template.model import Template
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

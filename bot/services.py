@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.department import unit_statuses
 from bot.runner import Binding
-from dialogs import flow
 from dialogs.answers import AnswerRecord
+from dialogs.conversation import flow
+from dialogs.conversation.importer import ImportProblem, import_answers
+from dialogs.conversation.state import State
+from dialogs.conversation.submission import reference
 from dialogs.errors import ConfigError, NotFound, ReportbotError
-from dialogs.importer import ImportProblem, import_answers
-from dialogs.loader import find_template, load_template, load_template_text
 from dialogs.messages import t
-from dialogs.state import State
-from dialogs.submission import reference
-from dialogs.template import Template
-from dialogs.vntext import fold
+from dialogs.template.loader import find_template, load_template, load_template_text
+from dialogs.template.model import Template
+from dialogs.vietnamese.text import fold
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Campaign, Unit
 from storage.units_import import add_ward, find_ward

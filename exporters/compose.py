@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Field, Section, Template
-from dialogs.vnformat import format_date_long
-from dialogs.vntext import nfc, squash
+from dialogs.template.model import Field, Section, Template
+from dialogs.vietnamese.format import format_date_long
+from dialogs.vietnamese.text import nfc, squash
 from exporters.model import DocInfo, UnitInfo
 from exporters.places import place_name
 from exporters.render import (

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import NUMERIC_TYPES, Field, Section, Template
-from dialogs.vnformat import format_date_long, format_date_short, format_number, format_percent
-from dialogs.vntext import nfc, squash
+from dialogs.template.model import NUMERIC_TYPES, Field, Section, Template
+from dialogs.vietnamese.format import format_date_long, format_date_short, format_number, format_percent
+from dialogs.vietnamese.text import nfc, squash
 from exporters.compose import (
     Block,
     Heading,

@@ -11,7 +11,7 @@ from datetime import date
 from itertools import chain
 from pathlib import Path
 
-from dialogs.template import Template
+from dialogs.template.model import Template
 from exporters import nd30, nd30_blocks
 from exporters.compose import Heading
 from exporters.compose_compiled import CompiledReport, closing_text, compose_compiled

@@ -8,7 +8,7 @@ from pathlib import Path
 from docx.document import Document
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Template
+from dialogs.template.model import Template
 from exporters import nd30, nd30_blocks
 from exporters.compose import ReportDocument, compose_unit
 from exporters.model import DocInfo, UnitInfo

@@ -24,8 +24,8 @@ from typing import Any
 from docxtpl import DocxTemplate
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Template
-from dialogs.vnformat import format_date_long
+from dialogs.template.model import Template
+from dialogs.vietnamese.format import format_date_long
 from exporters import nd30, nd30_blocks
 from exporters.compose import Heading, Letterhead, Paragraph, ReportDocument, Table, compose_unit
 from exporters.model import DocInfo, UnitInfo

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from dialogs.answers import AnswerRecord
-from dialogs.vntext import nfc, squash
+from dialogs.vietnamese.text import nfc, squash
 
 UnitState = Literal["on_time", "late", "missing"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from dialogs.vntext import fold, nfc, squash
+from dialogs.vietnamese.text import fold, nfc, squash
 from exporters.model import UnitInfo
 
 #: Unit names (without their type) that are a person's name or a historical event: the full name is kept.

@@ -1,6 +1,6 @@
 """How one answer reads in a report: values written the Vietnamese way and sentence templates filled in.
 
->>> from dialogs.template import Field
+>>> from dialogs.template.model import Field
 >>> from dialogs.answers import AnswerRecord
 >>> money = Field("kinh_phi", "money", "Tổng số tiền thưởng?", render="Tổng số tiền thưởng {value}.")
 >>> sentence(money, AnswerRecord("answered", 570_000_000, approximate=True, qualifier="hơn"), {})
@@ -22,9 +22,9 @@ from datetime import date
 from typing import Any
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Field
-from dialogs.vnformat import format_date_short, format_money, format_number, format_percent
-from dialogs.vntext import nfc, squash
+from dialogs.template.model import Field
+from dialogs.vietnamese.format import format_date_short, format_money, format_number, format_percent
+from dialogs.vietnamese.text import nfc, squash
 
 #: Printed where a required answer is missing (a draft), so the gap is visible rather than silent.
 MISSING = "(chưa có số liệu)"

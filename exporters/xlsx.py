@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from dialogs.template import Template
-from dialogs.vnformat import format_number
+from dialogs.template.model import Template
+from dialogs.vietnamese.format import format_number
 from exporters.compose_compiled import STATUS_LABELS, figure_fields, figure_headers, figure_value, totals
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate

@@ -60,7 +60,7 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     province_code: Mapped[int | None]
     province_name: Mapped[str | None] = mapped_column(String(100))
-    #: ``dialogs.vntext.fold(name)``: what user input is matched against.
+    #: ``dialogs.vietnamese.text.fold(name)``: what user input is matched against.
     folded: Mapped[str] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from vietnam_provinces import Province, Ward
 
 from dialogs.errors import NotFound
-from dialogs.matching import match_unit
-from dialogs.vntext import fold
+from dialogs.vietnamese.matching import match_unit
+from dialogs.vietnamese.text import fold
 
 from .models import Unit
 from .uow import UnitOfWork

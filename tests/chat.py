@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from dialogs import flow
+from dialogs.conversation import flow
+from dialogs.conversation.engine import resume
 from dialogs.effects import Ask
-from dialogs.engine import resume
 from dialogs.events import Start, Text
-from dialogs.template import Template
+from dialogs.template.model import Template
 
 NOW = datetime.fromisoformat("2025-08-06T09:00:00+07:00")
 
@@ -81,6 +81,6 @@ def script_with_questions(template: Template, facts: Mapping[str, Any], submit: 
 
 
 def _state(data: Any) -> Any:
-    from dialogs.state import State
+    from dialogs.conversation.state import State
 
     return State.from_json(data)

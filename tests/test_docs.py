@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli.app import app
 from bot.config import Settings
-from dialogs.commands import SLASH
-from dialogs.template import FIELD_TYPES
+from dialogs.conversation.recognise import SLASH
+from dialogs.template.model import FIELD_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from bot.cli.app import answers_app, app, campaign_app, unit_app
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
 from dialogs.messages import t
-from dialogs.vnformat import format_date_short
+from dialogs.vietnamese.format import format_date_short
 
 
 def _print_json(data: object) -> None:

@@ -10,10 +10,10 @@ import typer
 
 from bot.cli.app import template_app
 from dialogs.errors import TemplateError
-from dialogs.issues import Issue
-from dialogs.loader import check_template, find_template, load_template, shipped_templates
 from dialogs.messages import t
-from dialogs.template import Field, Section, Template
+from dialogs.template.issues import Issue
+from dialogs.template.loader import check_template, find_template, load_template, shipped_templates
+from dialogs.template.model import Field, Section, Template
 
 FILE_HELP = "A template YAML file, or the name of a shipped template (e.g. tdkt_5nam_2021_2025)."
 

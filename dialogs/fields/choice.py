@@ -8,11 +8,10 @@ import re
 from datetime import date
 from typing import Any
 
-from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask_which, quote, refuse
-from dialogs.matching import Candidate, match, prepare, too_long
-from dialogs.vntext import nfc
+from dialogs.vietnamese.matching import Candidate, match, prepare, too_long
+from dialogs.vietnamese.text import nfc
 
 TODAY = date(2025, 8, 6)
 _NUMBER = re.compile(r"^(?:so |lua chon |chon |muc )?([0-9]{1,3})$")
@@ -66,7 +65,6 @@ def _pick(piece: str, spec: ParseSpec, ex: str) -> int | list[int] | ParseResult
     return refuse("parse.choice.unknown", text=quote(piece), options=_options_text(spec), example=ex)
 
 
-@register("choice", "1")
 def parse_choice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """One of the field's options; value is the option's value.
 
@@ -114,7 +112,6 @@ def _pieces(text: str, spec: ParseSpec) -> list[str]:
     return pieces
 
 
-@register("multichoice", "1, 3")
 def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """Several of the field's options ("1, 3", "tốt và xuất sắc", "tất cả"); value is a list of values.
 

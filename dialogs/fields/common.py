@@ -15,7 +15,7 @@ from typing import Any
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.messages import t
-from dialogs.vntext import nfc, squash
+from dialogs.vietnamese.text import nfc, squash
 
 #: How much of the user's answer is quoted back in a message.
 QUOTE_LIMIT = 60

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, join_or, quote, refuse
-from dialogs.fields.dates import MAX_ANCHORS, scan_dates
+from dialogs.fields.grammar.dates import MAX_ANCHORS, scan_dates
 from dialogs.messages import t
-from dialogs.vnformat import format_date_short
+from dialogs.vietnamese.format import format_date_short
 
 EXAMPLE = "05/8/2025"
 
@@ -68,7 +67,6 @@ def check_dates(text: str, spec: ParseSpec, today: date, example: str) -> ParseR
     return ParseResult(ok=True, value=value.isoformat(), display=format_date_short(value))
 
 
-@register("date", EXAMPLE)
 def parse_date(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A date: d/m/y, d-m-y, d.m.y, "ngày 5 tháng 8 năm 2025", "hôm nay"; value is "YYYY-MM-DD".
 

@@ -11,13 +11,12 @@ import re
 from datetime import date
 from typing import Any
 
-from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, join_or, quote, refuse
-from dialogs.fields.dates import find_dates
+from dialogs.fields.grammar.dates import find_dates
 from dialogs.messages import t
-from dialogs.vnformat import docref_code, format_docref
-from dialogs.vntext import fold, nfc, strip_diacritics
+from dialogs.vietnamese.format import docref_code, format_docref
+from dialogs.vietnamese.text import fold, nfc, strip_diacritics
 
 EXAMPLE = "Kế hoạch số 337/KH-UBND ngày 29/12/2023"
 #: More references than this in one answer and none is picked: the user is asked for the one meant.
@@ -146,7 +145,6 @@ def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any]
     return found
 
 
-@register("docref", EXAMPLE)
 def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A document's number and symbol, with its kind and date when given; value is a dict.
 

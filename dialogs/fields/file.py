@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.fields import register
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.common import example_for, quote, refuse
 
@@ -12,7 +11,6 @@ TODAY = date(2025, 8, 6)
 EXAMPLE = "ảnh chụp biên bản, tệp .docx hoặc .pdf"
 
 
-@register("file", EXAMPLE)
 def parse_file(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """Refuse typed text: this field needs a file or a photo, which the engine receives directly.
 

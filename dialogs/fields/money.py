@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from dialogs.fields import register
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.numeric import Kind, parse_numeric
-from dialogs.vnformat import format_money
+from dialogs.vietnamese.format import format_money
 
 TODAY = date(2025, 8, 6)
 
 MONEY = Kind("money", True, format_money, int, Decimal(570_000_000), "parse.money.not_money")
 
 
-@register("money", "570 triệu đồng")
 def parse_money(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """An amount of đồng: đồng/đ/vnđ, nghìn/ngàn/k, triệu/tr, tỷ/tỉ, mixed or in words; value is an int.
 

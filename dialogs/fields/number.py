@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from dialogs.fields import register
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.numeric import Kind, parse_numeric
-from dialogs.vnformat import format_decimal, format_number
+from dialogs.vietnamese.format import format_decimal, format_number
 
 TODAY = date(2025, 8, 6)
 
@@ -25,7 +24,6 @@ INTEGER = Kind("integer", True, lambda v: format_number(int(v)), _int, Decimal(7
 DECIMAL = Kind("decimal", False, format_decimal, _float, Decimal("12.5"), "parse.number.not_a_number")
 
 
-@register("integer", "75")
 def parse_integer(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A whole number, in digits or words, possibly inside a sentence; value is an int.
 
@@ -49,7 +47,6 @@ def parse_integer(text: str, spec: ParseSpec, today: date) -> ParseResult:
     return parse_numeric(text, spec, INTEGER)
 
 
-@register("decimal", "12,5")
 def parse_decimal(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A number with an optional decimal part ("12,5"); value is a float.
 

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, ask_which, join_or, quote, refuse
-from dialogs.fields.figures import MAX_RUNS, Figure, scan
+from dialogs.fields.grammar.figures import MAX_RUNS, Figure, scan
 from dialogs.messages import t
-from dialogs.vnformat import format_decimal
-from dialogs.vntext import fold
+from dialogs.vietnamese.format import format_decimal
+from dialogs.vietnamese.text import fold
 
 #: More distinct figures than this and the answer is refused rather than turned into a menu.
 MAX_FIGURES = 6

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from dialogs.fields import register
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.numeric import Kind, parse_numeric
-from dialogs.vnformat import format_percent
+from dialogs.vietnamese.format import format_percent
 
 TODAY = date(2025, 8, 6)
 
@@ -22,7 +21,6 @@ PERCENT = Kind(
 )
 
 
-@register("percent", "85,5%")
 def parse_percent(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """A percentage, with or without the % sign; value is a float (85,5% → 85.5).
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.fields import register
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.common import example_for, refuse
-from dialogs.vntext import nfc
+from dialogs.vietnamese.text import nfc
 
 TODAY = date(2025, 8, 6)
 EXAMPLE = "Đã tổ chức 3 hội nghị sơ kết, biểu dương 12 tập thể tiêu biểu."
 
 
-@register("text", EXAMPLE)
 def parse_text(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """Any text within the field's length limits; value is the NFC text.
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from dialogs.fields import register
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, quote, refuse
 from dialogs.messages import t
-from dialogs.vntext import fold
+from dialogs.vietnamese.text import fold
 
 TODAY = date(2025, 8, 6)
 EXAMPLE = "có"
@@ -55,7 +54,6 @@ def _clean(text: str) -> str:
     return " ".join(words)
 
 
-@register("yesno", EXAMPLE)
 def parse_yesno(text: str, spec: ParseSpec, today: date) -> ParseResult:
     """Yes or no, in the many ways staff type them; value is a bool.
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Template
+from dialogs.template.model import Template
 
 from ..errors import NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Submission, TemplateVersion, Unit

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dialogs.vntext import fold, nfc, squash
+from dialogs.vietnamese.text import fold, nfc, squash
 
 from ..errors import AmbiguousUnit, DuplicateUnit, NotFound
 from ..models import Unit
@@ -157,8 +157,8 @@ class UnitRepository:
         return found[0]
 
     def _find_fuzzy(self, text: str) -> list[Unit]:
-        # Imported here: dialogs.matching is optional for the exact path and loads rapidfuzz.
-        from dialogs.matching import match_unit
+        # Imported here: dialogs.vietnamese.matching is optional for the exact path and loads rapidfuzz.
+        from dialogs.vietnamese.matching import match_unit
 
         units = self.all()
         match = match_unit(text, list(dict.fromkeys(u.name for u in units)))

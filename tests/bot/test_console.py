@@ -13,8 +13,8 @@ import pytest
 import yaml
 from docx import Document
 
-from dialogs.loader import load_shipped
-from dialogs.vntext import fold
+from dialogs.template.loader import load_shipped
+from dialogs.vietnamese.text import fold
 from tests.chat import script_for, script_with_questions
 
 ROOT = Path(__file__).resolve().parents[2]

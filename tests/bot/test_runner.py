@@ -11,7 +11,7 @@ import pytest
 from bot import runner as runner_module
 from bot.runner import Binding, Outgoing, Runner, Update
 from dialogs.events import Start, Text
-from dialogs.loader import load_template
+from dialogs.template.loader import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "dialogs" / "templates" / "mini.yaml"
 NOW = datetime(2025, 8, 10, 9, 0, tzinfo=UTC)

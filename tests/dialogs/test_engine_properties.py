@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dialogs.conversation.engine import resume
 from dialogs.effects import AnswerSaved, effect_from_json
-from dialogs.engine import resume
 from dialogs.events import Pick, Start, Text
-from dialogs.loader import load_template
+from dialogs.template.loader import load_template
 
 TEMPLATE = load_template(Path(__file__).parent / "templates" / "mini.yaml")
 NOW = datetime.fromisoformat("2025-08-10T09:00:00+07:00")

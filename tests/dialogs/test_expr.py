@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dialogs.errors import ReportbotError
-from dialogs.expr import ExprError, compile_expr, fill, render_names
+from dialogs.template.expr import ExprError, compile_expr, fill, render_names
 
 T, F, U = True, False, None  # U: unknown
 

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from dialogs.errors import TemplateError
-from dialogs.issues import CATALOGUE
-from dialogs.loader import (
+from dialogs.template.checks import FIELD_KEYS, resolve_type
+from dialogs.template.issues import CATALOGUE
+from dialogs.template.loader import (
     check_template,
     check_text,
     find_template,
@@ -21,9 +22,8 @@ from dialogs.loader import (
     load_template_text,
     shipped_templates,
 )
-from dialogs.template import FIELD_TYPES, Section
-from dialogs.template_checks import FIELD_KEYS, resolve_type
-from dialogs.vntext import fold, squash, strip_diacritics
+from dialogs.template.model import FIELD_TYPES, Section
+from dialogs.vietnamese.text import fold, squash, strip_diacritics
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parent / "broken_templates"
@@ -252,7 +252,7 @@ def test_shipped_headings_equal_sample_003_headings_in_order() -> None:
 
 @pytest.mark.parametrize("name", ["sample_003_answers.yaml", "sample_000_answers.yaml"])
 def test_answer_files_name_real_fields_and_every_required_question(name: str) -> None:
-    from dialogs.expr import compile_expr
+    from dialogs.template.expr import compile_expr
 
     t = load_shipped()
     answers = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
@@ -295,7 +295,7 @@ def test_sample_000_answers_are_typed_without_diacritics() -> None:
 
 @pytest.mark.parametrize("name", ["sample_003_answers.yaml", "sample_000_answers.yaml"])
 def test_sample_answers_import_cleanly_into_the_shipped_template(name: str) -> None:
-    importer = pytest.importorskip("dialogs.importer")
+    importer = pytest.importorskip("dialogs.conversation.importer")
     raw = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     records, problems = importer.import_answers(load_shipped(), raw, datetime(2025, 8, 6, 9, 0))
     assert problems == []

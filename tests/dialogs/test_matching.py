@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vietnam_provinces import Ward
 
-from dialogs.matching import Candidate, match, match_unit, prepare
-from dialogs.vntext import normalize_tone
+from dialogs.vietnamese.matching import Candidate, match, match_unit, prepare
+from dialogs.vietnamese.text import normalize_tone
 
 COMMANDS = [
     Candidate("review", ("xem lại", "xem lại báo cáo")),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dialogs.fields import Choice, ParseSpec, parse, types
 from dialogs.messages import t
-from dialogs.vnformat import (
+from dialogs.vietnamese.format import (
     format_date_long,
     format_date_short,
     format_docref,
@@ -21,7 +21,7 @@ from dialogs.vnformat import (
     format_number,
     format_percent,
 )
-from dialogs.vntext import nfc
+from dialogs.vietnamese.text import nfc
 
 TODAY = date(2025, 8, 6)
 

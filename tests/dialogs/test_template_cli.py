@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
-from dialogs.loader import check_template, load_shipped, shipped_templates
+from dialogs.template.loader import check_template, load_shipped, shipped_templates
 
 BROKEN = Path(__file__).parent / "broken_templates"
 runner = CliRunner()

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import yaml
 
+from dialogs.conversation.engine import resume
 from dialogs.effects import AnswerSaved, Ask, Say, Submitted, VersionOpened, effect_from_json
-from dialogs.engine import resume
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
-from dialogs.loader import load_template
-from dialogs.template import Template
+from dialogs.template.loader import load_template
+from dialogs.template.model import Template
 
 HERE = Path(__file__).parent
 TRANSCRIPTS = sorted((HERE / "transcripts").glob("*.yaml"))
@@ -118,8 +118,8 @@ def test_transcript(path: Path) -> None:
 
 def test_there_are_transcripts_for_every_command_and_field_type() -> None:
     """The transcripts exercise every command and every field type of the template language."""
-    from dialogs.commands import SPELLINGS
-    from dialogs.template import FIELD_TYPES
+    from dialogs.conversation.recognise import SPELLINGS
+    from dialogs.template.model import FIELD_TYPES
 
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in TRANSCRIPTS)
     mini = (HERE / "templates" / "mini.yaml").read_text(encoding="utf-8")
@@ -128,7 +128,7 @@ def test_there_are_transcripts_for_every_command_and_field_type() -> None:
     used = {"review": "xem lai", "edit": "sua", "back": "quay lai", "skip": "bo qua", "pause": "tam dung",
             "none": "khong co", "done": "xong", "submit": "nop", "help": "tro giup", "later": "de sau",
             "keep": "giu nguyen", "contact": "lien he so"}
-    from dialogs.vntext import fold
+    from dialogs.vietnamese.text import fold
 
     folded = fold(corpus)
     for name, spelling in used.items():

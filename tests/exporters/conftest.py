@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Field, Meta, Section, Signer, Template
+from dialogs.template.model import Field, Meta, Section, Signer, Template
 from exporters.model import CampaignInfo, DocInfo, UnitInfo, UnitStatus
 
 KHUC_THUA_DU = UnitInfo("Xã Khúc Thừa Dụ", "xã", "11459", "Thành phố Hải Phòng")

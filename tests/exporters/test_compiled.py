@@ -9,8 +9,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Field, Section
-from dialogs.vnformat import format_number
+from dialogs.template.model import Field, Section
+from dialogs.vietnamese.format import format_number
 from exporters.docx_compiled import write_compiled_docx
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Field, Option, Section
+from dialogs.template.model import Field, Option, Section
 from exporters.compose import Heading, Paragraph, Table, compose_unit, field_blocks, heading_for
 from exporters.model import DocInfo, UnitInfo
 from exporters.render import MISSING, format_value, sentence

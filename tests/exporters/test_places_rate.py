@@ -30,7 +30,7 @@ def test_place_name(name: str, kind: str, expected: str) -> None:
 
 def test_every_override_names_a_real_commune() -> None:
     bare = {w.name.split(" ", 1)[1] for w in Ward.iter_all() if " " in w.name}
-    from dialogs.vntext import fold
+    from dialogs.vietnamese.text import fold
 
     folded = {fold(b) for b in bare} | {fold("Hồ Chí Minh")}
     assert folded >= NAMED_AFTER

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from dialogs.importer import import_answers
-from dialogs.loader import load_shipped
-from dialogs.vntext import fold, squash
+from dialogs.conversation.importer import import_answers
+from dialogs.template.loader import load_shipped
+from dialogs.vietnamese.text import fold, squash
 from exporters.docx_unit import write_unit_docx
 from exporters.model import DocInfo
 from tests.exporters.conftest import KHUC_THUA_DU

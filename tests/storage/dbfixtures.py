@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.template import Meta, Template
+from dialogs.template.model import Meta, Template
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Base
 from storage.uow import UnitOfWork

@@ -8,7 +8,7 @@ import pytest
 from vietnam_provinces import Province, Ward
 
 from dialogs.errors import NotFound
-from dialogs.vntext import fold
+from dialogs.vietnamese.text import fold
 from storage.errors import AmbiguousUnit, DuplicateUnit
 from storage.units_import import find_province, import_units
 
@@ -117,7 +117,7 @@ def test_import_the_whole_country(db, now: datetime) -> None:
 
 
 def test_find_falls_back_to_fuzzy_matching(db, now: datetime) -> None:
-    pytest.importorskip("dialogs.matching", reason="dialogs.matching (match_unit) not written yet")
+    pytest.importorskip("dialogs.vietnamese.matching")
     with db.uow() as uow:
         khuc = uow.units.add("Xã Khúc Thừa Dụ", now=now)
         uow.units.add("Xã Kiến Thụy", now=now)

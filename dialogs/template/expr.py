@@ -26,7 +26,7 @@ True
 >>> compile_expr("so_tap_the = 75")
 Traceback (most recent call last):
 ...
-dialogs.expr.ExprError: dùng "==" để so sánh bằng, không dùng "=" (ký tự 12)
+dialogs.template.expr.ExprError: dùng "==" để so sánh bằng, không dùng "=" (ký tự 12)
 >>> render_names("Khen thưởng cho {so_tap_the} tập thể, {value}.")
 ['so_tap_the', 'value']
 """
@@ -367,7 +367,7 @@ def render_names(text: str) -> list[str]:
     >>> render_names("thiếu {ngoặc")
     Traceback (most recent call last):
     ...
-    dialogs.expr.ExprError: dấu "{" chưa có "}" đóng (ký tự 7)
+    dialogs.template.expr.ExprError: dấu "{" chưa có "}" đóng (ký tự 7)
     """
     names: list[str] = []
     i = 0

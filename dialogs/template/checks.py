@@ -1,7 +1,7 @@
 """Read one field of a template and run the checks that need the whole template (ids, expressions, order).
 
-Used by :mod:`dialogs.loader`; every problem is recorded on the :class:`~dialogs.yamlnodes.NodeReader`
-as a located :class:`~dialogs.issues.Issue`, never raised.
+Used by :mod:`dialogs.template.loader`; every problem is recorded on the :class:`~dialogs.template.yamlnodes.NodeReader`
+as a located :class:`~dialogs.template.issues.Issue`, never raised.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from dialogs.expr import ExprError, compile_expr, render_names
-from dialogs.issues import suggest
-from dialogs.template import FIELD_TYPES, Field, Option, Section
-from dialogs.vntext import fold, nfc
-from dialogs.yamlnodes import NodeReader, iso_date, line_of, shown, slug
+from dialogs.template.expr import ExprError, compile_expr, render_names
+from dialogs.template.issues import suggest
+from dialogs.template.model import FIELD_TYPES, Field, Option, Section
+from dialogs.template.yamlnodes import NodeReader, iso_date, line_of, shown, slug
+from dialogs.vietnamese.text import fold, nfc
 
 __all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "check_fields", "check_numbering",
            "check_placeholders", "read_field", "resolve_type"]

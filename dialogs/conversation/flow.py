@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from dialogs.expr import Expr, compile_expr
+from dialogs.conversation.state import State
 from dialogs.fields import Choice, ParseSpec
-from dialogs.state import State
-from dialogs.template import Field, Template
+from dialogs.template.expr import Expr, compile_expr
+from dialogs.template.model import Field, Template
 
 ANSWERED = frozenset({"answered", "none"})
 

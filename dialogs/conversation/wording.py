@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dialogs import flow
 from dialogs.answers import AnswerRecord
+from dialogs.conversation import flow
+from dialogs.conversation.state import State
 from dialogs.effects import Button
 from dialogs.messages import t
-from dialogs.state import State
-from dialogs.template import Field, Template
-from dialogs.vnformat import format_date_long
-from dialogs.vntext import fold
+from dialogs.template.model import Field, Template
+from dialogs.vietnamese.format import format_date_long
+from dialogs.vietnamese.text import fold
 
 #: How much of a long answer the summary shows.
 SNIPPET = 80

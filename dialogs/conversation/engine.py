@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dialogs import flow, picks, submission, summary
 from dialogs.answers import AnswerRecord
-from dialogs.commands import Command, recognise
+from dialogs.conversation import flow, picks, submission
+from dialogs.conversation import wording as summary
+from dialogs.conversation.checks import check_answer
+from dialogs.conversation.groups import GroupFlow
+from dialogs.conversation.recognise import Command, recognise
+from dialogs.conversation.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED, State, adopt_template
 from dialogs.effects import (
     AnswerSaved,
     Ask,
@@ -24,11 +28,8 @@ from dialogs.effects import (
 )
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
 from dialogs.fields import ParseResult, parse
-from dialogs.group import GroupFlow
 from dialogs.messages import t
-from dialogs.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED, State, adopt_template
-from dialogs.template import Field, Template
-from dialogs.validate import check_answer
+from dialogs.template.model import Field, Template
 
 #: After this many failed answers to one question, offer help, "để sau" and the department's contact.
 MAX_FAILURES = 3
@@ -119,7 +120,7 @@ class Turn:
             self.state.mode = PAUSED if self.state.mode == ASKING else self.state.mode
 
     def sync_template(self) -> None:
-        """Adopt the template's version, keeping every answer (see :func:`dialogs.state.adopt_template`)."""
+        """Adopt the template's version, keeping every answer (see :func:`.state.adopt_template`)."""
         if adopt_template(self.state, self.template):
             self.tell("engine.template_changed", version=self.template.version)
 
@@ -194,11 +195,11 @@ class Turn:
                     and not flow.is_long_text(field))
 
     def on_pick(self, data: str) -> None:
-        """Handle a button press (see :mod:`dialogs.picks`)."""
+        """Handle a button press (see :mod:`dialogs.conversation.picks`)."""
         picks.on_pick(self, data)
 
     def resolve_pending(self, text: str, by_index: bool = False) -> bool:
-        """Answer a question asked back; True if ``text`` did (see :mod:`dialogs.picks`)."""
+        """Answer a question asked back; True if ``text`` did (see :mod:`dialogs.conversation.picks`)."""
         return picks.resolve_pending(self, text, by_index)
 
     # ---- answers -----------------------------------------------------------------------------------
@@ -397,12 +398,12 @@ class Turn:
     # ---- commands ----------------------------------------------------------------------------------
     def run(self, command: Command) -> None:
         """Carry out a command."""
-        from dialogs import command_handlers
+        from dialogs.conversation import commands as command_handlers
 
         command_handlers.run(self, command)
 
     def confirm_submit(self, text: str) -> None:
-        """The user answers "Nộp báo cáo?" (see :func:`dialogs.submission.confirm`)."""
+        """The user answers "Nộp báo cáo?" (see :func:`dialogs.conversation.submission.confirm`)."""
         submission.confirm(self, text)
 
     def submit_now(self) -> None:

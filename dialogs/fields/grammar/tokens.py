@@ -23,7 +23,7 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
-from dialogs.vntext import nfc, strip_diacritics
+from dialogs.vietnamese.text import nfc, strip_diacritics
 
 #: A digit run: groups of digits joined by single separators ("1.234.567,5", "1 250", "85.5").
 _TOKEN = re.compile(r"(?P<num>[0-9]+(?:[.,\u00a0\u202f ][0-9]+)*)|(?P<word>[^\W\d_]+)|(?P<sym>\S)")

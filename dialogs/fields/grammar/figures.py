@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 
-from dialogs.fields.amounts import evaluate, group, items
-from dialogs.fields.tokens import LONG_TEXT, Token, fold_pair, tokenize, windows
-from dialogs.fields.words import QUALIFIER_MAX_WORDS, QUALIFIERS, phrase_matches
-from dialogs.vntext import nfc
+from dialogs.fields.grammar.amounts import evaluate, group, items
+from dialogs.fields.grammar.tokens import LONG_TEXT, Token, fold_pair, tokenize, windows
+from dialogs.fields.grammar.words import QUALIFIER_MAX_WORDS, QUALIFIERS, phrase_matches
+from dialogs.vietnamese.text import nfc
 
 #: Single number words that are also everyday words even with their diacritics (năm = year).
 _WEAK_EVEN_EXACT = frozenset({"khong", "mot", "nam", "hai", "ba"})
@@ -158,7 +158,7 @@ def _in_reference(text: str, start: int, end: int) -> bool:
 def scan(text: str) -> Scan:
     """Find the figures of ``text``, its unreadable digit runs and its words of doubt.
 
-    A long text is read only around its digits (see :func:`~dialogs.fields.tokens.windows`); with more
+    A long text is read only around its digits (see :func:`~dialogs.fields.grammar.tokens.windows`); with more
     than :data:`MAX_RUNS` digit runs it is not read at all (``runs`` says how many).
     """
     text = nfc(text)

@@ -7,14 +7,14 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dialogs import summary
+from dialogs.conversation import wording as summary
+from dialogs.conversation.state import ASKING, REVIEW, SUBMITTED, State
 from dialogs.effects import Submitted, VersionOpened
 from dialogs.fields import parse
-from dialogs.state import ASKING, REVIEW, SUBMITTED, State
-from dialogs.template import Template
+from dialogs.template.model import Template
 
 if TYPE_CHECKING:
-    from dialogs.engine import Turn
+    from dialogs.conversation.engine import Turn
 
 
 def confirm(turn: Turn, text: str) -> None:

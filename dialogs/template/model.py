@@ -1,6 +1,6 @@
 """The report template model: document metadata and a tree of numbered sections whose leaves are fields.
 
-Templates are immutable values built by :mod:`dialogs.loader` from YAML. Everything refers to fields by
+Templates are immutable values built by :mod:`dialogs.template.loader` from YAML. Everything refers to fields by
 their stable ``id``; the ``version`` names one immutable revision (stored once, never edited).
 """
 

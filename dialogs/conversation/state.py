@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.answers import AnswerRecord
-from dialogs.template import Template
+from dialogs.template.model import Template
 
 SCHEMA_VERSION = 1
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dialogs import flow, summary
+from dialogs.conversation import flow
+from dialogs.conversation import wording as summary
 from dialogs.effects import Ask, Button
 from dialogs.fields import ParseResult, parse
 from dialogs.messages import t
-from dialogs.template import Field
+from dialogs.template.model import Field
 
 if TYPE_CHECKING:
-    from dialogs.engine import Turn
+    from dialogs.conversation.engine import Turn
 
 
 class GroupFlow:

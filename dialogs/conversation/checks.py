@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs import flow
+from dialogs.conversation import flow
 from dialogs.messages import t
-from dialogs.template import Field
+from dialogs.template.model import Field
 
 
 def check_answer(field: Field, value: Any, values: Mapping[str, Any]) -> str | None:

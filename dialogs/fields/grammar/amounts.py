@@ -1,7 +1,7 @@
 """The building blocks of a figure: digit groups, number words and scale words read into items
 ("1 tỷ 250 triệu" → 1, tỷ, 250, triệu), grouped into figures and valued.
 
->>> from dialogs.fields.tokens import tokenize
+>>> from dialogs.fields.grammar.tokens import tokenize
 >>> [[str(v) for v in evaluate(fig, tuple(vals[0][0] for vals in (it.vals for it in fig if it.kind == "num")))]
 ...  for fig in group(items(tokenize("hai trăm mốt, 1 triệu 2"), []))]
 [['210'], ['1200000']]
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dialogs.fields.tokens import Token, digit_readings, split_spaced
-from dialogs.fields.words import LABELS, NumberWord, word_info
+from dialogs.fields.grammar.tokens import Token, digit_readings, split_spaced
+from dialogs.fields.grammar.words import LABELS, NumberWord, word_info
 
 
 @dataclass(slots=True)

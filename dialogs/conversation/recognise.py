@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dialogs.matching import Candidate, match
-from dialogs.vntext import fold
+from dialogs.vietnamese.matching import Candidate, match
+from dialogs.vietnamese.text import fold
 
 #: command name → spellings (folded on use). The first spelling is the one shown to users.
 SPELLINGS: dict[str, tuple[str, ...]] = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dialogs import summary
-from dialogs.commands import Command
+from dialogs.conversation import wording as summary
+from dialogs.conversation.recognise import Command
 from dialogs.fields import ParseResult
 from dialogs.messages import t
 
 if TYPE_CHECKING:
-    from dialogs.engine import Turn
+    from dialogs.conversation.engine import Turn
 
 
 def on_pick(turn: Turn, data: str) -> None:

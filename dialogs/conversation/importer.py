@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dialogs import flow
 from dialogs.answers import AnswerRecord
-from dialogs.commands import recognise
+from dialogs.conversation import flow
+from dialogs.conversation.checks import check_answer
+from dialogs.conversation.recognise import recognise
+from dialogs.conversation.wording import group_display
 from dialogs.fields import ParseResult, parse
-from dialogs.matching import Candidate, match
 from dialogs.messages import t
-from dialogs.summary import group_display
-from dialogs.template import Field, Template
-from dialogs.validate import check_answer
+from dialogs.template.model import Field, Template
+from dialogs.vietnamese.matching import Candidate, match
 
 
 @dataclass(frozen=True)

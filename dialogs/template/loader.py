@@ -1,9 +1,9 @@
-"""Load a report template from YAML into :mod:`dialogs.template` values, collecting EVERY located issue.
+"""Load a report template from YAML into :mod:`dialogs.template.model` values, collecting EVERY located issue.
 
 YAML is composed into nodes (which carry line numbers), then walked once: each key is checked against
 the format (``docs/template-format.md``), aliases are mapped to their canonical spelling, and every
-problem becomes an :class:`~dialogs.issues.Issue` naming file, line, section and field. Cross-field checks
-(ids, expressions, render sentences, examples) run afterwards in :mod:`dialogs.template_checks`.
+problem becomes an :class:`~dialogs.template.issues.Issue` naming file, line, section and field. Cross-field checks
+(ids, expressions, render sentences, examples) run afterwards in :mod:`dialogs.template.checks`.
 
 >>> t = load_shipped()
 >>> t.id, t.field("so_ca_nhan").section, t.field("so_ca_nhan").check
@@ -21,9 +21,7 @@ from pathlib import Path
 import yaml
 
 from dialogs.errors import TemplateError
-from dialogs.issues import Issue, Where, make, suggest
-from dialogs.template import Field, Meta, Section, Signer, Template
-from dialogs.template_checks import (
+from dialogs.template.checks import (
     TYPE_ALIASES,
     FieldInfo,
     check_fields,
@@ -31,7 +29,9 @@ from dialogs.template_checks import (
     check_placeholders,
     read_field,
 )
-from dialogs.yamlnodes import NodeReader, kind_of, line_of, shown, slug
+from dialogs.template.issues import Issue, Where, make, suggest
+from dialogs.template.model import Field, Meta, Section, Signer, Template
+from dialogs.template.yamlnodes import NodeReader, kind_of, line_of, shown, slug
 
 __all__ = [
     "TYPE_ALIASES",
@@ -44,7 +44,7 @@ __all__ = [
     "shipped_templates",
 ]
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 DEFAULT_TEMPLATE = "tdkt_5nam_2021_2025"
 
 TOP_KEYS = ("id", "version", "title", "document", "deadline_days", "sections")

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from dialogs.fields.amounts import number_words, word_number
-from dialogs.fields.tokens import LONG_TEXT, Token, tokenize, unspaced, windows
-from dialogs.vntext import nfc
+from dialogs.fields.grammar.amounts import number_words, word_number
+from dialogs.fields.grammar.tokens import LONG_TEXT, Token, tokenize, unspaced, windows
+from dialogs.vietnamese.text import nfc
 
 #: Places a date can start in a long text: digits and the words of a date.
 _ANCHOR = re.compile(r"[0-9]+|(?:hôm|hom|hnay|hqua|bữa|bua|ngày|ngay|tháng|thang|thg|mùng|mung|mồng|mong)(?!\w)")

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from dialogs.issues import Issue, Where, make, suggest
-from dialogs.vntext import fold, nfc
+from dialogs.template.issues import Issue, Where, make, suggest
+from dialogs.vietnamese.text import fold, nfc
 
 __all__ = ["NodeReader", "iso_date", "kind_of", "line_of", "shown", "slug"]
 

@@ -24,7 +24,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from dialogs.vntext import fold, normalize_tone
+from dialogs.vietnamese.text import fold, normalize_tone
 
 #: Below this score (0–100) nothing matches.
 CUTOFF = 80.0

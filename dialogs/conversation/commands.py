@@ -6,15 +6,16 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from dialogs import flow, summary
-from dialogs.commands import Command, label
-from dialogs.matching import Candidate, match
-from dialogs.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED
-from dialogs.template import NUMERIC_TYPES, Field
-from dialogs.vntext import fold
+from dialogs.conversation import flow
+from dialogs.conversation import wording as summary
+from dialogs.conversation.recognise import Command, label
+from dialogs.conversation.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED
+from dialogs.template.model import NUMERIC_TYPES, Field
+from dialogs.vietnamese.matching import Candidate, match
+from dialogs.vietnamese.text import fold
 
 if TYPE_CHECKING:
-    from dialogs.engine import Turn
+    from dialogs.conversation.engine import Turn
 
 Handler = Callable[["Turn", Command], None]
 _HANDLERS: dict[str, Handler] = {}

@@ -1,0 +1,1 @@
+"""The grammar the parsers share: tokens, number words, amounts and figures, and dates found in an answer."""

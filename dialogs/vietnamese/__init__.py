@@ -1,0 +1,1 @@
+"""Vietnamese text: folding and tone placement (:mod:`.text`), formatting values (:mod:`.format`), fuzzy matching."""

@@ -28,6 +28,8 @@ class AnswerRecord:
     qualifier: str = ""
     #: ISO timestamp of when it was given.
     at: str = ""
+    #: The field type it was given for ("" when not known): a changed type means it must be checked again.
+    field_type: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (defaults omitted)."""
@@ -42,6 +44,8 @@ class AnswerRecord:
             data["qualifier"] = self.qualifier
         if self.at:
             data["at"] = self.at
+        if self.field_type:
+            data["type"] = self.field_type
         return data
 
     @classmethod
@@ -55,4 +59,5 @@ class AnswerRecord:
             approximate=bool(data.get("approximate")),
             qualifier=data.get("qualifier") or "",
             at=data.get("at") or "",
+            field_type=data.get("type") or "",
         )

@@ -1,12 +1,16 @@
 """Effects the engine returns: data for the host to carry out (send, store, notify), never actions.
 
->>> effect_from_json(Say("Xin chào", (Button("Xem lại", "cmd:review"),)).to_json())
-Say(text='Xin chào', buttons=(Button(label='Xem lại', data='cmd:review'),), key='')
+Messages carry a message id of :mod:`dialogs.messages` and its parameters, never rendered Vietnamese:
+the channel renders them (:func:`dialogs.messages.render`), with buttons where it has them.
+
+>>> say = Say("engine.saved", {"display": "75"}, (Button("cmd:review", msg="engine.button.review"),))
+>>> effect_from_json(say.to_json()) == say
+True
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from dialogs.tagged import Tagged, decode
@@ -14,30 +18,34 @@ from dialogs.tagged import Tagged, decode
 
 @dataclass(frozen=True)
 class Button:
-    """A button (Telegram) or a word to type (Zalo): ``data`` comes back as a :class:`~dialogs.events.Pick`."""
+    """A button (Telegram) or a numbered choice (Zalo). ``data`` comes back as a :class:`~dialogs.events.Pick`
+    and is taken as that value, never re-read as text. Its label is message ``msg`` or, for template
+    words (an option, a field's name), ``label`` itself."""
 
-    label: str
     data: str
+    msg: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class Say(Tagged):
-    """Send a message to the user."""
+    """Send message ``msg`` rendered with ``params``."""
 
     kind: ClassVar[str] = "say"
-    text: str
+    msg: str
+    params: dict[str, Any] = field(default_factory=dict)
     buttons: tuple[Button, ...] = ()
-    #: The message id in :mod:`dialogs.messages` it was rendered from (tests assert ids, not prose).
-    key: str = ""
 
 
 @dataclass(frozen=True)
 class Ask(Tagged):
-    """Ask the question of field ``field_id`` (the user's next message answers it)."""
+    """Ask for what the conversation now waits for: ``field_id`` (``group.column`` inside a repeated group,
+    empty for a question that is about no field), with message ``msg`` and its ``params``."""
 
     kind: ClassVar[str] = "ask"
     field_id: str
-    text: str
+    msg: str
+    params: dict[str, Any] = field(default_factory=dict)
     buttons: tuple[Button, ...] = ()
 
 
@@ -86,6 +94,7 @@ class ExportRequested(Tagged):
     what: str
 
 
+Message = Union[Say, Ask]
 Effect = Union[Say, Ask, AnswerSaved, Submitted, VersionOpened, ContactRequested, ExportRequested]
 _KINDS: dict[str, type[Any]] = {
     c.kind: c for c in (Say, Ask, AnswerSaved, Submitted, VersionOpened, ContactRequested, ExportRequested)

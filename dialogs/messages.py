@@ -7,7 +7,9 @@ Sections are owned by the module that uses them: keep each key's prefix (``engin
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Mapping
 from typing import Any
 
 MESSAGES: dict[str, str] = {
@@ -89,6 +91,9 @@ MESSAGES: dict[str, str] = {
         "Mục này cần một tệp hoặc ảnh ({example}), không phải chữ; tôi nhận được «{text}». "
         "Hãy gửi tệp hoặc ảnh bằng nút đính kèm 📎."
     ),
+    # ---- ui.*: building blocks for composed messages ---------------------------------------------
+    "ui.lines": "{lines}",
+    "ui.text": "{text}",
     # ---- engine.*: the conversation engine (dialogs/engine.py) -------------------------------------
     "engine.welcome": (
         "Xin chào! Tôi sẽ hướng dẫn anh/chị lập «{title}» qua {count} câu hỏi, lần lượt từng mục.\n"
@@ -102,6 +107,19 @@ MESSAGES: dict[str, str] = {
     "engine.already_submitted": (
         "Báo cáo đã được nộp (số tiếp nhận {ref}). Gõ «xem lại» để xem, hoặc «sửa <mục>» để mở bản sửa đổi."
     ),
+    "engine.question": (
+        "{head}\n{prompt}\n{help}\n{example}\n{options}\n{multichoice}\n{long_text}\n{none_allowed}\n{current}\n{flag}"
+    ),
+    "engine.ask.flagged": (
+        "Câu trả lời đang có: {answer} — cần kiểm tra lại: {reason}. Hãy gõ câu trả lời mới."
+    ),
+    "engine.flag.type_changed": "mẫu báo cáo đã đổi kiểu câu trả lời của mục này",
+    "engine.flag.option_removed": "lựa chọn này không còn trong mẫu báo cáo",
+    "engine.flag.out_of_range": "mẫu báo cáo đã thay đổi giới hạn của mục này",
+    "engine.flag.none_refused": "mục này nay cần được trả lời, không ghi «không có» được",
+    "engine.choose_again": "Anh/chị chọn một trong các cách hiểu sau (gõ số thứ tự), hoặc gõ lại câu trả lời:\n{choices}",
+    "engine.stale_button": "Nút này thuộc một câu hỏi trước. Câu đang hỏi là:",
+    "engine.review_hint": "Đã trả lời hết các câu. Gõ «nộp» để nộp, hoặc «sửa <số mục>» để sửa một mục.",
     "engine.ask.head": "Mục {section} — câu {number}/{total}",
     "engine.ask.help": "Gợi ý: {help}",
     "engine.ask.example": "Ví dụ: {example}",
@@ -175,15 +193,19 @@ MESSAGES: dict[str, str] = {
     ),
     "engine.receipt.figure": "- {prompt}: {answer}",
     "engine.receipt.no_figures": "- (không có số liệu)",
-    "engine.summary.title": "TÓM TẮT — {title} (bản {version})",
     "engine.summary.section": "[{section}]",
     "engine.summary.item": "{number}. {prompt}: {answer}",
+    "engine.review": (
+        "TÓM TẮT — {title} (bản {version})\n{items}\n"
+        "Đã trả lời {answered}/{total} mục; còn thiếu {missing} mục bắt buộc.\n"
+        "Sửa mục nào, gõ «sửa <số>», ví dụ «sửa 3»."
+    ),
+    "engine.summary.item_flagged": "{number}. {prompt}: {answer} — cần kiểm tra lại ({reason})",
     "engine.summary.missing": "— chưa trả lời",
     "engine.summary.none": "không có",
     "engine.summary.skipped": "(bỏ qua)",
-    "engine.summary.counts": "Đã trả lời {answered}/{total} mục; còn thiếu {missing} mục bắt buộc.",
-    "engine.summary.how_to_edit": "Sửa mục nào, gõ «sửa <số>», ví dụ «sửa 3».",
-    "engine.group.column": "Mục thứ {index} — {prompt}\nVí dụ: {example}",
+    "engine.group.column": "{intro}\nMục thứ {index} — {prompt}\nVí dụ: {example}",
+    "engine.group.none_too_late": "Đã có mục được nhập nên không chọn «không có» được nữa. Gõ «xong» nếu đã đủ.",
     "engine.group.more": "Đã ghi {count} {noun}. Còn {noun} nào nữa không? (có / không)",
     "engine.group.record": "mục",
     "engine.group.display": "{count} {noun}: {names}",
@@ -246,22 +268,273 @@ MESSAGES: dict[str, str] = {
     "bot.import.group_shape": "mỗi mục cần có các cột: {columns}",
     "bot.import.group_missing": "thiếu cột bắt buộc «{column}»",
     "bot.import.needs_question": "câu trả lời chưa rõ, cần hỏi lại: {question}",
+    "bot.import.not_applicable": "mục này không được hỏi với các câu trả lời đã có (điều kiện: {when})",
+    "bot.import.group_too_many": "nhiều mục hơn mức tối đa ({max} mục) của phần này",
     "bot.import.unknown_field": "mẫu báo cáo không có mục «{field}»",
     "bot.import.unknown_field_suggest": "mẫu báo cáo không có mục «{field}»; có phải «{suggestion}»?",
     "bot.console.goodbye": "Hẹn gặp lại! Các câu trả lời đã được lưu; chạy lại lệnh này để làm tiếp.",
     "bot.console.export_failed": "Chưa xuất được tệp báo cáo: {reason}",
+    # ---- template.*: the template loader's issue catalogue (dialogs/template) ----------------------
+    # ``template.<code>`` says what is wrong, ``template.<code>.fix`` how to fix it; codes never change meaning.
+    "template.T101": "tệp không đọc được như YAML: {detail}.",
+    "template.T101.fix": (
+        'Hãy sửa cú pháp YAML ở dòng này: thụt lề bằng dấu cách (không dùng Tab), sau dấu ":" có một '
+        'dấu cách, hoặc đặt chuỗi có dấu ":" hay "#" trong nháy kép.'
+    ),
+    "template.T102": "không mở được tệp mẫu: {detail}.",
+    "template.T102.fix": "Hãy kiểm tra lại đường dẫn, hoặc dùng tên một mẫu có sẵn: {names}.",
+    "template.T103": '"{key}" phải là {expected}, nhưng đang là {actual}.',
+    "template.T103.fix": 'Hãy viết "{key}" dưới dạng {expected}, hoặc xem ví dụ trong docs/template-format.md.',
+    "template.T104": 'khóa "{key}" không có trong {place}.',
+    "template.T104.fix": "Hãy sửa tên khóa, hoặc xóa nó đi. Các khóa dùng được: {allowed}.",
+    "template.T105": 'thiếu khóa bắt buộc "{key}" trong {place}.',
+    "template.T105.fix": 'Hãy thêm "{key}: …" vào {place}, hoặc xem ví dụ trong docs/template-format.md.',
+    "template.T106": 'khóa "{key}" được viết hai lần (dòng {first} và dòng {second}).',
+    "template.T106.fix": "Hãy giữ một lần, hoặc đổi tên lần sau cho đúng khóa bạn muốn.",
+    "template.T107": 'giá trị của "{key}" không hợp lệ: {detail}.',
+    "template.T107.fix": "Hãy viết {expected}, hoặc xóa khóa này để dùng mặc định.",
+    "template.T108": '"deadline_days" phải là số ngày lớn hơn 0, đang là {value}.',
+    "template.T108.fix": 'Hãy viết một số nguyên dương, ví dụ "deadline_days: 14", hoặc xóa khóa để dùng 14 ngày.',
+    "template.T109": '"signer.name_field" chỉ tới trường "{name}" không có trong mẫu.',
+    "template.T109.fix": "Hãy viết id của trường hỏi họ tên người ký, hoặc xóa name_field.",
+    "template.T110": '"{key}" có chỗ trống "{{{name}}}" không dùng được ở đây.',
+    "template.T110.fix": "Hãy chỉ dùng {allowed}, hoặc viết thẳng nội dung thay cho chỗ trống.",
+    "template.T201": "mẫu không có mục nào để hỏi.",
+    "template.T201.fix": 'Hãy thêm "sections:" với ít nhất một mục có trường, ví dụ "- number: I".',
+    "template.T202": 'số mục "{number}" trùng với mục cùng cấp ở dòng {first}.',
+    "template.T202.fix": "Hãy đánh số lại các mục cùng cấp, hoặc gộp hai mục làm một.",
+    "template.T203": 'số mục "{number}" không đúng kiểu đánh số của cấp {level} (cần {style}).',
+    "template.T203.fix": (
+        "Hãy đánh số cấp 1 bằng số La Mã (I, II, III), cấp 2 bằng số (1, 2, 3), cấp 3 bằng chữ thường "
+        "(a, b, c), như Nghị định 30/2020/NĐ-CP."
+    ),
+    "template.T204": 'mục "{number}" không liền sau mục trước (cần "{expected}").',
+    "template.T204.fix": "Hãy đánh số liên tục, hoặc thêm mục còn thiếu.",
+    "template.T205": "mục lồng quá 3 cấp (I → 1 → a).",
+    "template.T205.fix": "Hãy gộp mục này vào mục cha, hoặc dùng một trường văn bản có gạch đầu dòng.",
+    "template.T206": 'mục "{number}" không có trường, mục con hay lời dẫn nào.',
+    "template.T206.fix": 'Hãy thêm trường ("fields") hoặc lời dẫn ("intro"), hoặc xóa mục này.',
+    "template.T207": 'mục dùng cả "items" lẫn "fields"/"sections".',
+    "template.T207.fix": (
+        'Hãy dùng một cách: hoặc "items" (trường và mục con xen nhau theo thứ tự hỏi), hoặc "fields" '
+        'rồi "sections".'
+    ),
+    "template.T301": 'id "{id}" không hợp lệ.',
+    "template.T301.fix": (
+        'Hãy viết id bằng chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ "{suggested}".'
+    ),
+    "template.T302": 'id "{id}" trùng với trường ở dòng {first}.',
+    "template.T302.fix": "Hãy đổi một trong hai id: id là khóa lưu câu trả lời nên không được trùng.",
+    "template.T303": 'kiểu trường "{type}" không có.',
+    "template.T303.fix": "Hãy dùng một trong các kiểu: {types}.",
+    "template.T304": '"{low_key}" ({low}) lớn hơn "{high_key}" ({high}).',
+    "template.T304.fix": 'Hãy đổi chỗ hai giá trị, hoặc sửa cho "{low_key}" không lớn hơn "{high_key}".',
+    "template.T305": 'khóa "{key}" không dùng cho trường kiểu "{type}".',
+    "template.T305.fix": 'Hãy xóa "{key}", hoặc đổi kiểu trường thành một trong: {types}.',
+    "template.T306": 'trường kiểu "{type}" có "options", nhưng chỉ choice/multichoice mới có lựa chọn.',
+    "template.T306.fix": 'Hãy đổi kiểu thành "choice" hoặc "multichoice", hoặc xóa "options".',
+    "template.T307": 'trường kiểu "{type}" chưa có danh sách lựa chọn ("options").',
+    "template.T307.fix": 'Hãy thêm "options:" với ít nhất hai lựa chọn, ví dụ "options: [Hằng quý, Hằng năm]".',
+    "template.T308": "lựa chọn không hợp lệ: {detail}.",
+    "template.T308.fix": (
+        "Hãy cho mỗi lựa chọn một nhãn (label) và một giá trị (value) riêng, không trùng nhau, và ít "
+        "nhất hai lựa chọn."
+    ),
+    "template.T309": '"pattern" không phải biểu thức chính quy hợp lệ: {detail}.',
+    "template.T309.fix": "Hãy sửa pattern (đặt trong nháy đơn để giữ dấu \\), hoặc xóa nó.",
+    "template.T310": 'nhóm lặp "{id}" chưa có cột nào ("fields").',
+    "template.T310.fix": 'Hãy thêm "fields:" liệt kê các cột, ví dụ ho_ten, chuc_vu_don_vi, thanh_tich.',
+    "template.T311": "nhóm lặp không được nằm trong một nhóm lặp khác.",
+    "template.T311.fix": "Hãy đưa nhóm con ra ngoài thành một trường riêng, hoặc đổi nó thành một cột văn bản.",
+    "template.T312": 'ví dụ "{example}" không đọc được theo kiểu "{type}": {detail}',
+    "template.T312.fix": "Hãy sửa ví dụ cho đúng như người dùng sẽ gõ, hoặc sửa kiểu và giới hạn của trường.",
+    "template.T313": 'có "{key}" nhưng không có "{rule}".',
+    "template.T313.fix": 'Hãy thêm "{rule}", hoặc xóa "{key}".',
+    "template.T314": '"{key}" của trường kiểu "{type}" phải là {expected}, đang là "{value}".',
+    "template.T314.fix": "Hãy viết {expected}, ví dụ {example}.",
+    "template.T401": '"{key}" không đọc được: {reason} trong "{src}".',
+    "template.T401.fix": (
+        'Hãy viết biểu thức như "so_ca_nhan >= so_tap_the" hoặc "co_dien_hinh == true" (so sánh '
+        "bằng ==, nối bằng and/or/not, chuỗi trong nháy)."
+    ),
+    "template.T402": '"{key}" nhắc tới trường "{name}" không có trong mẫu.',
+    "template.T402.fix": "Hãy viết đúng id của một trường trong mẫu.",
+    "template.T403": '"when" dựa vào trường "{name}" ({place}), nên chưa biết khi cần hỏi trường này.',
+    "template.T403.fix": 'Hãy chuyển trường "{name}" lên trước trường này, hoặc bỏ điều kiện.',
+    "template.T404": '"{key}" có chỗ trống "{{{name}}}" không phải trường nào.',
+    "template.T404.fix": "Hãy dùng {{value}} cho câu trả lời của chính trường này, hoặc {{id}} của một trường khác.",
+    "template.T405": '"{key}" viết sai: {reason}.',
+    "template.T405.fix": "Hãy viết chỗ trống dạng {{ten_truong}}; muốn in dấu ngoặc nhọn thì viết {{{{ hoặc }}}}.",
+    # Pieces of the issues above: near-miss suggestion, places, kinds of value, details.
+    "template.suggestion": 'Có phải "{suggestion}"?',
+    "template.load_failed": "mẫu {source} có {count} lỗi:\n{lines}",
+    "template.file.missing": "không có tệp này",
+    "template.file.not_shipped": "không có mẫu này",
+    "template.file.not_utf8": "tệp không phải văn bản UTF-8",
+    "template.file.unreadable": "không đọc được",
+    "template.file.none_shipped": "(chưa có)",
+    "template.place.top": "phần đầu của mẫu",
+    "template.place.section": "mục",
+    "template.place.field": "trường",
+    "template.place.column": 'cột của nhóm "{group}"',
+    "template.place.option": "lựa chọn",
+    "template.kind.mapping": "một bảng khóa",
+    "template.kind.list": "một danh sách",
+    "template.expect.mapping": "một bảng khóa (khóa: giá trị)",
+    "template.expect.string": "một chuỗi",
+    "template.expect.strings": "một danh sách chuỗi",
+    "template.expect.list": "một danh sách",
+    "template.expect.sections": 'một danh sách mục (mỗi mục bắt đầu bằng "- number: …")',
+    "template.expect.fields": "một danh sách trường",
+    "template.expect.field": 'một bảng khóa bắt đầu bằng "- id: …"',
+    "template.expect.options": "một danh sách lựa chọn",
+    "template.expect.columns": "một danh sách cột",
+    "template.expect.version": 'một chuỗi như "2025.1"',
+    "template.expect.flag": '"true" hoặc "false"',
+    "template.expect.count": "một số nguyên không âm, ví dụ 10",
+    "template.expect.date": "một ngày dạng YYYY-MM-DD",
+    "template.expect.number": "một số (dấu chấm cho phần thập phân)",
+    "template.expect.number_example": "0 hoặc 100.5",
+    "template.detail.empty": "để trống",
+    "template.detail.duplicate_value": 'giá trị "{value}" trùng với lựa chọn ở dòng {first}',
+    "template.detail.duplicate_label": 'nhãn "{label}" trùng với lựa chọn ở dòng {first}',
+    "template.detail.one_option": "chỉ có một lựa chọn",
+    "template.detail.pattern_mismatch": 'không khớp pattern "{pattern}".',
+    "template.when.self": "chính là trường này",
+    "template.when.later": "được hỏi sau, ở dòng {line}",
+    "template.style.1": "số La Mã: I, II, III",
+    "template.style.2": "số: 1, 2, 3",
+    "template.style.3": "chữ thường: a, b, c",
+    # PyYAML explains in English; the usual problems, in Vietnamese (dialogs/template/loader.py).
+    "template.yaml.colon": 'có dấu ":" không đúng chỗ (chuỗi có ": " phải đặt trong nháy kép)',
+    "template.yaml.missing_colon": 'thiếu dấu ":" sau tên khóa',
+    "template.yaml.tab": "có ký tự Tab (hãy thụt lề bằng dấu cách)",
+    "template.yaml.bad_start": "có ký tự không được đứng đầu một giá trị (Tab, @, `…)",
+    "template.yaml.indent": "thụt lề không khớp với các dòng trên",
+    "template.yaml.alias": "dùng bí danh (*) chưa định nghĩa",
+    "template.yaml.eof": "tệp kết thúc khi một chuỗi hoặc ngoặc chưa đóng",
+    "template.yaml.brackets": (
+        'trong ngoặc {{ }} hoặc [ ] thiếu dấu đóng, hoặc có ký tự đặc biệt như "?", ":", "#" (hãy đặt '
+        "chuỗi trong nháy kép, hoặc viết mỗi khóa một dòng)"
+    ),
+    # Why an expression or a render sentence cannot be read (dialogs/template/expr.py).
+    "template.expr.at": "{reason} (ký tự {position})",
+    "template.expr.too_long": "biểu thức dài quá {max} ký tự",
+    "template.expr.bad_char": 'ký tự "{char}" không dùng được trong biểu thức',
+    "template.expr.use_eq": 'dùng "==" để so sánh bằng, không dùng "="',
+    "template.expr.use_and": 'dùng "and" thay cho "&&"',
+    "template.expr.use_or": 'dùng "or" thay cho "||"',
+    "template.expr.use_not": 'dùng "not" hoặc "!=" thay cho "!"',
+    "template.expr.open_string": "chuỗi chưa đóng dấu nháy",
+    "template.expr.empty": "biểu thức rỗng",
+    "template.expr.extra": 'thừa "{token}": thiếu "and"/"or" hoặc một phép so sánh?',
+    "template.expr.too_deep": "biểu thức lồng nhau quá sâu",
+    "template.expr.missing_value": 'thiếu giá trị trước "{token}"',
+    "template.expr.unfinished": "biểu thức chưa hết: thiếu một giá trị ở cuối",
+    "template.expr.unclosed": 'thiếu "{closing}" đóng cho "{opening}" ở ký tự {opened_at}',
+    "template.expr.stray_close": 'dấu "}}" không có "{{" mở (viết "}}}}" nếu muốn in dấu ngoặc)',
+    "template.expr.open_brace": 'dấu "{{" chưa có "}}" đóng',
+    "template.expr.bad_placeholder": '"{{{name}}}" không phải tên trường (chỉ viết {{ten_truong}})',
+    # ---- storage.*: what the database refused (storage/) ---------------------------------------------
+    "storage.campaign_unknown": "không có đợt báo cáo số {id} (xem: reportbot campaign list)",
+    "storage.unit_unknown": "không có đơn vị #{id}",
+    "storage.unit_not_found": 'không tìm thấy đơn vị «{text}» (thêm bằng: reportbot unit add "{text}")',
+    "storage.unit_ambiguous": "«{text}» khớp với {count} đơn vị: {listed}; hãy ghi rõ hơn",
+    "storage.unit_duplicate": "đơn vị «{name}» đã có: #{id} {existing}",
+    "storage.unit_duplicate_code": "đơn vị «{name}» đã có: #{id} {existing} (mã {code})",
+    "storage.invite_unknown": "mã mời {code} không đúng",
+    "storage.invite_used": "mã mời {code} đã được dùng",
+    "storage.invite_expired": "mã mời {code} đã hết hạn từ {date}",
+    "storage.province_unknown": "không có tỉnh, thành phố «{text}» (34 tỉnh, thành từ 1/7/2025, ví dụ «Hải Phòng»)",
+    # ---- bot.cli.*: command-line errors and output (bot/cli) -----------------------------------------
+    "bot.cli.unexpected": "lỗi không mong đợi ({kind}): {detail}",
+    "bot.cli.bad_day": "{option} phải có dạng YYYY-MM-DD (ví dụ 2025-08-20), không phải «{text}»",
+    "bot.cli.bad_role": "--role phải là reporter hoặc department, không phải «{role}»",
+    "bot.cli.invite_needs_unit": 'cần --unit cho người báo cáo (ví dụ --unit "Xã Khúc Thừa Dụ")',
+    "bot.cli.no_file": "không có tệp {path}",
+    "bot.cli.bad_yaml": "{path} không phải YAML hợp lệ: {detail}",
+    "bot.cli.answers_not_mapping": "{path} phải là một bảng «mã mục: câu trả lời»",
+    "bot.cli.channel_unavailable": "kênh «{channel}» chưa có trong phiên bản này; hãy dùng «reportbot chat» để thử",
+    "bot.cli.remind_unavailable": "nhắc hạn nộp chưa có trong phiên bản này",
+    "bot.cli.export_unit_or_compiled": "chọn một trong hai: --unit TÊN hoặc --compiled",
+    "bot.cli.export_bad_format": "--format phải là docx, xlsx hoặc pdf, không phải «{format}»",
+    "bot.cli.export_xlsx_compiled_only": "bảng .xlsx chỉ có cho báo cáo tổng hợp (--compiled)",
+    "bot.cli.template_not_found": (
+        "Không tìm thấy mẫu «{file}»: hãy kiểm tra đường dẫn, hoặc dùng tên một mẫu có sẵn ({names})."
+    ),
+    "bot.cli.template_none_shipped": "không có",
+    "bot.cli.template_errors": "{file}: {count} lỗi.",
+    "bot.cli.template_valid": "{file}: mẫu hợp lệ — {sections} mục, {fields} trường (mẫu {id}, phiên bản {version}).",
+    "bot.cli.outline_title": "{title} — {id}, phiên bản {version}",
+    "bot.cli.outline_legend": "(* = bắt buộc)",
+    "bot.cli.outline_not_in_report": "[không in trong báo cáo]",
+    "bot.cli.outline_allow_none": "được «không có»",
+    "bot.cli.outline_when": "khi {when}",
+    # Vietnamese examples quoted in the (English) --help texts.
+    "bot.cli.example_unit": "Xã Khúc Thừa Dụ",
+    "bot.cli.example_province": "Hải Phòng",
+    "bot.cli.example_approximate": "hơn 650",
+    "bot.cli.example_unit_words": "tập thể, triệu đồng",
+    # ---- parse.example.<type>: the example a refused answer shows when the field has none -------------
+    "parse.example.choice": "1",
+    "parse.example.multichoice": "1, 3",
+    "parse.example.date": "05/8/2025",
+    "parse.example.docref": "Kế hoạch số 337/KH-UBND ngày 29/12/2023",
+    "parse.example.file": "ảnh chụp biên bản, tệp .docx hoặc .pdf",
+    "parse.example.money": "570 triệu đồng",
+    "parse.example.integer": "75",
+    "parse.example.decimal": "12,5",
+    "parse.example.percent": "85,5%",
+    "parse.example.text": "Đã tổ chức 3 hội nghị sơ kết, biểu dương 12 tập thể tiêu biểu.",
+    "parse.example.yesno": "có",
     # ---- export.*: exporters (exporters/) ------------------------------------------------------------
     "export.no_libreoffice": (
         "Không xuất được PDF vì máy chủ chưa cài LibreOffice (soffice). Hãy cài gói libreoffice-writer, "
         "hoặc xuất báo cáo dạng .docx."
     ),
     "export.pdf_failed": "Không chuyển được báo cáo sang PDF: {reason}. Hãy thử lại, hoặc xuất dạng .docx.",
+    "export.timeout": "quá {seconds} giây",
 }
 
 
 def t(key: str, /, **params: Any) -> str:
     """Render message ``key`` with ``params``; a missing key or parameter is a programming error."""
-    return MESSAGES[key].format(**params)
+    return render(key, params)
+
+
+def ref(key: str, /, **params: Any) -> dict[str, Any]:
+    """Message ``key`` with ``params`` as a value: a parameter of another message, rendered in its place."""
+    return {"msg": key, "params": params}
+
+
+def render(key: str, params: Mapping[str, Any] | None = None) -> str:
+    """Render message ``key``. A parameter may itself be a message (:func:`ref`) or a list of values (one
+    per line); a line of the message that holds only a placeholder which renders empty is left out.
+
+    >>> render("engine.saved", {"display": "75"})
+    'Đã ghi: 75.'
+    >>> render("ui.lines", {"lines": [ref("engine.saved", display="75"), "", "Câu 2?"]})
+    'Đã ghi: 75.\nCâu 2?'
+    """
+    values = {name: _value(value) for name, value in (params or {}).items()}
+    lines = []
+    for line in MESSAGES[key].split("\n"):
+        alone = _ALONE.fullmatch(line)
+        if alone and not values.get(alone.group(1)):
+            continue
+        lines.append(line.format(**values))
+    return "\n".join(lines)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict) and "msg" in value:
+        return render(str(value["msg"]), value.get("params") or {})
+    if isinstance(value, (list, tuple)):
+        return "\n".join(text for text in (_value(v) for v in value) if text)
+    return "" if value is None else str(value)
+
+
+_ALONE = re.compile(r"\{(\w+)\}")
 
 
 def placeholders(key: str) -> set[str]:

@@ -53,7 +53,7 @@ def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) ->
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise ExportError(t("export.pdf_failed", reason=f"quá {TIMEOUT_S} giây")
+            raise ExportError(t("export.pdf_failed", reason=t("export.timeout", seconds=TIMEOUT_S))
                               + f" / LibreOffice took longer than {TIMEOUT_S} s") from exc
         out = []
         for source in sources:

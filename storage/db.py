@@ -10,13 +10,20 @@ PostgreSQL goes through psycopg 3.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from dialogs.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: The environment variable holding the database URL.
 URL_ENV = "REPORTBOT_DATABASE_URL"
@@ -98,16 +105,60 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest revision (Alembic ``upgrade head``); idempotent."""
     from alembic import command
+
+    with schema_connection(engine) as connection:
+        command.upgrade(alembic_config(connection), "head")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database schema back to ``revision`` (Alembic ``downgrade``), e.g. before a rollback."""
+    from alembic import command
+
+    with schema_connection(engine) as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """The Alembic configuration of this project, running on ``connection`` when given."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Several workers may start at once: the first migrates, the others then find it done.
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATE_LOCK_KEY})")
+    if connection is not None:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    return config
+
+
+@contextmanager
+def schema_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one transaction, set up to change the schema; committed on success.
+
+    PostgreSQL: an advisory lock, so that of several workers starting at once the first migrates
+    and the others then find it done. SQLite: foreign keys off for the transaction, because altering
+    a table means rebuilding it (Alembic batch mode) and dropping the old copy of a table other rows
+    refer to would fail; ``PRAGMA foreign_key_check`` then refuses to commit a broken reference.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # The pragma is ignored inside a transaction: run it on the raw connection before BEGIN.
+            _driver(connection).execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATE_LOCK_KEY})")
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(f"the migration would break foreign keys: {broken[:5]}")
+        finally:
+            if sqlite and not connection.invalidated:
+                _driver(connection).execute("PRAGMA foreign_keys = ON")
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -2,14 +2,16 @@
 
     StorageError
     ├── NotFound
-    │   └── (raised as is: unit, campaign, template, invite or person missing)
-    ├── ConcurrencyError            another worker saved the conversation first
+    │   └── (raised as is: unit, campaign, report, template, invite or person missing)
+    ├── ConcurrencyError            another worker saved the conversation (or the report) first
     ├── DuplicateUnit               a unit with the same code or folded name exists
     ├── AmbiguousUnit               a name matches several units (``candidates`` lists them)
     ├── InviteError
     │   ├── InviteExpired
     │   └── InviteUsed
     └── SubmissionClosed            the submission is not a draft any more
+
+Errors a person reads carry a ``storage.*`` message id and its parameters (see :class:`dialogs.errors.ReportbotError`).
 """
 
 from __future__ import annotations
@@ -34,17 +36,18 @@ __all__ = [
 class DuplicateUnit(StorageError):
     """A unit with the same code, or the same folded name in the same province, already exists."""
 
-    def __init__(self, message: str, existing_id: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", existing_id: int = 0, *, msg: str = "", **params: Any) -> None:
+        super().__init__(message, msg=msg, **params)
         self.existing_id = existing_id
 
 
 class AmbiguousUnit(StorageError):
     """A unit name matches several units; ``candidates`` holds them (best first)."""
 
-    def __init__(self, message: str, candidates: list[Any]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
+    def __init__(self, message: str = "", candidates: list[Any] | None = None, *, msg: str = "",
+                 **params: Any) -> None:
+        super().__init__(message, msg=msg, **params)
+        self.candidates = list(candidates or [])
 
 
 class InviteError(StorageError):

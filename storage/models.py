@@ -1,9 +1,11 @@
 """SQLAlchemy 2.0 models: what reportbot keeps, one class per table, no lazy relationships.
 
 Rows refer to each other by id only (repositories join when they need to), so no attribute access
-ever costs a hidden round trip. Two tables are write-once: ``answers`` (the append-only history of
-every answer) and ``template_versions`` (immutable template revisions); the ORM refuses to update or
-delete their rows.
+ever costs a hidden round trip. A :class:`Report` is (campaign, unit): the answers and submitted
+versions belong to it; a :class:`Conversation` is (person, report) and holds only navigation.
+
+Two tables are write-once: ``answers`` (the append-only history of every answer) and
+``template_versions`` (immutable template revisions); the ORM refuses to update or delete their rows.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from dialogs.answers import AnswerRecord
 from dialogs.errors import StorageError
 
-from .types import BigIntKey, JSONType, UTCDateTime
+from .types import BigIntKey, JSONType, NullableJSONType, UTCDateTime
 
 #: Deterministic constraint names, so migrations can refer to them on both databases.
 NAMING_CONVENTION: dict[str, str] = {
@@ -89,6 +91,10 @@ class Identity(Base):
     #: "console" | "telegram" | "zalo" | "zalo-oa".
     channel: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(100))
+    #: The report this account is working on now (None: not chosen yet).
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    #: Report ids offered by a pending "which report?" question, else None.
+    choice: Mapped[list[int] | None] = mapped_column(NullableJSONType)
 
 
 class Invite(Base):
@@ -175,6 +181,33 @@ class Submission(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+#: The states a report can be in.
+REPORT_STATUSES: tuple[str, ...] = ("draft", "submitted", "returned")
+
+
+class Report(Base):
+    """One unit's report in one campaign: owns its answers and submissions; ``row_version`` guards saves."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    #: "draft" | "submitted" | "returned".
+    status: Mapped[str] = mapped_column(String(10))
+    #: The submission version being edited (draft, returned) or last submitted; starts at 1.
+    version: Mapped[int] = mapped_column(Integer)
+    #: The receipt reference of the last submission.
+    ref: Mapped[str | None] = mapped_column(String(50))
+    #: The department's comment when it returned the report.
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: Grows on every save (optimistic check, like ``conversations.state_version``).
+    row_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class Answer(Base):
     """One answer given to one field: append-only (a correction is a newer row, never an edit)."""
 
@@ -198,6 +231,8 @@ class Answer(Base):
     #: The channel the answer came from ("telegram", "zalo", "console", "import" …).
     channel: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+    #: The type of the field when the answer was given ("" when unknown, e.g. rows older than 0003).
+    field_type: Mapped[str] = mapped_column(String(20), server_default="")
 
     def to_record(self) -> AnswerRecord:
         """The answer as the engine and the exporters know it."""
@@ -213,17 +248,28 @@ class Answer(Base):
 
 
 class Conversation(Base):
-    """The engine state of one chat; ``state_version`` grows on every save (optimistic check)."""
+    """One person working on one report: navigation state only; ``state_version`` grows on every save."""
 
     __tablename__ = "conversations"
-    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "report_id"),
+        # NULLs are distinct in a UNIQUE constraint: this keeps one report-less conversation per person.
+        Index(
+            "uq_conversations_person_id_no_report",
+            "person_id",
+            unique=True,
+            sqlite_where=text("report_id IS NULL"),
+            postgresql_where=text("report_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20))
-    chat_id: Mapped[str] = mapped_column(String(100))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    #: None only for someone with no report (department staff).
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    #: The channel and chat this person last wrote from.
+    channel: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[dict[str, Any]] = mapped_column(JSONType)
     state_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

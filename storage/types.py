@@ -12,6 +12,9 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 #: JSON on SQLite, JSONB on PostgreSQL (values round-trip as plain Python JSON types).
 JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 
+#: The same, but Python None is stored as SQL NULL (not JSON ``null``), for optional columns.
+NullableJSONType: TypeEngine[Any] = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
 #: 64-bit keys for the fast-growing tables; SQLite needs INTEGER for its rowid auto-increment.
 BigIntKey: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -58,7 +58,7 @@ def find_province(text: str) -> Province:
         codes = {_province_key(province.name), _province_key(province.codename), str(province.code.value)}
         if key in codes:
             return province
-    raise NotFound(f"không có tỉnh, thành phố «{text}» (34 tỉnh, thành từ 1/7/2025, ví dụ «Hải Phòng»)")
+    raise NotFound(msg="storage.province_unknown", text=text)
 
 
 def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> ImportReport:

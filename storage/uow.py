@@ -30,6 +30,7 @@ from .repositories import (
     InviteRepository,
     OutboxRepository,
     PersonRepository,
+    ReportRepository,
     SubmissionRepository,
     TemplateRepository,
     UnitRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
     invites: InviteRepository
     templates: TemplateRepository
     campaigns: CampaignRepository
+    reports: ReportRepository
     submissions: SubmissionRepository
     answers: AnswerRepository
     conversations: ConversationRepository
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.invites = InviteRepository(session)
         self.templates = TemplateRepository(session)
         self.campaigns = CampaignRepository(session)
+        self.reports = ReportRepository(session)
         self.submissions = SubmissionRepository(session)
         self.answers = AnswerRepository(session)
         self.conversations = ConversationRepository(session, keep_history=self._keep_state_history)

@@ -12,6 +12,7 @@ import sys
 from bot.cli import admin_cmd, chat_cmd, export_cmd, parse_cmd, template_cmd  # noqa: F401
 from bot.cli.app import app
 from dialogs.errors import ReportbotError
+from dialogs.messages import t
 
 __all__ = ["app", "main"]
 
@@ -32,5 +33,5 @@ def main() -> None:
     except Exception as exc:  # never a traceback for the user; REPORTBOT_DEBUG=1 shows it
         if os.environ.get("REPORTBOT_DEBUG"):
             raise
-        print(f"reportbot: lỗi không mong đợi ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"reportbot: {t('bot.cli.unexpected', kind=type(exc).__name__, detail=exc)}", file=sys.stderr)
         sys.exit(EXIT_OPERATIONAL)

@@ -25,7 +25,7 @@ def _parse_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ConfigError(f"{option} phải có dạng YYYY-MM-DD (ví dụ 2025-08-20), không phải «{text}»") from exc
+        raise ConfigError(msg="bot.cli.bad_day", option=option, text=text) from exc
 
 
 @campaign_app.command("create")
@@ -67,7 +67,7 @@ def campaign_list(as_json: bool = typer.Option(False, "--json", help="Print JSON
 
 @unit_app.command("add")
 def unit_add(
-    name: str = typer.Argument(..., help="Unit name, e.g. \"Xã Khúc Thừa Dụ\"."),
+    name: str = typer.Argument(..., help=f"Unit name, e.g. \"{t('bot.cli.example_unit')}\"."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"id\", \"name\"} as JSON."),
 ) -> None:
     """Add a reporting unit (its code and province come from vietnam-provinces when it is known there)."""
@@ -81,7 +81,8 @@ def unit_add(
 @unit_app.command("import")
 def unit_import(
     province: Optional[str] = typer.Option(None, "--province", "-p",
-                                           help="Only this province, e.g. \"Hải Phòng\" (default: all 34)."),
+                                           help=f"Only this province, e.g. \"{t('bot.cli.example_province')}\" "
+                                           "(default: all 34)."),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
 ) -> None:
     """Import communes and wards from the vietnam-provinces package (3,321 after 1/7/2025)."""
@@ -121,9 +122,9 @@ def invite(
 ) -> None:
     """Create a one-time invite code and its t.me link."""
     if role not in {"reporter", "department"}:
-        raise ConfigError(f"--role phải là reporter hoặc department, không phải «{role}»")
+        raise ConfigError(msg="bot.cli.bad_role", role=role)
     if role == "reporter" and not unit:
-        raise ConfigError("cần --unit cho người báo cáo (ví dụ --unit \"Xã Khúc Thừa Dụ\")")
+        raise ConfigError(msg="bot.cli.invite_needs_unit")
     info = Services().create_invite(unit, role, campaign, days, bot_username)
     if as_json:
         _print_json({"code": info.code, "link": info.link, "expires": info.expires.isoformat()})
@@ -141,13 +142,13 @@ def answers_import(
 ) -> None:
     """Import answers from a file, parsed exactly as if typed in the chat (all or nothing)."""
     if not file.exists():
-        raise ConfigError(f"không có tệp {file}")
+        raise ConfigError(msg="bot.cli.no_file", path=file)
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{file} không phải YAML hợp lệ: {exc}") from exc
+        raise ConfigError(msg="bot.cli.bad_yaml", path=file, detail=exc) from exc
     if not isinstance(raw, dict):
-        raise ConfigError(f"{file} phải là một bảng «mã mục: câu trả lời»")
+        raise ConfigError(msg="bot.cli.answers_not_mapping", path=file)
     try:
         count = Services().import_answers(campaign, unit, raw, submit=submit)
     except ImportRefused as refused:
@@ -169,7 +170,7 @@ def run(
     channel: str = typer.Option("all", "--channel", help="telegram, zalo, zalo-oa or all."),
 ) -> None:
     """Run the bot on real channels (polling, or webhook when REPORTBOT_PUBLIC_URL is set)."""
-    raise ConfigError(f"kênh «{channel}» chưa có trong phiên bản này; hãy dùng «reportbot chat» để thử")
+    raise ConfigError(msg="bot.cli.channel_unavailable", channel=channel)
 
 
 @app.command()
@@ -180,4 +181,4 @@ def remind(
     """Send deadline reminders."""
     if at:
         datetime.fromisoformat(at)
-    raise ConfigError("nhắc hạn nộp chưa có trong phiên bản này")
+    raise ConfigError(msg="bot.cli.remind_unavailable")

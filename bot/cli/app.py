@@ -7,7 +7,7 @@ import typer
 app = typer.Typer(
     name="reportbot",
     help="reportbot: collect periodic reports from communes over Telegram and Zalo, and compile them "
-    "into NĐ 30/2020 documents.",
+    "into documents laid out per Decree 30/2020/ND-CP.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -9,13 +9,12 @@ import typer
 
 from bot.channels.console import ConsoleChat
 from bot.cli.app import app
-from bot.services import Services, resolve_template
+from bot.services import DEFAULT_UNIT, Services, resolve_template
 
 
 @app.command()
 def chat(
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="Reporting unit, e.g. \"Xã Khúc Thừa Dụ\" "
-                                       "(default: Xã Khúc Thừa Dụ)."),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=f"Reporting unit (default: {DEFAULT_UNIT})."),
     template: Optional[str] = typer.Option(None, "--template", "-t", help="Template file or shipped name "
                                            "(default: tdkt_5nam_2021_2025)."),
     out: Path = typer.Option(Path("."), "--out", "-o", help="Where to write the .docx (file or folder)."),

@@ -24,13 +24,13 @@ def export(
 ) -> None:
     """Export a unit's report (--unit) or the compiled report (--compiled)."""
     if bool(unit) == compiled:
-        raise ConfigError("chọn một trong hai: --unit TÊN hoặc --compiled")
+        raise ConfigError(msg="bot.cli.export_unit_or_compiled")
     if fmt not in {"docx", "xlsx", "pdf"}:
-        raise ConfigError(f"--format phải là docx, xlsx hoặc pdf, không phải «{fmt}»")
+        raise ConfigError(msg="bot.cli.export_bad_format", format=fmt)
     services = Services()
     if unit:
         if fmt == "xlsx":
-            raise ConfigError("bảng .xlsx chỉ có cho báo cáo tổng hợp (--compiled)")
+            raise ConfigError(msg="bot.cli.export_xlsx_compiled_only")
         with services.uow() as uow:
             unit_id = services.find_unit(uow, unit).id
             uow.campaigns.get(campaign)

@@ -16,8 +16,11 @@ import typer
 
 from bot.cli.app import app
 from dialogs.fields import Choice, ParseSpec, parse, types
+from dialogs.messages import t
 
 _NUMERIC = {"integer", "decimal", "percent", "money"}
+_APPROXIMATE_HELP = f"Accept approximate figures ({t('bot.cli.example_approximate')})."
+_UNIT_HELP = f"Unit word of the figure ({t('bot.cli.example_unit_words')})."
 
 
 def _today(value: str | None) -> date:
@@ -54,13 +57,13 @@ def parse_command(
     text: Annotated[str, typer.Argument(help="The answer as a user would type it.")],
     min_: Annotated[str | None, typer.Option("--min", help="Smallest value (a number; YYYY-MM-DD for dates).")] = None,
     max_: Annotated[str | None, typer.Option("--max", help="Largest value (a number; YYYY-MM-DD for dates).")] = None,
-    approximate: Annotated[bool, typer.Option("--approximate", help="Accept approximate figures (hơn 650).")] = False,
+    approximate: Annotated[bool, typer.Option("--approximate", help=_APPROXIMATE_HELP)] = False,
     today: Annotated[str | None, typer.Option("--today", help="Today for relative dates (YYYY-MM-DD).")] = None,
     option: Annotated[list[str] | None, typer.Option("--option", help="A choice option: LABEL or LABEL=VALUE.")] = None,
     example: Annotated[str, typer.Option("--example", help="The field's own example for error messages.")] = "",
     min_length: Annotated[int | None, typer.Option("--min-length", help="Shortest text accepted.")] = None,
     max_length: Annotated[int | None, typer.Option("--max-length", help="Longest text accepted.")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit word of the figure (tập thể, triệu đồng).")] = "",
+    unit: Annotated[str, typer.Option("--unit", help=_UNIT_HELP)] = "",
 ) -> None:
     """Parse TEXT as a field of TYPE and print the result as JSON."""
     known = types()

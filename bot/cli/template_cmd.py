@@ -23,16 +23,15 @@ def _resolve(file: str) -> str:
     try:
         return str(find_template(file))
     except TemplateError:
-        names = ", ".join(p.stem for p in shipped_templates()) or "không có"
-        typer.echo(f"Không tìm thấy mẫu «{file}»: hãy kiểm tra đường dẫn, hoặc dùng tên một mẫu có sẵn "
-                   f"({names}).", err=True)
+        names = ", ".join(p.stem for p in shipped_templates()) or t("bot.cli.template_none_shipped")
+        typer.echo(t("bot.cli.template_not_found", file=file, names=names), err=True)
         raise typer.Exit(1) from None
 
 
 def _report(file: str, issues: list[Issue]) -> None:
     for issue in issues:
         typer.echo(str(issue))
-    typer.echo(f"{file}: {len(issues)} lỗi.")
+    typer.echo(t("bot.cli.template_errors", file=file, count=len(issues)))
     raise typer.Exit(1)
 
 
@@ -44,8 +43,8 @@ def check(file: str = typer.Argument(..., help=FILE_HELP)) -> None:
     if issues:
         _report(path, issues)
     template = load_template(path)
-    typer.echo(f"{path}: mẫu hợp lệ — {len(template.all_sections())} mục, {len(template.fields())} trường "
-               f"(mẫu {template.id}, phiên bản {template.version}).")
+    typer.echo(t("bot.cli.template_valid", file=path, sections=len(template.all_sections()),
+                 fields=len(template.fields()), id=template.id, version=template.version))
 
 
 @template_app.command("show")
@@ -81,7 +80,8 @@ def outline_json(template: Template) -> dict[str, Any]:
 
 def outline_lines(template: Template) -> list[str]:
     """The outline as indented text: numbered headings, and under them ``id  type  *`` (``*`` = required)."""
-    lines = [f"{template.meta.title} — {template.id}, phiên bản {template.version}", "(* = bắt buộc)", ""]
+    lines = [t("bot.cli.outline_title", title=template.meta.title, id=template.id, version=template.version),
+             t("bot.cli.outline_legend"), ""]
     for section in template.sections:
         _section_lines(section, 0, lines)
     return lines
@@ -89,7 +89,7 @@ def outline_lines(template: Template) -> list[str]:
 
 def _section_lines(section: Section, depth: int, lines: list[str]) -> None:
     mark = "." if depth < 2 else ")"
-    hidden = "  [không in trong báo cáo]" if not section.in_report else ""
+    hidden = f"  {t('bot.cli.outline_not_in_report')}" if not section.in_report else ""
     lines.append(f"{'  ' * depth}{section.number}{mark} {section.title}{hidden}")
     for child in section.children:
         if isinstance(child, Section):
@@ -101,9 +101,9 @@ def _section_lines(section: Section, depth: int, lines: list[str]) -> None:
 def _field_lines(f: Field, depth: int, lines: list[str]) -> None:
     extras = []
     if f.allow_none:
-        extras.append("được «không có»")
+        extras.append(t("bot.cli.outline_allow_none"))
     if f.when:
-        extras.append(f"khi {f.when}")
+        extras.append(t("bot.cli.outline_when", when=f.when))
     if f.options:
         extras.append(" | ".join(o.label for o in f.options))
     tail = f"  ({'; '.join(extras)})" if extras else ""

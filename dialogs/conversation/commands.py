@@ -1,212 +1,177 @@
-"""What each command does to a conversation: xem lại, sửa, quay lại, bỏ qua, để sau, tạm dừng, không có, xong, nộp …"""
+"""What each command does: xem lại, sửa, quay lại, bỏ qua, để sau, tạm dừng, không có, xong, nộp …
+
+One handler per command, in one literal table. Whether a command is taken as one at all is decided by
+the wait (:mod:`dialogs.conversation.waits`); a handler then acts on what the conversation waits for.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from dialogs.conversation import flow
-from dialogs.conversation import wording as summary
-from dialogs.conversation.recognise import Command, label
-from dialogs.conversation.state import ASKING, CONFIRM_SUBMIT, PAUSED, REVIEW, SUBMITTED
-from dialogs.template.model import NUMERIC_TYPES, Field
+from dialogs.conversation import answering, cursor, flow, groups, submission, wording
+from dialogs.conversation.context import Turn
+from dialogs.conversation.recognise import Command
+from dialogs.conversation.state import Wait
+from dialogs.effects import ContactRequested
+from dialogs.template.model import Field
 from dialogs.vietnamese.matching import Candidate, match
 from dialogs.vietnamese.text import fold
 
-if TYPE_CHECKING:
-    from dialogs.conversation.engine import Turn
-
-Handler = Callable[["Turn", Command], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*names: str) -> Callable[[Handler], Handler]:
-    """Register a handler for the named commands."""
-
-    def wrap(func: Handler) -> Handler:
-        for name in names:
-            _HANDLERS[name] = func
-        return func
-
-    return wrap
+Handler = Callable[[Turn, Command], None]
 
 
 def run(turn: Turn, command: Command) -> None:
-    """Carry out ``command`` on ``turn``."""
-    _HANDLERS.get(command.name, _unknown)(turn, command)
+    """Carry out ``command``."""
+    HANDLERS.get(command.name, _unknown)(turn, command)
+
+
+def start(turn: Turn, command: Command | None = None) -> None:
+    """Begin, or pick up where the user left off."""
+    st = turn.state
+    st.paused = False
+    if not st.started:
+        st.started = True
+        count = len(flow.applicable(turn.template, turn.answers))
+        turn.say("engine.welcome", title=turn.template.meta.title, count=count)
+        cursor.move_on(turn)
+        return
+    if not turn.report.submitted:
+        turn.say("engine.welcome_back")
+    turn.reask()
 
 
 def _unknown(turn: Turn, command: Command) -> None:
-    turn.tell("engine.unknown_command", text=command.arg or command.name)
-    turn.ask_current()
+    turn.say("engine.unknown_command", text=command.arg or command.name)
+    turn.reask()
 
 
-@handles("start", "resume")
-def _resume(turn: Turn, command: Command) -> None:
-    turn.start()
-
-
-@handles("review")
 def _review(turn: Turn, command: Command) -> None:
-    if turn.state.cursor is None and turn.state.mode != SUBMITTED:
-        turn.enter_review()
+    if turn.state.wait.kind in ("review", "start") and not turn.report.submitted:
+        cursor.review(turn)
         return
-    turn.say(summary.review(turn.template, turn.state))
-    turn.ask_current()
+    turn.say("engine.review", **wording.review(turn.template, turn.answers, turn.report.version))
+    turn.reask(brief=True)
 
 
-@handles("help")
 def _help(turn: Turn, command: Command) -> None:
     field = turn.current()
     if field is not None:
-        turn.tell("engine.help.field", section=field.section, prompt=field.prompt,
-                   help=field.help or "—", example=field.example or "—")
-    turn.tell("engine.help.commands")
-    turn.ask_current()
+        turn.say("engine.help.field", section=field.section, prompt=field.prompt, help=field.help or "—",
+                 example=field.example or "—")
+    turn.say("engine.help.commands")
+    turn.reask(brief=True)
 
 
-@handles("pause")
 def _pause(turn: Turn, command: Command) -> None:
-    turn.state.mode = PAUSED
-    turn.tell("engine.paused")
+    turn.state.paused = True
+    turn.say("engine.paused")
 
 
-@handles("contact")
 def _contact(turn: Turn, command: Command) -> None:
-    turn.contact()
+    field = turn.current()
+    note = turn.state.buffer[-1] if turn.state.buffer else ""
+    turn.effects.append(ContactRequested(field.id if field else "", note=note))
+    turn.say("engine.contact_sent")
+    turn.reask(brief=True)
 
 
-@handles("progress", "compile")
 def _department_only(turn: Turn, command: Command) -> None:
-    turn.tell("engine.department_only")
-    turn.ask_current()
+    turn.say("engine.department_only")
+    turn.reask(brief=True)
 
 
-@handles("unknown")
-def _unknown_slash(turn: Turn, command: Command) -> None:
-    _unknown(turn, command)
-
-
-@handles("keep")
 def _keep(turn: Turn, command: Command) -> None:
     field = turn.current()
-    if field is not None and flow.is_done(field.id, turn.state):
-        turn.tell("engine.kept")
-        turn.advance()
-    else:
-        turn.ask_current()
+    if field is None or not answering.keep(turn, field):
+        turn.reask()
 
 
-@handles("done")
+def _group_here(turn: Turn) -> Field | None:
+    """The group being filled, when the wait is one of its columns or "another one?"."""
+    field = turn.current()
+    return field if field is not None and turn.state.wait.kind in ("column", "more") else None
+
+
 def _done(turn: Turn, command: Command) -> None:
-    if turn.in_group():
-        turn.groups.done()
+    group = _group_here(turn)
+    if group is not None:
+        groups.done(turn, group)
         return
-    # A long text was just flushed (the cursor moved on), or there was nothing to close.
-    turn.ask_current()
+    # A long text was just closed by the dispatcher (the wait moved on), or there was nothing to close.
+    turn.reask()
 
 
-@handles("none")
 def _none(turn: Turn, command: Command) -> None:
-    if turn.in_group() and turn.groups.none():
+    group = _group_here(turn)
+    if group is not None:
+        if not groups.none(turn, group):
+            turn.say("engine.group.none_too_late" if group.allow_none else "engine.none_refused",
+                     example=group.example or "—")
+            turn.reask()
         return
     field = turn.current()
-    if field is None:
-        turn.ask_current()
+    if field is None or turn.state.wait.kind not in ("answer", "text"):
+        turn.reask()
         return
-    if not field.allow_none:
-        key = "engine.none_numeric" if field.type in NUMERIC_TYPES else "engine.none_refused"
-        turn.tell(key, example=field.example or "—")
-        turn.ask(field, brief=True)
-        return
-    turn.save(field, turn.record("none", raw="không có"))
-    turn.tell("engine.saved_none")
-    turn.advance()
+    answering.none(turn, field)
 
 
-@handles("skip")
 def _skip(turn: Turn, command: Command) -> None:
-    st = turn.state
-    if turn.in_group() and turn.groups.skip_column():
+    group = _group_here(turn)
+    if group is not None and groups.skip_column(turn, group):
         return
     field = turn.current()
     if field is None:
-        turn.ask_current()
+        turn.reask()
         return
-    if field.required:
-        turn.tell("engine.skip_required", later=label("later"))
-        turn.ask(field, brief=True)
-        return
-    st.group = None
-    turn.save(field, turn.record("skipped", raw="bỏ qua"))
-    turn.tell("engine.skipped")
-    turn.advance()
+    answering.skip(turn, field)
 
 
-@handles("later")
 def _later(turn: Turn, command: Command) -> None:
-    st = turn.state
     field = turn.current()
     if field is None:
-        turn.ask_current()
+        turn.reask()
         return
-    if field.id not in st.deferred and not flow.is_done(field.id, st):
-        st.deferred.append(field.id)
-    st.group = None if st.group and st.group.get("field") == field.id and not st.group.get("items") else st.group
-    turn.tell("engine.deferred")
-    turn.advance()
+    answering.later(turn, field)
 
 
-@handles("back")
 def _back(turn: Turn, command: Command) -> None:
     st = turn.state
-    if turn.in_group() and st.group and int(st.group.get("col", 0)) > 0 and st.group.get("phase") == "col":
-        st.group["col"] = int(st.group["col"]) - 1
-        turn.groups.ask()
+    group = _group_here(turn)
+    if group is not None and groups.back(turn, group):
         return
-    previous = flow.previous_field(turn.template, st, st.cursor)
+    here = turn.current()
+    previous = flow.previous_field(turn.template, turn.answers, here.id if here else None)
     if previous is None:
-        turn.tell("engine.at_first")
-        turn.ask_current()
+        turn.say("engine.at_first")
+        turn.reask()
         return
-    if st.cursor is not None:
-        # Come back here once the earlier answer is given again (or kept); the first unanswered
-        # question follows as usual.
-        st.return_to = st.cursor
-    st.cursor = previous.id
-    st.failures = 0
+    if here is not None:
+        # Come back here once the earlier answer is given again (or kept).
+        st.return_to = here.id
     if previous.type == "group":
         st.group = None
-    turn.ask(previous)
+    cursor.go_to(turn, previous)
 
 
-@handles("edit")
 def _edit(turn: Turn, command: Command) -> None:
     target = command.arg.strip()
     if not target:
-        _choose_section(turn)
+        sections = [s for s in turn.template.all_sections() if "." not in s.path]
+        turn.say("engine.edit_how", sections=[f"{s.path}. {wording.short(s.title, 60)}" for s in sections])
+        turn.reask(brief=True)
         return
     fields = resolve_target(turn, target)
     if len(fields) == 1:
-        turn.edit_field(fields[0])
+        cursor.edit(turn, fields[0])
     elif fields:
-        turn.state.pending = {
-            "kind": "edit",
-            "choices": [{"label": summary.short(f"{f.section} {f.name}", 60), "value": f.id} for f in fields],
-        }
-        lines = [f"{i}. {summary.short(f.section + ' ' + f.name, 70)}" for i, f in enumerate(fields, 1)]
-        turn.tell("engine.edit_which", items="\n".join(lines), buttons=summary.edit_buttons(fields))
+        choices = tuple({"label": wording.short(f"{f.section} {f.name}", 60), "value": f.id} for f in fields)
+        turn.state.wait = Wait("pick_field", choices=choices)
+        turn.reask()
     else:
-        turn.tell("engine.edit_not_found", target=target)
-        turn.ask_current()
-
-
-def _choose_section(turn: Turn) -> None:
-    sections = [s for s in turn.template.all_sections() if "." not in s.path]
-    lines = [f"{s.path}. {summary.short(s.title, 60)}" for s in sections]
-    turn.tell("engine.edit_how", sections="\n".join(lines))
-    turn.ask_current()
+        turn.say("engine.edit_not_found", target=target)
+        turn.reask(brief=True)
 
 
 _ROMAN = re.compile(r"^[ivxlc]+$")
@@ -214,8 +179,8 @@ _ROMAN = re.compile(r"^[ivxlc]+$")
 
 def resolve_target(turn: Turn, target: str) -> list[Field]:
     """The fields "sửa <target>" names: a summary number, a section path (IV.2), a field id, or words."""
-    template, st = turn.template, turn.state
-    applicable = flow.applicable(template, st)
+    template = turn.template
+    applicable = flow.applicable(template, turn.answers)
     folded = fold(target).replace(" ", ".").rstrip(".")
     if folded.isdigit():
         index = int(folded)
@@ -248,36 +213,47 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
     return out
 
 
-@handles("submit", "confirm")
 def _submit(turn: Turn, command: Command) -> None:
-    st = turn.state
-    if st.mode == SUBMITTED:
-        turn.tell("engine.already_submitted", ref=st.submitted[-1]["ref"] if st.submitted else "")
-        return
-    if st.mode == CONFIRM_SUBMIT:
-        turn.submit_now()
-        return
-    missing = flow.missing_required(turn.template, st)
-    if missing:
-        lines = "\n".join(f"- {f.section} {summary.short(f.name, 60)}" for f in missing[:10])
-        turn.tell("engine.submit_missing", count=len(missing), items=lines)
-        first = missing[0]
-        if first.id in st.deferred:
-            st.deferred.remove(first.id)
-        st.cursor = first.id
-        turn.ask(first)
-        return
-    st.mode = CONFIRM_SUBMIT
-    turn.tell("engine.confirm_submit", title=turn.template.meta.title, buttons=summary.confirm_buttons())
+    if turn.state.wait.kind == "confirm" and not turn.report.submitted:
+        submission.submit_now(turn)
+    else:
+        submission.request(turn)
 
 
-@handles("cancel")
 def _cancel(turn: Turn, command: Command) -> None:
     st = turn.state
-    st.pending = None
-    if st.mode == CONFIRM_SUBMIT:
-        st.mode = REVIEW
-        turn.tell("engine.submit_cancelled")
+    if st.wait.kind == "confirm":
+        submission.confirm(turn, False)
         return
-    st.mode = ASKING if st.mode != SUBMITTED else st.mode
-    turn.ask_current()
+    if st.wait.kind in ("choose", "pick_field"):
+        here = turn.current()
+        if here is not None:
+            cursor.go_to(turn, here)
+        else:
+            cursor.move_on(turn)
+        return
+    turn.reask()
+
+
+#: command name → what it does.
+HANDLERS: dict[str, Handler] = {
+    "start": start,
+    "resume": start,
+    "review": _review,
+    "help": _help,
+    "pause": _pause,
+    "contact": _contact,
+    "progress": _department_only,
+    "compile": _department_only,
+    "unknown": _unknown,
+    "keep": _keep,
+    "done": _done,
+    "none": _none,
+    "skip": _skip,
+    "later": _later,
+    "back": _back,
+    "edit": _edit,
+    "submit": _submit,
+    "confirm": _submit,
+    "cancel": _cancel,
+}

@@ -1,71 +1,116 @@
-"""Where the conversation goes next: which fields apply (conditions), what is missing, what comes before.
+"""Which fields apply (conditions), what is missing, what needs checking again, and what comes before what.
 
-Pure functions over a template and a state; the engine uses them after every answer.
+Pure functions over a template and a report's answers (and a person's deferred fields).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
 
-from dialogs.conversation.state import State
+from dialogs.answers import AnswerRecord
 from dialogs.fields import Choice, ParseSpec
 from dialogs.template.expr import Expr, compile_expr
-from dialogs.template.model import Field, Template
+from dialogs.template.model import NUMERIC_TYPES, Field, Template
 
 ANSWERED = frozenset({"answered", "none"})
+Answers = Mapping[str, AnswerRecord]
 
 
 @lru_cache(maxsize=1024)
 def expression(source: str) -> Expr:
-    """Compile an expression once (templates are validated on load, so this does not fail in use)."""
+    """Compile an expression once (templates are checked when a campaign opens)."""
     return compile_expr(source)
 
 
-def values(state: State) -> dict[str, Any]:
+def values(answers: Answers) -> dict[str, Any]:
     """Field id → value for expressions: answered values, and None for "không có" or skipped."""
-    out: dict[str, Any] = {}
-    for key, record in state.answers.items():
-        out[key] = record.value if record.status == "answered" else None
-    return out
+    return {key: (record.value if record.status == "answered" else None) for key, record in answers.items()}
 
 
-def applies(field: Field, state: State, vals: dict[str, Any] | None = None) -> bool:
+def applies(field: Field, vals: Mapping[str, Any]) -> bool:
     """Whether ``field`` is to be asked: it has no condition, or its condition holds."""
     if not field.when:
         return True
-    return expression(field.when).evaluate(values(state) if vals is None else vals) is True
+    try:
+        return expression(field.when).evaluate(dict(vals)) is True
+    except Exception:  # a stored template's broken condition: ask rather than hide the question
+        return True
 
 
-def applicable(template: Template, state: State) -> list[Field]:
+def applicable(template: Template, answers: Answers) -> list[Field]:
     """The fields to ask, in order, given the answers so far."""
-    vals = values(state)
-    return [f for f in template.fields() if applies(f, state, vals)]
+    vals = values(answers)
+    return [f for f in template.fields() if applies(f, vals)]
 
 
-def is_done(field_id: str, state: State) -> bool:
-    """Whether the field has an answer (a value or "không có") given for its current type."""
-    record = state.answers.get(field_id)
-    return record is not None and record.status in ANSWERED
+def flag(field: Field, record: AnswerRecord | None) -> str:
+    """Why an answer given for an earlier version of the template must be checked again ("" when it fits).
+
+    >>> from dialogs.template.model import Option
+    >>> f = Field("muc_do", "choice", "Mức độ?", options=(Option("tot", "Tốt"),))
+    >>> flag(f, AnswerRecord("answered", "kha", field_type="choice"))
+    'option_removed'
+    >>> flag(Field("n", "integer", "Số?", max=100), AnswerRecord("answered", 120))
+    'out_of_range'
+    """
+    if record is None or record.status == "skipped":
+        return ""
+    if record.field_type and record.field_type != field.type:
+        return "type_changed"
+    if record.status == "none":
+        return "" if field.allow_none or field.type in ("yesno", "group") else "none_refused"
+    value = record.value
+    if field.type in ("choice", "multichoice") and field.options:
+        known = {o.value for o in field.options}
+        chosen = value if isinstance(value, list) else [value]
+        return "" if all(v in known for v in chosen) else "option_removed"
+    if field.type in NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
+        low = field.min if isinstance(field.min, (int, float)) else None
+        high = field.max if isinstance(field.max, (int, float)) else None
+        if (low is not None and value < low) or (high is not None and value > high):
+            return "out_of_range"
+    if field.type == "text" and isinstance(value, str) and field.max_length and len(value) > field.max_length:
+        return "out_of_range"
+    if field.type == "group" and isinstance(value, list):
+        if field.max_items is not None and len(value) > field.max_items:
+            return "out_of_range"
+        if field.min_items and len(value) < field.min_items:
+            return "out_of_range"
+    return ""
 
 
-def next_field(template: Template, state: State) -> Field | None:
-    """The first applicable field with no answer, not skipped and not deferred; None when all are done."""
-    for f in applicable(template, state):
-        record = state.answers.get(f.id)
-        if record is None and f.id not in state.deferred:
+def is_done(field: Field, answers: Answers) -> bool:
+    """Whether the field has an answer (a value or "không có") that fits the template as it is now."""
+    record = answers.get(field.id)
+    return record is not None and record.status in ANSWERED and not flag(field, record)
+
+
+def next_field(template: Template, answers: Answers, deferred: Collection[str] = ()) -> Field | None:
+    """The first applicable field with no answer (or one to check again), not deferred; None when all are."""
+    for f in applicable(template, answers):
+        record = answers.get(f.id)
+        if f.id in deferred:
+            continue
+        if record is None or (record.status != "skipped" and flag(f, record)):
             return f
     return None
 
 
-def missing_required(template: Template, state: State) -> list[Field]:
-    """Applicable required fields that still have no answer (what blocks submission)."""
-    return [f for f in applicable(template, state) if f.required and not is_done(f.id, state)]
+def missing_required(template: Template, answers: Answers) -> list[Field]:
+    """Applicable required fields with no fitting answer (what blocks submission)."""
+    return [f for f in applicable(template, answers) if f.required and not is_done(f, answers)]
 
 
-def previous_field(template: Template, state: State, current: str | None) -> Field | None:
+def flagged(template: Template, answers: Answers) -> list[Field]:
+    """Applicable fields whose answer must be checked again (it blocks submission too)."""
+    return [f for f in applicable(template, answers) if flag(f, answers.get(f.id))]
+
+
+def previous_field(template: Template, answers: Answers, current: str | None) -> Field | None:
     """The applicable field asked just before ``current`` (or the last one when ``current`` is None)."""
-    fields = applicable(template, state)
+    fields = applicable(template, answers)
     ids = [f.id for f in fields]
     if current is None or current not in ids:
         return fields[-1] if fields else None
@@ -73,9 +118,9 @@ def previous_field(template: Template, state: State, current: str | None) -> Fie
     return fields[index - 1] if index > 0 else None
 
 
-def position(template: Template, state: State, field_id: str) -> tuple[int, int]:
+def position(template: Template, answers: Answers, field_id: str) -> tuple[int, int]:
     """(1-based number of ``field_id`` among applicable fields, how many there are)."""
-    ids = [f.id for f in applicable(template, state)]
+    ids = [f.id for f in applicable(template, answers)]
     return (ids.index(field_id) + 1 if field_id in ids else 0, len(ids))
 
 

@@ -1,123 +1,174 @@
-"""Answers given in a file (field id → text), parsed exactly as if typed in the chat; all problems at once."""
+"""Answers given in a file (field id → answer), taken by the engine itself exactly as if typed in the chat.
+
+Each answer is typed into a conversation waiting on its field, in the template's order: the same parsers,
+"không có" / "bỏ qua", conditions, cross-field checks and group limits as the chat, and the same messages
+when an answer is refused. Every problem is reported at once; the caller imports nothing if there is one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from dialogs.answers import AnswerRecord
-from dialogs.conversation import flow
-from dialogs.conversation.checks import check_answer
-from dialogs.conversation.recognise import recognise
-from dialogs.conversation.wording import group_display
-from dialogs.fields import ParseResult, parse
-from dialogs.messages import t
+from dialogs.conversation import cursor, flow, waits
+from dialogs.conversation.context import Turn
+from dialogs.conversation.recognise import label
+from dialogs.conversation.report import Report
+from dialogs.conversation.state import State
+from dialogs.effects import AnswerSaved, Ask, Effect, Say
+from dialogs.messages import render, t
 from dialogs.template.model import Field, Template
 from dialogs.vietnamese.matching import Candidate, match
+
+#: Messages that report progress, not a refusal.
+_INFORMATIVE = frozenset({"engine.text_part", "engine.saved", "engine.saved_none", "engine.skipped", "engine.kept",
+                          "engine.text_saved", "engine.new_version", "engine.deferred"})
 
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """Why the answer to one field could not be taken."""
+    """Why the answer to one field could not be taken: message ``msg`` of :mod:`dialogs.messages`."""
 
     field_id: str
-    message: str
+    msg: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The problem in Vietnamese."""
+        return render(self.msg, self.params)
 
 
-def import_answers(
-    template: Template, raw: Mapping[str, Any], now: datetime
-) -> tuple[dict[str, AnswerRecord], list[ImportProblem]]:
-    """Parse every answer in ``raw``; the records, and every problem found (import nothing if any)."""
-    records: dict[str, AnswerRecord] = {}
-    problems: list[ImportProblem] = []
-    for key, value in raw.items():
-        field_id = str(key)
-        if not template.has_field(field_id):
-            problems.append(ImportProblem(field_id, _unknown(template, field_id)))
+@dataclass
+class Imported:
+    """What an import would store: the answers, the effects to apply (in order), and the problems."""
+
+    records: dict[str, AnswerRecord] = field(default_factory=dict)
+    effects: list[Effect] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def import_answers(template: Template, report: Report, raw: Mapping[str, Any], now: datetime) -> Imported:
+    """Type every answer of ``raw`` into the report's conversation; what was stored, and every problem."""
+    out = Imported()
+    turn = Turn(template, Report.of(report.answers, version=report.version, status=report.status, ref=report.ref),
+                State(started=True, template_id=template.id, template_version=template.version,
+                      template_digest=template.digest), now)
+    for key in raw:
+        if not template.has_field(str(key)):
+            out.problems.append(_unknown(template, str(key)))
+    for fld in template.fields():
+        if fld.id not in raw:
             continue
-        field = template.field(field_id)
-        record, problem = _one(field, value, now)
-        if problem:
-            problems.append(ImportProblem(field_id, problem))
-        elif record is not None:
-            records[field_id] = record
-    values = {k: (r.value if r.status == "answered" else None) for k, r in records.items()}
-    for field_id, record in records.items():
-        if record.status == "answered":
-            problem = check_answer(template.field(field_id), record.value, values)
-            if problem:
-                problems.append(ImportProblem(field_id, problem))
-    return records, problems
+        if not flow.applies(fld, flow.values(turn.answers)):
+            out.problems.append(ImportProblem(fld.id, "bot.import.not_applicable", {"when": fld.when or ""}))
+            continue
+        problem = _one(turn, fld, raw[fld.id])
+        if problem is not None:
+            out.problems.append(problem)
+    out.effects = turn.effects
+    out.records = {e.field_id: AnswerRecord.from_json(e.record) for e in turn.effects if isinstance(e, AnswerSaved)}
+    return out
+
+
+def _one(turn: Turn, fld: Field, value: Any) -> ImportProblem | None:
+    """Type the answer to one field; the problem if it was not stored."""
+    lines, shape = _lines(fld, value)
+    if shape is not None:
+        return shape
+    before = len(turn.effects)
+    turn.state = State(started=True, template_id=turn.template.id, template_version=turn.template.version,
+                       template_digest=turn.template.digest)
+    cursor.go_to(turn, fld)
+    for line in lines:
+        if turn.state.wait.field != fld.id:
+            if fld.type == "group" and isinstance(value, list):
+                # The chat moved on after the group's largest size: the rest would answer other questions.
+                return ImportProblem(fld.id, "bot.import.group_too_many", {"max": fld.max_items or 0})
+            break
+        if turn.state.wait.kind == "choose" or _refusal(turn.effects[before:]) is not None:
+            break
+        waits.on_text(turn, line)
+    turn.asking = None
+    effects = turn.effects[before:]
+    if any(isinstance(e, AnswerSaved) and e.field_id == fld.id for e in effects):
+        return None
+    problem = _problem(fld, effects)
+    progress = turn.state.group
+    if fld.type == "group" and progress is not None and problem.msg != "bot.import.group_shape":
+        index = len(progress.items) + 1
+        return ImportProblem(fld.id, "bot.import.group_item",
+                             {"index": index, "problem": {"msg": problem.msg, "params": problem.params}})
+    return problem
+
+
+def _refusal(effects: list[Effect]) -> Say | None:
+    """The first message among ``effects`` that refuses an answer."""
+    return next((e for e in effects if isinstance(e, Say) and e.msg not in _INFORMATIVE), None)
+
+
+def _problem(fld: Field, effects: list[Effect]) -> ImportProblem:
+    """The refusal among a field's effects, in the chat's words."""
+    asks = [e for e in effects if isinstance(e, Ask)]
+    refusal = _refusal(effects)
+    if refusal is not None:
+        return ImportProblem(fld.id, refusal.msg, dict(refusal.params))
+    if fld.type == "group":
+        return ImportProblem(fld.id, "bot.import.group_shape", {"columns": ", ".join(c.id for c in fld.fields)})
+    if asks:
+        question = render(asks[-1].msg, asks[-1].params)
+        return ImportProblem(fld.id, "bot.import.needs_question", {"question": question})
+    return ImportProblem(fld.id, "engine.not_understood")
 
 
 def _text_of(value: Any) -> str:
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return t("parse.yes") if value else t("parse.no")
     if isinstance(value, (date, datetime)):
         return f"{value.day}/{value.month}/{value.year}"
     return str(value)
 
 
-def _one(field: Field, value: Any, now: datetime) -> tuple[AnswerRecord | None, str | None]:
-    at = now.isoformat()
-    if field.type == "group" and isinstance(value, list):
-        items, problems = [], []
+def _lines(fld: Field, value: Any) -> tuple[list[str], ImportProblem | None]:
+    """What a person would type for ``value``, line by line (or why the value has the wrong shape)."""
+    if value is None:
+        return [label("none")], None
+    if fld.type == "group" and isinstance(value, list):
+        lines: list[str] = []
         for index, item in enumerate(value, start=1):
-            parsed, problem = _group_item(field, item, now)
-            if problem:
-                problems.append(t("bot.import.group_item", index=index, problem=problem))
-            else:
-                items.append(parsed)
-        if problems:
-            return None, "; ".join(problems)
-        display = group_display(field, items)
-        return AnswerRecord("answered", items, raw=str(value), display=display, at=at), None
-    text = _text_of(value) if value is not None else "không có"
-    command = recognise(text)
-    if command is not None and command.name == "none" and field.type != "yesno":
-        if not field.allow_none:
-            return None, t("engine.none_refused", example=field.example or "—")
-        return AnswerRecord("none", raw=text, at=at), None
-    if command is not None and command.name == "skip":
-        if field.required:
-            return None, t("engine.skip_required", later="để sau")
-        return AnswerRecord("skipped", raw=text, at=at), None
-    result = parse(field.type, text, flow.spec_of(field), now.date())
-    return _record(result, text, at)
+            if not isinstance(item, Mapping):
+                return [], ImportProblem(fld.id, "bot.import.group_shape",
+                                         {"columns": ", ".join(c.id for c in fld.fields)})
+            for column in fld.fields:
+                cell = item.get(column.id)
+                if cell in (None, ""):
+                    if column.required:
+                        return [], ImportProblem(fld.id, "bot.import.group_item", {
+                            "index": index, "problem": {"msg": "bot.import.group_missing",
+                                                        "params": {"column": column.id}}})
+                    lines.append(label("skip"))
+                else:
+                    lines.append(_text_of(cell))
+            lines.append(t("parse.yes") if index < len(value) else t("parse.no"))
+        return lines or [label("done")], None
+    if fld.type == "group" and not (isinstance(value, str) and value.strip()):
+        return [], ImportProblem(fld.id, "bot.import.group_shape", {"columns": ", ".join(c.id for c in fld.fields)})
+    if fld.type == "group":
+        text = value.strip()
+        return [text], None
+    text = _text_of(value)
+    if flow.is_long_text(fld):
+        return [text, label("done")], None
+    return [text], None
 
 
-def _record(result: ParseResult, text: str, at: str) -> tuple[AnswerRecord | None, str | None]:
-    if result.ask is not None:
-        return None, t("bot.import.needs_question", question=result.ask)
-    if not result.ok:
-        return None, result.error or t("engine.not_understood")
-    return AnswerRecord("answered", result.value, raw=text, display=result.display,
-                        approximate=result.approximate, qualifier=result.qualifier, at=at), None
-
-
-def _group_item(field: Field, item: Any, now: datetime) -> tuple[dict[str, Any], str | None]:
-    if not isinstance(item, Mapping):
-        return {}, t("bot.import.group_shape", columns=", ".join(c.id for c in field.fields))
-    out: dict[str, Any] = {}
-    for column in field.fields:
-        if column.id not in item or item[column.id] in (None, ""):
-            if column.required:
-                return {}, t("bot.import.group_missing", column=column.id)
-            out[column.id] = None
-            continue
-        text = _text_of(item[column.id])
-        record, problem = _record(parse(column.type, text, flow.spec_of(column), now.date()), text, "")
-        if problem or record is None:
-            return {}, f"{column.id}: {problem}"
-        out[column.id] = record.value
-    return out, None
-
-
-def _unknown(template: Template, field_id: str) -> str:
+def _unknown(template: Template, field_id: str) -> ImportProblem:
     found = match(field_id.replace("_", " "), [Candidate(f.id, (f.id.replace("_", " "),)) for f in template.fields()])
     suggestion = found.key if found.kind == "one" else (found.keys[0] if found.keys else "")
     if suggestion:
-        return t("bot.import.unknown_field_suggest", field=field_id, suggestion=suggestion)
-    return t("bot.import.unknown_field", field=field_id)
+        params = {"field": field_id, "suggestion": suggestion}
+        return ImportProblem(field_id, "bot.import.unknown_field_suggest", params)
+    return ImportProblem(field_id, "bot.import.unknown_field", {"field": field_id})

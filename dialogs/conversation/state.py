@@ -1,123 +1,176 @@
-"""Conversation state: JSON, keyed by field ids and the template version, with a schema version and migrations.
+"""A conversation's state: navigation only (what it waits for, group progress, the text being typed).
 
-State is never reset. An unknown or older shape is migrated; whatever cannot be understood is kept
-under ``orphans`` so that no answer is ever lost.
+The answers belong to the report (:mod:`dialogs.conversation.report`), never to a conversation. The
+state is JSON with a schema version and registered migrations, and it is never reset: whatever cannot
+be understood is kept under ``orphans``.
 
 >>> s = State.from_json(None)
->>> s.schema == SCHEMA_VERSION and s.answers == {}
+>>> s.schema == SCHEMA_VERSION and s.wait == Wait("start")
 True
->>> State.from_json({"answers": {"so_tap_the": {"status": "answered", "value": 75}}}).answers["so_tap_the"].value
-75
+>>> State.from_json(State(wait=Wait("answer", field="so_tap_the")).to_json()).wait.field
+'so_tap_the'
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, fields
+from dataclasses import field as default
 from typing import Any
 
-from dialogs.answers import AnswerRecord
-from dialogs.template.model import Template
+SCHEMA_VERSION = 2
 
-SCHEMA_VERSION = 1
+#: What a conversation can wait for. Each kind has one row in :data:`dialogs.conversation.waits.RULES`.
+WAIT_KINDS: tuple[str, ...] = (
+    "start",  # nothing asked yet
+    "answer",  # the answer to ``field``
+    "text",  # the next part of ``field``'s long text (parts in ``State.buffer``), or "xong"
+    "column",  # column ``column`` of the record being filled in group ``field``
+    "more",  # "another record?" of group ``field``
+    "choose",  # which of ``choices`` was meant by ``raw`` (for ``field``, or its ``column``)
+    "pick_field",  # which of ``choices`` (field ids) to edit
+    "review",  # everything is answered or deferred: the summary was shown
+    "confirm",  # "Nộp báo cáo?"
+)
 
-#: Modes of a conversation.
-ASKING, REVIEW, CONFIRM_SUBMIT, SUBMITTED, PAUSED = "asking", "review", "confirm_submit", "submitted", "paused"
+
+@dataclass(frozen=True)
+class Wait:
+    """What the conversation waits for, and what that wait needs to know."""
+
+    kind: str
+    field: str = ""
+    column: str = ""
+    raw: str = ""
+    #: For "choose" and "pick_field": ``[{"label", "value", "display"?}]``.
+    choices: tuple[dict[str, Any], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Only what is set."""
+        data = {k: v for k, v in asdict(self).items() if v not in ("", ())}
+        if self.choices:
+            data["choices"] = [dict(c) for c in self.choices]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> Wait:
+        """Read a wait; an unknown kind becomes "start" (the caller keeps the original as an orphan)."""
+        if not isinstance(data, dict) or data.get("kind") not in WAIT_KINDS:
+            return cls("start")
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["choices"] = tuple(dict(c) for c in values.get("choices") or ())
+        return cls(**values)
+
+
+GROUP_SCHEMA = 1
+
+
+@dataclass
+class GroupProgress:
+    """The repeated group being filled: finished ``items`` and the ``item`` being typed, by column id."""
+
+    field: str
+    items: list[dict[str, Any]] = default(default_factory=list)
+    item: dict[str, Any] = default(default_factory=dict)
+    schema: int = GROUP_SCHEMA
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return {"schema": self.schema, "field": self.field, "items": copy.deepcopy(self.items),
+                "item": dict(self.item)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> GroupProgress | None:
+        """Read group progress (None when there is none)."""
+        if not isinstance(data, dict) or not data.get("field"):
+            return None
+        items = [dict(i) for i in data.get("items") or [] if isinstance(i, dict)]
+        item = dict(data.get("item") or {})
+        return cls(str(data["field"]), items, item, int(data.get("schema") or GROUP_SCHEMA))
 
 
 @dataclass
 class State:
-    """Where a conversation stands: answers, the question being asked, and what is pending."""
+    """Where one person stands in one report: the wait, and the navigation around it."""
 
     schema: int = SCHEMA_VERSION
     template_id: str = ""
     template_version: str = ""
     template_digest: str = ""
-    answers: dict[str, AnswerRecord] = field(default_factory=dict)
-    #: The field type each answer was given for (a changed type means the answer must be given again).
-    types: dict[str, str] = field(default_factory=dict)
-    #: The field being asked (None before the start and once everything is answered).
-    cursor: str | None = None
-    mode: str = ASKING
+    wait: Wait = default(default_factory=lambda: Wait("start"))
     #: Parts of a long text answer sent in several messages, not yet closed with "xong".
-    buffer: list[str] = field(default_factory=list)
-    #: Failed attempts at the current field.
+    buffer: list[str] = default(default_factory=list)
+    #: Failed attempts at the current question.
     failures: int = 0
-    #: After "sửa", where to go back to.
+    #: After "sửa" or "quay lại", the field to come back to.
     return_to: str | None = None
-    #: A question asked back: {"field", "choices": [{"label", "value"}], "raw"} or {"kind": "pick_edit", ...}.
-    pending: dict[str, Any] | None = None
-    #: A repeated group being filled: {"field", "items", "item", "col", "phase"}.
-    group: dict[str, Any] | None = None
-    #: Required fields the user chose to answer later.
-    deferred: list[str] = field(default_factory=list)
-    #: The submission version being edited (1 until the first submission).
-    version: int = 1
-    #: Past submissions: [{"version", "ref", "at"}].
-    submitted: list[dict[str, Any]] = field(default_factory=list)
-    #: Answers and keys that no longer fit the template or the schema: kept, never dropped.
-    orphans: dict[str, Any] = field(default_factory=dict)
+    group: GroupProgress | None = None
+    #: Required fields this person chose to answer later.
+    deferred: list[str] = default(default_factory=list)
+    paused: bool = False
     started: bool = False
+    #: Answers found in a state written before answers moved to the report: handed to the report once.
+    legacy_answers: dict[str, Any] = default(default_factory=dict)
+    #: What no longer fits the template or the schema: kept, never dropped.
+    orphans: dict[str, Any] = default(default_factory=dict)
+
+    @property
+    def field(self) -> str:
+        """The field the wait is about ("" when none)."""
+        return self.wait.field
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (it shares nested values with this state: serialise it, don't mutate it)."""
-        return {
+        """A JSON-ready dict."""
+        data: dict[str, Any] = {
             "schema": self.schema,
             "template": {"id": self.template_id, "version": self.template_version, "digest": self.template_digest},
-            "answers": {k: v.to_json() for k, v in self.answers.items()},
-            "types": dict(self.types),
-            "cursor": self.cursor,
-            "mode": self.mode,
+            "wait": self.wait.to_json(),
             "buffer": list(self.buffer),
             "failures": self.failures,
             "return_to": self.return_to,
-            "pending": self.pending,
-            "group": self.group,
+            "group": self.group.to_json() if self.group else None,
             "deferred": list(self.deferred),
-            "version": self.version,
-            "submitted": self.submitted,
-            "orphans": self.orphans,
+            "paused": self.paused,
             "started": self.started,
+            "orphans": copy.deepcopy(self.orphans),
         }
+        if self.legacy_answers:
+            data["legacy_answers"] = copy.deepcopy(self.legacy_answers)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> State:
         """Read a state of any schema version (or none at all), migrating it to the current one."""
         if not isinstance(data, dict):
             return cls(orphans={"unreadable": data} if data is not None else {})
-        data = migrate(dict(data))
+        data = migrate(copy.deepcopy(data))
         state = cls()
         tpl = data.get("template") or {}
         state.template_id = str(tpl.get("id", ""))
         state.template_version = str(tpl.get("version", ""))
         state.template_digest = str(tpl.get("digest", ""))
-        for key, raw in (data.get("answers") or {}).items():
-            try:
-                state.answers[str(key)] = AnswerRecord.from_json(raw)
-            except (TypeError, ValueError):
-                state.orphans[f"answer:{key}"] = raw
-        state.types = {str(k): str(v) for k, v in (data.get("types") or {}).items()}
-        state.cursor = data.get("cursor")
-        state.mode = str(data.get("mode") or ASKING)
+        raw_wait = data.get("wait")
+        state.wait = Wait.from_json(raw_wait)
+        if raw_wait and state.wait.kind == "start" and (raw_wait or {}).get("kind") != "start":
+            state.orphans["wait"] = raw_wait
         state.buffer = [str(x) for x in data.get("buffer") or []]
         state.failures = int(data.get("failures") or 0)
         state.return_to = data.get("return_to")
-        # The engine changes these in place: copy them so the caller's dict is never touched.
-        state.pending = copy.deepcopy(data.get("pending"))
-        state.group = copy.deepcopy(data.get("group"))
+        state.group = GroupProgress.from_json(data.get("group"))
         state.deferred = [str(x) for x in data.get("deferred") or []]
-        state.version = int(data.get("version") or 1)
-        state.submitted = [dict(x) for x in data.get("submitted") or []]
+        state.paused = bool(data.get("paused"))
+        state.started = bool(data.get("started"))
+        state.legacy_answers = dict(data.get("legacy_answers") or {})
         state.orphans.update(data.get("orphans") or {})
-        state.started = bool(data.get("started", bool(state.answers)))
         for key in data:
             if key not in _KNOWN:
                 state.orphans[f"key:{key}"] = data[key]
         return state
 
 
-_KNOWN = frozenset(State().to_json())
+_KNOWN = frozenset(State().to_json()) | {"legacy_answers"}
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -137,35 +190,63 @@ def _from_0(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _from_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 kept the answers in the conversation, and cursor/mode/pending/group beside each other.
+
+    The answers go to ``legacy_answers`` (the engine hands them to the report once); the rest becomes
+    one wait. A group's column was an index then: ``#<index>`` is resolved against the template.
+    """
+    answers = data.pop("answers", None) or {}
+    types = data.pop("types", None) or {}
+    legacy = {}
+    for key, record in answers.items():
+        if isinstance(record, dict):
+            record = dict(record)
+            if types.get(key) and "type" not in record:
+                record["type"] = types[key]
+        legacy[key] = record
+    data["legacy_answers"] = legacy
+    data.setdefault("started", bool(legacy))
+    cursor, mode = data.pop("cursor", None), data.pop("mode", None) or "asking"
+    pending, group = data.pop("pending", None), data.pop("group", None)
+    for key in ("version", "submitted"):  # the report keeps its versions and receipts now
+        if key in data:
+            data.setdefault("orphans", {})[f"schema1:{key}"] = data.pop(key)
+    wait: dict[str, Any] = {"kind": "start"}
+    if mode == "confirm_submit":
+        wait = {"kind": "confirm"}
+    elif mode in ("review", "submitted") or (cursor is None and data.get("started")):
+        wait = {"kind": "review"}
+    elif cursor:
+        wait = {"kind": "answer", "field": cursor}
+    if mode == "paused":
+        data["paused"] = True
+    if isinstance(pending, dict) and pending.get("kind") == "edit":
+        wait = {"kind": "pick_field", "choices": pending.get("choices") or []}
+    elif isinstance(pending, dict) and pending.get("field"):
+        wait = {"kind": "choose", "field": pending["field"], "raw": pending.get("raw", ""),
+                "choices": pending.get("choices") or []}
+    if isinstance(group, dict) and group.get("field"):
+        progress = {"field": group["field"], "items": group.get("items") or [], "item": group.get("item") or {}}
+        data["group"] = progress
+        if group.get("field") == cursor and wait.get("kind") == "answer":
+            kind = "more" if group.get("phase") == "more" else "column"
+            wait = {"kind": kind, "field": cursor, "column": f"#{int(group.get('col') or 0)}"}
+    data["wait"] = wait
+    data["schema"] = 2
+    return data
+
+
 #: schema version → function upgrading a state of that version by one step.
-MIGRATIONS: dict[int, Migration] = {0: _from_0}
+MIGRATIONS: dict[int, Migration] = {0: _from_0, 1: _from_1}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Upgrade ``data`` step by step to :data:`SCHEMA_VERSION`; a newer schema is read as far as possible."""
     version = int(data.get("schema") or 0)
+    if version == 0 and not data:
+        return {"schema": SCHEMA_VERSION}
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version = int(data.get("schema") or version + 1)
     return data
-
-
-def adopt_template(state: State, template: Template) -> bool:
-    """Move ``state`` to ``template``'s version, keeping every answer: those whose field was removed or
-    changed type are kept under ``orphans``. True when an earlier version was in use (tell the user)."""
-    if state.template_digest == template.digest and state.template_id == template.id:
-        return False
-    changed = bool(state.template_digest) and state.started
-    for key in list(state.answers):
-        field_type = state.types.get(key)
-        if not template.has_field(key) or (field_type and field_type != template.field(key).type):
-            state.orphans[f"answer:{key}@{state.template_version or '?'}"] = state.answers.pop(key).to_json()
-            state.types.pop(key, None)
-    state.deferred = [d for d in state.deferred if template.has_field(d)]
-    if state.group and not template.has_field(str(state.group.get("field"))):
-        state.orphans["group"] = state.group
-        state.group = None
-    if state.cursor and not template.has_field(state.cursor):
-        state.cursor, state.buffer = None, []
-    state.template_id, state.template_version, state.template_digest = template.id, template.version, template.digest
-    return changed

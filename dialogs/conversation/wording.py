@@ -1,20 +1,20 @@
-"""How the engine words things: questions, buttons, the review summary and the receipt.
+"""What the engine's messages say, as message ids and parameters: questions, buttons, the review, the receipt.
 
-The words themselves are in :mod:`dialogs.messages`; this module puts them together with the
-template's prompts and the user's answers.
+The words are in :mod:`dialogs.messages`; this module picks the messages and fills their parameters
+with the template's prompts and the report's answers. Nothing here is rendered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from dialogs.answers import AnswerRecord
 from dialogs.conversation import flow
-from dialogs.conversation.state import State
 from dialogs.effects import Button
-from dialogs.messages import t
-from dialogs.template.model import Field, Template
+from dialogs.messages import ref, t
+from dialogs.template.model import NUMERIC_TYPES, Field, Template
 from dialogs.vietnamese.format import format_date_long
 from dialogs.vietnamese.text import fold
 
@@ -28,74 +28,77 @@ def short(text: str, limit: int = SNIPPET) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
-def shown(record: AnswerRecord | None) -> str:
-    """An answer as the summary shows it."""
+def shown(record: AnswerRecord | None) -> Any:
+    """An answer as the summary shows it (a message for "missing", "không có" and "bỏ qua")."""
     if record is None:
-        return t("engine.summary.missing")
+        return ref("engine.summary.missing")
     if record.status == "none":
-        return t("engine.summary.none")
+        return ref("engine.summary.none")
     if record.status == "skipped":
-        return t("engine.summary.skipped")
+        return ref("engine.summary.skipped")
     text = record.display or ("" if record.value is None else str(record.value))
-    if record.qualifier:
+    if record.qualifier and not fold(text).startswith(fold(record.qualifier)):
         text = f"{record.qualifier} {text}"
     return short(text)
 
 
-def question(field: Field, number: int, total: int, current: AnswerRecord | None, brief: bool = False) -> str:
-    """The question for ``field``: where it is, the prompt, help, an example, and the current answer."""
-    lines = [t("engine.ask.head", section=field.section, number=number, total=total), field.prompt]
+def question(template: Template, answers: Mapping[str, AnswerRecord], field: Field,
+             brief: bool = False) -> dict[str, Any]:
+    """The parameters of ``engine.question`` for ``field``: where it is, the prompt, help, an example,
+    the options, and the current answer (flagged when it must be checked again)."""
+    number, total = flow.position(template, answers, field.id)
+    current = answers.get(field.id)
     shows_example = bool(field.help) and not brief and "vi du" in fold(field.help)
-    if not brief and field.help:
-        lines.append(t("engine.ask.help", help=field.help))
-    if field.example and not shows_example:
-        lines.append(t("engine.ask.example", example=field.example))
-    if field.options:
-        lines.extend(f"{i}. {o.label}" for i, o in enumerate(field.options, start=1))
-        if field.type == "multichoice":
-            lines.append(t("engine.ask.multichoice"))
-    if flow.is_long_text(field) and not brief:
-        lines.append(t("engine.ask.long_text"))
-    if field.allow_none and not brief:
-        lines.append(t("engine.ask.none_allowed"))
-    if current is not None:
-        lines.append(t("engine.ask.current", answer=shown(current)))
-    return "\n".join(lines)
+    reason = flow.flag(field, current)
+    return {
+        "field": field.id,
+        "head": ref("engine.ask.head", section=field.section, number=number, total=total),
+        "prompt": field.prompt,
+        "help": ref("engine.ask.help", help=field.help) if field.help and not brief else "",
+        "example": ref("engine.ask.example", example=field.example) if field.example and not shows_example else "",
+        "options": [f"{i}. {o.label}" for i, o in enumerate(field.options, start=1)],
+        "multichoice": ref("engine.ask.multichoice") if field.type == "multichoice" else "",
+        "long_text": ref("engine.ask.long_text") if flow.is_long_text(field) and not brief else "",
+        "none_allowed": ref("engine.ask.none_allowed") if field.allow_none and not brief else "",
+        "current": ref("engine.ask.current", answer=shown(current)) if current is not None and not reason else "",
+        "flag": ref("engine.ask.flagged", answer=shown(current), reason=ref(f"engine.flag.{reason}")) if reason else "",
+    }
 
 
 def buttons(field: Field, current: AnswerRecord | None) -> tuple[Button, ...]:
     """Buttons for a question: the options or yes/no, "không có", "bỏ qua", "giữ nguyên"."""
     out: list[Button] = []
     if field.type == "yesno":
-        out.extend(yesno_buttons())
+        out.extend(yesno_buttons(field.id))
     elif field.type == "choice":
-        out.extend(Button(o.label, f"opt:{i}") for i, o in enumerate(field.options))
+        out.extend(Button(f"opt:{field.id}:{i}", label=o.label) for i, o in enumerate(field.options))
     if field.allow_none:
-        out.append(Button(t("engine.button.none"), "cmd:none"))
+        out.append(Button("cmd:none", msg="engine.button.none"))
     if not field.required:
-        out.append(Button(t("engine.button.skip"), "cmd:skip"))
-    if current is not None:
-        out.append(Button(t("engine.button.keep"), "cmd:keep"))
+        out.append(Button("cmd:skip", msg="engine.button.skip"))
+    if current is not None and not flow.flag(field, current):
+        out.append(Button("cmd:keep", msg="engine.button.keep"))
     return tuple(out)
 
 
-def yesno_buttons() -> tuple[Button, ...]:
-    """Có / Không."""
-    return (Button(t("engine.button.yes"), "opt:yes"), Button(t("engine.button.no"), "opt:no"))
+def yesno_buttons(field_id: str) -> tuple[Button, ...]:
+    """Có / Không, for the question about ``field_id``."""
+    return (Button(f"opt:{field_id}:yes", msg="engine.button.yes"),
+            Button(f"opt:{field_id}:no", msg="engine.button.no"))
 
 
 def confirm_buttons() -> tuple[Button, ...]:
-    """Nộp / Xem lại / Sửa."""
+    """Đồng ý nộp / Xem lại / Chưa nộp."""
     return (
-        Button(t("engine.button.confirm_submit"), "cmd:confirm"),
-        Button(t("engine.button.review"), "cmd:review"),
-        Button(t("engine.button.cancel"), "cmd:cancel"),
+        Button("cmd:confirm", msg="engine.button.confirm_submit"),
+        Button("cmd:review", msg="engine.button.review"),
+        Button("cmd:cancel", msg="engine.button.cancel"),
     )
 
 
 def edit_buttons(fields: list[Field]) -> tuple[Button, ...]:
     """One button per field to jump to it."""
-    return tuple(Button(short(f"{f.section} {f.name}", 40), f"field:{f.id}") for f in fields)
+    return tuple(Button(f"field:{f.id}", label=short(f"{f.section} {f.name}", 40)) for f in fields)
 
 
 def option_by_number(field: Field, text: str) -> str:
@@ -110,22 +113,27 @@ def option_by_number(field: Field, text: str) -> str:
     return text
 
 
-def pick_choice(text: str, choices: list[dict[str, Any]], by_index: bool = False) -> dict[str, Any] | None:
+def pick_choice(text: str, choices: Collection[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """Which choice ``text`` names: by its label first, then by its number; None if neither."""
+    listed = list(choices)
     folded = fold(text)
-    if not by_index:
-        for choice in choices:
-            if fold(str(choice["label"])) == folded:
-                return choice
-        if any(fold(str(c["label"])).isdigit() for c in choices):
-            return None
-    if folded.isdigit() and 1 <= int(folded) <= len(choices):
-        return choices[int(folded) - 1]
+    for choice in listed:
+        if fold(str(choice["label"])) == folded:
+            return choice
+    if any(fold(str(c["label"])).isdigit() for c in listed):
+        return None
+    if folded.isdigit() and 1 <= int(folded) <= len(listed):
+        return listed[int(folded) - 1]
     return None
 
 
+def choice_buttons(choices: Collection[Mapping[str, Any]]) -> tuple[Button, ...]:
+    """One button per choice of a question asked back (its value is the choice's position)."""
+    return tuple(Button(f"pick:{i}", label=str(c["label"])) for i, c in enumerate(choices))
+
+
 def group_display(field: Field, items: list[dict[str, Any]]) -> str:
-    """A group's records in one line: "2 gương: Nguyễn Văn A; Trần Thị B"."""
+    """A group's records in one line, as stored with the answer: "2 gương: Nguyễn Văn A; Trần Thị B"."""
     if not items:
         return t("engine.summary.none")
     first = field.fields[0].id if field.fields else ""
@@ -133,38 +141,54 @@ def group_display(field: Field, items: list[dict[str, Any]]) -> str:
     return t("engine.group.display", count=len(items), noun=field.unit or t("engine.group.record"), names=names)
 
 
-def review(template: Template, state: State) -> str:
-    """The summary: every applicable question, numbered, with its answer or what is missing."""
-    lines = [t("engine.summary.title", title=template.meta.title, version=state.version)]
+def review(template: Template, answers: Mapping[str, AnswerRecord], version: int) -> dict[str, Any]:
+    """The parameters of ``engine.review``: every applicable question, numbered, with its answer, what is
+    missing, and what must be checked again."""
+    items: list[Any] = []
     section = None
-    for number, field in enumerate(flow.applicable(template, state), start=1):
+    applicable = flow.applicable(template, answers)
+    for number, field in enumerate(applicable, start=1):
         if field.section != section:
             section = field.section
-            lines.append(t("engine.summary.section", section=section))
-        lines.append(t("engine.summary.item", number=number, prompt=short(field.name, 60),
-                       answer=shown(state.answers.get(field.id))))
-    missing = flow.missing_required(template, state)
-    lines.append(t("engine.summary.counts", answered=sum(flow.is_done(f.id, state) for f in
-                                                          flow.applicable(template, state)),
-                   total=len(flow.applicable(template, state)), missing=len(missing)))
-    lines.append(t("engine.summary.how_to_edit"))
-    return "\n".join(lines)
+            items.append(ref("engine.summary.section", section=section))
+        record = answers.get(field.id)
+        reason = flow.flag(field, record)
+        if reason:
+            items.append(ref("engine.summary.item_flagged", number=number, prompt=short(field.name, 60),
+                             answer=shown(record), reason=ref(f"engine.flag.{reason}")))
+        else:
+            items.append(ref("engine.summary.item", number=number, prompt=short(field.name, 60), answer=shown(record)))
+    missing = flow.missing_required(template, answers)
+    answered = sum(flow.is_done(f, answers) for f in applicable)
+    return {
+        "title": template.meta.title,
+        "version": version,
+        "items": items,
+        "answered": answered,
+        "total": len(applicable),
+        "missing": len(missing),
+    }
 
 
-def receipt(template: Template, state: State, ref: str, now: datetime) -> str:
-    """The receipt after submitting: reference number, when, what was recorded, and the figures."""
+def receipt(template: Template, answers: Mapping[str, AnswerRecord], version: int, ref_no: str,
+            now: datetime) -> dict[str, Any]:
+    """The parameters of ``engine.receipt``: reference number, when, what was recorded, the figures."""
     figures = []
-    for field in flow.applicable(template, state):
-        record = state.answers.get(field.id)
-        if record and record.status == "answered" and field.type in {"integer", "decimal", "percent", "money"}:
-            figures.append(t("engine.receipt.figure", prompt=short(field.name, 60), answer=shown(record)))
-    answered = sum(flow.is_done(f.id, state) for f in flow.applicable(template, state))
-    return t(
-        "engine.receipt",
-        ref=ref,
-        version=state.version,
-        title=template.meta.title,
-        when=f"{now:%H:%M} {format_date_long(now.date())}",
-        answered=answered,
-        figures="\n".join(figures) or t("engine.receipt.no_figures"),
-    )
+    applicable = flow.applicable(template, answers)
+    for field in applicable:
+        record = answers.get(field.id)
+        if record and record.status == "answered" and field.type in NUMERIC_TYPES:
+            figures.append(ref("engine.receipt.figure", prompt=short(field.name, 60), answer=shown(record)))
+    return {
+        "ref": ref_no,
+        "version": version,
+        "title": template.meta.title,
+        "when": f"{now:%H:%M} {format_date_long(now.date())}",
+        "answered": sum(flow.is_done(f, answers) for f in applicable),
+        "figures": figures or [ref("engine.receipt.no_figures")],
+    }
+
+
+def missing_lines(fields: list[Field]) -> list[str]:
+    """ "- I.2 Tên mục" lines for the fields that block submission (at most ten)."""
+    return [f"- {f.section} {short(f.name, 60)}" for f in fields[:10]]

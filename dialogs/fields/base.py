@@ -57,8 +57,10 @@ class ParseResult:
     approximate: bool = False
     #: The approximation word as written ("hơn", "trên", "khoảng"), kept for the report.
     qualifier: str = ""
-    #: The id of the message in ``error`` or ``ask`` (``parse.date.bad_day``), for tests and logs.
+    #: The id of the message in ``error`` or ``ask`` (``parse.date.bad_day``) and its parameters: what the
+    #: engine sends (channels render it), while ``error`` / ``ask`` hold it rendered for the CLI.
     code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape ``reportbot parse`` prints (DESIGN.md)."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask_which, quote, refuse
+from dialogs.messages import t
 from dialogs.vietnamese.matching import Candidate, match, prepare, too_long
 from dialogs.vietnamese.text import nfc
 
@@ -17,6 +18,8 @@ TODAY = date(2025, 8, 6)
 _NUMBER = re.compile(r"^(?:so |lua chon |chon |muc )?([0-9]{1,3})$")
 _SPLIT = re.compile(r"\s*[,;\n+/]\s*")
 _AND = re.compile(r"\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
+#: How the parts of an option's label split at "và" are joined back.
+_AND_JOIN = " và "
 _ALL = {"tat ca", "ca hai", "ca ba", "tat ca cac muc", "all"}
 
 
@@ -24,7 +27,7 @@ def _example(spec: ParseSpec, multi: bool) -> str:
     if spec.example:
         return spec.example
     if not spec.options:
-        return "1"
+        return t("parse.example.choice")
     labels = [o.label for o in spec.options[:2]]
     return ", ".join(labels) if multi else labels[0]
 
@@ -106,8 +109,9 @@ def _pieces(text: str, spec: ParseSpec) -> list[str]:
         subs = [p for p in _AND.split(part) if p.strip()]
         i = 0
         while i < len(subs):
-            j = next((j for j in range(len(subs), i + 1, -1) if prepare(" và ".join(subs[i:j]))[0] in labels), i + 1)
-            pieces.append(" và ".join(subs[i:j]))
+            j = next((j for j in range(len(subs), i + 1, -1) if prepare(_AND_JOIN.join(subs[i:j]))[0] in labels),
+                     i + 1)
+            pieces.append(_AND_JOIN.join(subs[i:j]))
             i = j
     return pieces
 

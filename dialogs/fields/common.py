@@ -42,12 +42,12 @@ def join_or(labels: Iterable[str]) -> str:
 
 def refuse(key: str, **params: Any) -> ParseResult:
     """A refused answer carrying message ``key`` (which says what was understood and gives an example)."""
-    return ParseResult(ok=False, error=t(key, **params), code=key)
+    return ParseResult(ok=False, error=t(key, **params), code=key, params=params)
 
 
 def ask(key: str, choices: Sequence[Choice], **params: Any) -> ParseResult:
     """An answer that needs question ``key`` asked back before anything is stored."""
-    return ParseResult(ok=False, ask=t(key, **params), choices=tuple(choices), code=key)
+    return ParseResult(ok=False, ask=t(key, **params), choices=tuple(choices), code=key, params=params)
 
 
 def ask_which(choices: Sequence[Choice]) -> ParseResult:

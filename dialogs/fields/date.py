@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, example_for, join_or, quote, refuse
 from dialogs.fields.grammar.dates import MAX_ANCHORS, scan_dates
-from dialogs.messages import t
+from dialogs.messages import ref, t
 from dialogs.vietnamese.format import format_date_short
 
-EXAMPLE = "05/8/2025"
+EXAMPLE = t("parse.example.date")
+#: Words a range bound may use for the day the answer is given.
+_TODAY_WORDS = ("today", "hôm nay")
 
 
 def _bound(value: float | str | None, today: date) -> date | None:
@@ -18,7 +21,7 @@ def _bound(value: float | str | None, today: date) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    if str(value).strip().lower() in ("today", "hôm nay"):
+    if str(value).strip().lower() in _TODAY_WORDS:
         return today
     try:
         return date.fromisoformat(str(value))
@@ -26,12 +29,12 @@ def _bound(value: float | str | None, today: date) -> date | None:
         return None
 
 
-def _range_text(lo: date | None, hi: date | None) -> str:
+def _range_text(lo: date | None, hi: date | None) -> dict[str, Any]:
     if lo and hi:
-        return t("parse.range.date_between", min=format_date_short(lo), max=format_date_short(hi))
+        return ref("parse.range.date_between", min=format_date_short(lo), max=format_date_short(hi))
     if lo:
-        return t("parse.range.date_from", min=format_date_short(lo))
-    return t("parse.range.date_until", max=format_date_short(hi))  # type: ignore[arg-type]
+        return ref("parse.range.date_from", min=format_date_short(lo))
+    return ref("parse.range.date_until", max=format_date_short(hi))  # type: ignore[arg-type]
 
 
 def check_dates(text: str, spec: ParseSpec, today: date, example: str) -> ParseResult:

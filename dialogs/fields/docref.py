@@ -18,7 +18,7 @@ from dialogs.messages import t
 from dialogs.vietnamese.format import docref_code, format_docref
 from dialogs.vietnamese.text import fold, nfc, strip_diacritics
 
-EXAMPLE = "Kế hoạch số 337/KH-UBND ngày 29/12/2023"
+EXAMPLE = t("parse.example.docref")
 #: More references than this in one answer and none is picked: the user is asked for the one meant.
 MAX_REFS = 4
 _WORDS = re.compile(r"[^\W_]+")

@@ -6,9 +6,10 @@ from datetime import date
 
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.common import example_for, quote, refuse
+from dialogs.messages import t
 
 TODAY = date(2025, 8, 6)
-EXAMPLE = "ảnh chụp biên bản, tệp .docx hoặc .pdf"
+EXAMPLE = t("parse.example.file")
 
 
 def parse_file(text: str, spec: ParseSpec, today: date) -> ParseResult:

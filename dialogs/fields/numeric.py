@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from dialogs.fields.base import Choice, ParseResult, ParseSpec
 from dialogs.fields.common import ask, ask_which, join_or, quote, refuse
 from dialogs.fields.grammar.figures import MAX_RUNS, Figure, scan
-from dialogs.messages import t
+from dialogs.messages import ref
 from dialogs.vietnamese.format import format_decimal
 from dialogs.vietnamese.text import fold
 
@@ -63,14 +64,14 @@ def example(kind: Kind, spec: ParseSpec) -> str:
     return kind.fmt(value)
 
 
-def range_text(kind: Kind, spec: ParseSpec) -> str:
+def range_text(kind: Kind, spec: ParseSpec) -> dict[str, Any]:
     """The field's range in words: "từ 0 đến 1.000"."""
     lo, hi = to_decimal(spec.min), to_decimal(spec.max)
     if lo is not None and hi is not None:
-        return t("parse.range.between", min=kind.fmt(lo), max=kind.fmt(hi))
+        return ref("parse.range.between", min=kind.fmt(lo), max=kind.fmt(hi))
     if lo is not None:
-        return t("parse.range.at_least", min=kind.fmt(lo))
-    return t("parse.range.at_most", max=kind.fmt(hi))  # type: ignore[arg-type]
+        return ref("parse.range.at_least", min=kind.fmt(lo))
+    return ref("parse.range.at_most", max=kind.fmt(hi))  # type: ignore[arg-type]
 
 
 def _money_unit_scale(spec: ParseSpec) -> int:

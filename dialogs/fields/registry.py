@@ -1,4 +1,5 @@
-"""The one registry of field parsers, as a literal mapping: type name → parser, with its example.
+"""The one registry of field parsers, as a literal mapping: type name → parser, with its example
+(message ``parse.example.<type>``).
 
 >>> sorted(REGISTRY) == types()
 True
@@ -13,39 +14,35 @@ from collections.abc import Callable
 
 from dialogs.fields.base import ParseResult, ParserInfo, ParseSpec
 from dialogs.fields.choice import parse_choice, parse_multichoice
-from dialogs.fields.date import EXAMPLE as DATE_EXAMPLE
 from dialogs.fields.date import parse_date
-from dialogs.fields.docref import EXAMPLE as DOCREF_EXAMPLE
 from dialogs.fields.docref import parse_docref
-from dialogs.fields.file import EXAMPLE as FILE_EXAMPLE
 from dialogs.fields.file import parse_file
 from dialogs.fields.money import parse_money
 from dialogs.fields.number import parse_decimal, parse_integer
 from dialogs.fields.percent import parse_percent
-from dialogs.fields.text import EXAMPLE as TEXT_EXAMPLE
 from dialogs.fields.text import parse_text
-from dialogs.fields.yesno import EXAMPLE as YESNO_EXAMPLE
 from dialogs.fields.yesno import parse_yesno
+from dialogs.messages import t
 
 Parser = Callable[[str, ParseSpec, dt.date], ParseResult]
 
 
-def _info(type_name: str, func: Parser, example: str) -> ParserInfo:
-    return ParserInfo(type_name, func, example, (func.__doc__ or "").split("\n")[0])
+def _info(type_name: str, func: Parser) -> ParserInfo:
+    return ParserInfo(type_name, func, t(f"parse.example.{type_name}"), (func.__doc__ or "").split("\n")[0])
 
 
 REGISTRY: dict[str, ParserInfo] = {
-    "choice": _info("choice", parse_choice, "1"),
-    "multichoice": _info("multichoice", parse_multichoice, "1, 3"),
-    "date": _info("date", parse_date, DATE_EXAMPLE),
-    "docref": _info("docref", parse_docref, DOCREF_EXAMPLE),
-    "file": _info("file", parse_file, FILE_EXAMPLE),
-    "money": _info("money", parse_money, "570 triệu đồng"),
-    "integer": _info("integer", parse_integer, "75"),
-    "decimal": _info("decimal", parse_decimal, "12,5"),
-    "percent": _info("percent", parse_percent, "85,5%"),
-    "text": _info("text", parse_text, TEXT_EXAMPLE),
-    "yesno": _info("yesno", parse_yesno, YESNO_EXAMPLE),
+    "choice": _info("choice", parse_choice),
+    "multichoice": _info("multichoice", parse_multichoice),
+    "date": _info("date", parse_date),
+    "docref": _info("docref", parse_docref),
+    "file": _info("file", parse_file),
+    "money": _info("money", parse_money),
+    "integer": _info("integer", parse_integer),
+    "decimal": _info("decimal", parse_decimal),
+    "percent": _info("percent", parse_percent),
+    "text": _info("text", parse_text),
+    "yesno": _info("yesno", parse_yesno),
 }
 
 _EPOCH = dt.date(1970, 1, 1)

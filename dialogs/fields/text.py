@@ -6,10 +6,11 @@ from datetime import date
 
 from dialogs.fields.base import ParseResult, ParseSpec
 from dialogs.fields.common import example_for, refuse
+from dialogs.messages import t
 from dialogs.vietnamese.text import nfc
 
 TODAY = date(2025, 8, 6)
-EXAMPLE = "Đã tổ chức 3 hội nghị sơ kết, biểu dương 12 tập thể tiêu biểu."
+EXAMPLE = t("parse.example.text")
 
 
 def parse_text(text: str, spec: ParseSpec, today: date) -> ParseResult:

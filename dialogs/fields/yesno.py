@@ -11,7 +11,7 @@ from dialogs.messages import t
 from dialogs.vietnamese.text import fold
 
 TODAY = date(2025, 8, 6)
-EXAMPLE = "có"
+EXAMPLE = t("parse.example.yesno")
 
 _YES = {
     "co", "ok", "oke", "okay", "okie", "oki", "dung", "vang", "da", "roi", "yes", "y", "u", "uh", "um", "uhm",

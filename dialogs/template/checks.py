@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from dialogs.messages import t
 from dialogs.template.expr import ExprError, compile_expr, render_names
 from dialogs.template.issues import suggest
 from dialogs.template.model import FIELD_TYPES, Field, Option, Section
@@ -70,7 +71,6 @@ _DOC_PLACEHOLDERS = {
 }
 _VN_LETTERS = "abcdđeghiklmnopqrstuvxy"
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-_STYLES = {1: "số La Mã: I, II, III", 2: "số: 1, 2, 3", 3: "chữ thường: a, b, c"}
 
 
 @dataclass
@@ -98,11 +98,11 @@ def resolve_type(raw: str) -> str:
 def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) -> FieldInfo | None:
     """Read one field (or one column of ``group``) and check what it says about itself."""
     if not isinstance(node, yaml.MappingNode):
-        r.add("T103", line_of(node), section, key="trường", expected='một bảng khóa bắt đầu bằng "- id: …"',
+        r.add("T103", line_of(node), section, key=t("template.place.field"), expected=t("template.expect.field"),
               actual=shown(node))
         return None
     fid = next((str(v.value) for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)), "")
-    where = f'cột của nhóm "{group}"' if group else "trường"
+    where = t("template.place.column", group=group) if group else t("template.place.field")
     keys = r.keys(node, FIELD_KEYS, where, ("id", "type", "prompt"), KEY_ALIASES, section, fid)
     lines = {k: r.at(v) for k, v in keys.items()}
     loc: dict[str, Any] = {"section": section, "field": fid}
@@ -175,39 +175,47 @@ def _bound(r: NodeReader, keys: dict[str, yaml.Node], key: str, ftype: str, loc:
         iso = iso_date(value)
         if iso is None:
             r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
-                  expected="một ngày dạng YYYY-MM-DD", example='"2021-01-01"')
+                  expected=t("template.expect.date"), example='"2021-01-01"')
         return iso
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
-              expected="một số (dấu chấm cho phần thập phân)", example="0 hoặc 100.5")
+              expected=t("template.expect.number"), example=t("template.expect.number_example"))
         return None
     return value
 
 
 def _options(r: NodeReader, node: yaml.Node, loc: dict[str, Any]) -> tuple[Option, ...]:
     if not isinstance(node, yaml.SequenceNode):
-        r.add("T103", r.at(node), **loc, key="options", expected="một danh sách lựa chọn", actual=shown(node))
+        r.add("T103", r.at(node), **loc, key="options", expected=t("template.expect.options"), actual=shown(node))
         return ()
     out: list[Option] = []
     seen: dict[str, int] = {}
+    labels: dict[str, int] = {}
     aliases: tuple[str, ...]
     for item in node.value:
         if isinstance(item, yaml.ScalarNode):
             label, value, aliases = nfc(str(item.value)), slug(str(item.value)), ()
         else:
-            keys = r.keys(item, ("value", "label", "aliases"), "lựa chọn", **loc)
+            keys = r.keys(item, ("value", "label", "aliases"), t("template.place.option"), **loc)
             label, value = r.string(keys, "label", "", **loc), r.string(keys, "value", "", **loc)
             if not label and not value:
-                r.add("T105", line_of(item), **loc, key="label", place="lựa chọn")
+                r.add("T105", line_of(item), **loc, key="label", place=t("template.place.option"))
                 continue
             label, value, aliases = label or value, value or slug(label), r.strings(keys, "aliases", **loc)
         if value in seen:
-            r.add("T308", line_of(item), **loc, detail=f'giá trị "{value}" trùng với lựa chọn ở dòng {seen[value]}')
+            r.add("T308", line_of(item), **loc,
+                  detail=t("template.detail.duplicate_value", value=value, first=seen[value]))
             continue
+        # Two options shown alike cannot be told apart by the user, whatever their values.
+        if fold(label) in labels:
+            r.add("T308", line_of(item), **loc,
+                  detail=t("template.detail.duplicate_label", label=label, first=labels[fold(label)]))
+        else:
+            labels[fold(label)] = line_of(item)
         seen[value] = line_of(item)
         out.append(Option(value=value, label=label, aliases=aliases))
     if len(out) == 1 and len(node.value) == 1:
-        r.add("T308", r.at(node), **loc, detail="chỉ có một lựa chọn")
+        r.add("T308", r.at(node), **loc, detail=t("template.detail.one_option"))
     elif not out and not node.value:
         r.add("T307", r.at(node), **loc, type="choice")
     return tuple(out)
@@ -218,7 +226,8 @@ def _columns(r: NodeReader, node: yaml.Node | None, section: str, gid: str, line
         r.add("T310", r.at(node) if node is not None else line, section, gid, id=gid)
         return []
     if not isinstance(node, yaml.SequenceNode):
-        r.add("T103", r.at(node), section, gid, key="fields", expected="một danh sách cột", actual=shown(node))
+        r.add("T103", r.at(node), section, gid, key="fields", expected=t("template.expect.columns"),
+              actual=shown(node))
         return []
     infos = [read_field(r, item, section, gid or "?") for item in node.value]
     return [i for i in infos if i is not None]
@@ -273,7 +282,8 @@ def _check_one(r: NodeReader, info: FieldInfo, known: set[str], earlier: set[str
             if name not in known:
                 r.add("T402", info.lines[key], **loc, suggestion=suggest(name, known), key=key, name=name)
             elif key == "when" and name not in earlier:
-                where = "chính là trường này" if name == f.id else f"được hỏi sau, ở dòng {lines.get(name, 0)}"
+                where = (t("template.when.self") if name == f.id
+                         else t("template.when.later", line=lines.get(name, 0)))
                 r.add("T403", info.lines[key], **loc, name=name, place=where)
     for key in ("render", "render_none"):
         text = getattr(f, key)
@@ -296,7 +306,8 @@ def _check_example(r: NodeReader, info: FieldInfo) -> None:
     loc = {"section": f.section, "field": f.id}
     line = info.lines.get("example", f.line)
     if f.pattern and _compiles(f.pattern) and not re.fullmatch(f.pattern, f.example.strip()):
-        r.add("T312", line, **loc, example=f.example, type=f.type, detail=f'không khớp pattern "{f.pattern}".')
+        r.add("T312", line, **loc, example=f.example, type=f.type,
+              detail=t("template.detail.pattern_mismatch", pattern=f.pattern))
         return
     try:
         from dialogs.fields import Choice, ParseSpec, parse
@@ -347,7 +358,7 @@ def check_numbering(r: NodeReader, sections: list[Section], parent: str, level: 
             continue
         seen[s.number] = s.line
         if not _styled(s.number, level):
-            r.add("T203", s.line, s.path, number=s.number, level=level, style=_STYLES[level])
+            r.add("T203", s.line, s.path, number=s.number, level=level, style=t(f"template.style.{level}"))
             previous = None
             continue
         if index == 0 and s.number != _FIRST[level]:

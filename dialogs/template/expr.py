@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.errors import ReportbotError
+from dialogs.messages import t
 
 __all__ = ["KEYWORDS", "Expr", "ExprError", "compile_expr", "fill", "render_names"]
 
@@ -57,21 +58,27 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _PLACEHOLDER = re.compile(r"[a-z][a-z0-9_]*")
+#: Characters people carry over from other languages → the message that says what to write instead.
 _BAD_HINTS = {
-    "=": 'dùng "==" để so sánh bằng, không dùng "="',
-    "&&": 'dùng "and" thay cho "&&"',
-    "||": 'dùng "or" thay cho "||"',
-    "!": 'dùng "not" hoặc "!=" thay cho "!"',
-    '"': "chuỗi chưa đóng dấu nháy",
-    "'": "chuỗi chưa đóng dấu nháy",
+    "=": "template.expr.use_eq",
+    "&&": "template.expr.use_and",
+    "||": "template.expr.use_or",
+    "!": "template.expr.use_not",
+    '"': "template.expr.open_string",
+    "'": "template.expr.open_string",
 }
 
 
 class ExprError(ReportbotError):
-    """An expression could not be read; ``position`` is the 0-based index of the mistake in ``source``."""
+    """An expression could not be read: why (message ``reason_id`` with ``reason_params``), and ``position``,
+    the 0-based index of the mistake in ``source``."""
 
-    def __init__(self, reason: str, position: int, source: str = "") -> None:
-        super().__init__(f"{reason} (ký tự {position + 1})")
+    def __init__(self, reason_id: str, position: int, source: str = "", **reason_params: Any) -> None:
+        reason = t(reason_id, **reason_params)
+        super().__init__(msg="template.expr.at", reason=reason, position=position + 1)
+        self.reason_id = reason_id
+        self.reason_params = reason_params
+        #: Why, as a sentence (what a template issue quotes).
         self.reason = reason
         self.position = position
         self.source = source
@@ -108,7 +115,7 @@ class Expr:
 def compile_expr(src: str) -> Expr:
     """Parse ``src`` into an :class:`Expr`; raise :class:`ExprError` with the position of a mistake."""
     if len(src) > _MAX_LENGTH:
-        raise ExprError(f"biểu thức dài quá {_MAX_LENGTH} ký tự", _MAX_LENGTH, src)
+        raise ExprError("template.expr.too_long", _MAX_LENGTH, src, max=_MAX_LENGTH)
     parser = _Parser(src, _tokenize(src))
     tree = parser.parse()
     return Expr(src, frozenset(parser.names), tree)
@@ -122,7 +129,7 @@ def _tokenize(src: str) -> list[_Tok]:
         if kind == "space":
             continue
         if kind == "bad":
-            raise ExprError(_BAD_HINTS.get(text, f'ký tự "{text}" không dùng được trong biểu thức'), m.start(), src)
+            raise ExprError(_BAD_HINTS.get(text, "template.expr.bad_char"), m.start(), src, char=text)
         toks.append(_Tok(kind, text, m.start()))
     toks.append(_Tok("end", "", len(src)))
     return toks
@@ -137,11 +144,11 @@ class _Parser:
 
     def parse(self) -> _Node:
         if self.peek().kind == "end":
-            raise ExprError("biểu thức rỗng", 0, self.src)
+            raise ExprError("template.expr.empty", 0, self.src)
         tree = self.or_()
         tok = self.peek()
         if tok.kind != "end":
-            raise ExprError(f'thừa "{tok.text}": thiếu "and"/"or" hoặc một phép so sánh?', tok.pos, self.src)
+            raise ExprError("template.expr.extra", tok.pos, self.src, token=tok.text)
         return tree
 
     def peek(self) -> _Tok:
@@ -213,7 +220,7 @@ class _Parser:
         # Bound the recursion so that "((((…" is a clear error rather than a RecursionError.
         self.depth += 1
         if self.depth > _MAX_DEPTH:
-            raise ExprError("biểu thức lồng nhau quá sâu", self.peek().pos, self.src)
+            raise ExprError("template.expr.too_deep", self.peek().pos, self.src)
         try:
             return rule()
         finally:
@@ -230,7 +237,7 @@ class _Parser:
             if tok.text in ("true", "false", "null"):
                 return ("lit", {"true": True, "false": False, "null": None}[tok.text])
             if tok.text in KEYWORDS:
-                raise ExprError(f'thiếu giá trị trước "{tok.text}"', tok.pos, self.src)
+                raise ExprError("template.expr.missing_value", tok.pos, self.src, token=tok.text)
             self.names.add(tok.text)
             return ("name", tok.text)
         if tok.text == "(":
@@ -240,8 +247,8 @@ class _Parser:
         if tok.text == "[":
             return self.list_(tok)
         if tok.kind == "end":
-            raise ExprError("biểu thức chưa hết: thiếu một giá trị ở cuối", tok.pos, self.src)
-        raise ExprError(f'thiếu giá trị trước "{tok.text}"', tok.pos, self.src)
+            raise ExprError("template.expr.unfinished", tok.pos, self.src)
+        raise ExprError("template.expr.missing_value", tok.pos, self.src, token=tok.text)
 
     def list_(self, opening: _Tok) -> _Node:
         items: list[_Node] = []
@@ -256,7 +263,8 @@ class _Parser:
     def expect(self, text: str, opening: _Tok) -> None:
         tok = self.peek()
         if tok.text != text or tok.kind not in ("op",):
-            raise ExprError(f'thiếu "{text}" đóng cho "{opening.text}" ở ký tự {opening.pos + 1}', tok.pos, self.src)
+            raise ExprError("template.expr.unclosed", tok.pos, self.src, closing=text, opening=opening.text,
+                            opened_at=opening.pos + 1)
         self.take()
 
 
@@ -376,16 +384,16 @@ def render_names(text: str) -> list[str]:
             i += 2
             continue
         if text[i] == "}":
-            raise ExprError('dấu "}" không có "{" mở (viết "}}" nếu muốn in dấu ngoặc)', i, text)
+            raise ExprError("template.expr.stray_close", i, text)
         if text[i] != "{":
             i += 1
             continue
         close = text.find("}", i)
         if close < 0:
-            raise ExprError('dấu "{" chưa có "}" đóng', i, text)
+            raise ExprError("template.expr.open_brace", i, text)
         name = text[i + 1 : close]
         if not _PLACEHOLDER.fullmatch(name):
-            raise ExprError(f'"{{{name}}}" không phải tên trường (chỉ viết {{ten_truong}})', i, text)
+            raise ExprError("template.expr.bad_placeholder", i, text, name=name)
         names.append(name)
         i = close + 1
     return names

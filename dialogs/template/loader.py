@@ -5,6 +5,10 @@ the format (``docs/template-format.md``), aliases are mapped to their canonical 
 problem becomes an :class:`~dialogs.template.issues.Issue` naming file, line, section and field. Cross-field checks
 (ids, expressions, render sentences, examples) run afterwards in :mod:`dialogs.template.checks`.
 
+A template is checked in full when a campaign opens (:func:`load_template`, :func:`load_template_text`);
+one stored with a campaign is loaded with :func:`load_stored_template`, which keeps what newer, stricter
+checks say as warnings instead of refusing a template that people are already answering.
+
 >>> t = load_shipped()
 >>> t.id, t.field("so_ca_nhan").section, t.field("so_ca_nhan").check
 ('tdkt_5nam_2021_2025', 'IV.2', 'so_ca_nhan >= so_tap_the')
@@ -16,11 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from dialogs.errors import TemplateError
+from dialogs.messages import t
 from dialogs.template.checks import (
     TYPE_ALIASES,
     FieldInfo,
@@ -29,8 +36,9 @@ from dialogs.template.checks import (
     check_placeholders,
     read_field,
 )
+from dialogs.template.expr import ExprError, compile_expr
 from dialogs.template.issues import Issue, Where, make, suggest
-from dialogs.template.model import Field, Meta, Section, Signer, Template
+from dialogs.template.model import FIELD_TYPES, Field, Meta, Section, Signer, Template
 from dialogs.template.yamlnodes import NodeReader, kind_of, line_of, shown, slug
 
 __all__ = [
@@ -39,6 +47,7 @@ __all__ = [
     "check_text",
     "find_template",
     "load_shipped",
+    "load_stored_template",
     "load_template",
     "load_template_text",
     "shipped_templates",
@@ -68,7 +77,7 @@ def find_template(name_or_path: str | Path) -> Path:
     shipped = TEMPLATES_DIR / f"{path.name.removesuffix('.yaml')}.yaml"
     if path.parent == Path(".") and shipped.is_file():
         return shipped
-    issue = _missing_file_issue(str(name_or_path), "không có tệp này")
+    issue = _missing_file_issue(str(name_or_path), t("template.file.missing"))
     raise TemplateError(str(issue), [issue])
 
 
@@ -81,19 +90,42 @@ def load_template(path: str | Path) -> Template:
 
 
 def load_template_text(text: str, source: str) -> Template:
-    """Load a template from its YAML ``text``; ``source`` names it in issues."""
+    """Load a template from its YAML ``text``; ``source`` names it in issues. Any issue refuses it."""
     template, issues = _load(text, source)
     if issues or template is None:
-        lines = "\n".join(str(i) for i in issues)
-        raise TemplateError(f"mẫu {source} có {len(issues)} lỗi:\n{lines}", issues)
+        raise _refused(source, issues)
     return template
+
+
+def load_stored_template(text: str, source: str) -> tuple[Template, list[Issue]]:
+    """Load a template stored with a campaign, returning what the checks find as warnings (for the log).
+
+    It was checked in full when its campaign opened, but a newer, stricter reportbot may now find issues:
+    the template is built all the same, with only what would fail at run time left out (an expression
+    or ``pattern`` that does not compile; an unknown type is asked as ``text``). Raise
+    :class:`TemplateError` only if ``text`` is not a template at all (not YAML, or not a mapping).
+
+    >>> text = load_shipped().text.replace("so_ca_nhan >= so_tap_the", "so_ca_nhan >= so_nguoi")
+    >>> template, warnings = load_stored_template(text, "tdkt@1")
+    >>> template.field("so_ca_nhan").check, [w.code for w in warnings]
+    ('so_ca_nhan >= so_nguoi', ['T402'])
+    """
+    template, issues = _load(text, source)
+    if template is None:
+        raise _refused(source, issues)
+    return _runnable(template), issues
+
+
+def _refused(source: str, issues: list[Issue]) -> TemplateError:
+    lines = "\n".join(str(i) for i in issues)
+    return TemplateError(issues=issues, msg="template.load_failed", source=source, count=len(issues), lines=lines)
 
 
 def load_shipped(name: str = DEFAULT_TEMPLATE) -> Template:
     """Load a shipped template by name."""
     path = TEMPLATES_DIR / f"{name}.yaml"
     if not path.is_file():
-        issue = _missing_file_issue(name, "không có mẫu này")
+        issue = _missing_file_issue(name, t("template.file.not_shipped"))
         raise TemplateError(str(issue), [issue])
     return load_template(path)
 
@@ -115,50 +147,90 @@ def _read(path: Path) -> str | Issue:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return _missing_file_issue(str(path), "tệp không phải văn bản UTF-8")
+        return _missing_file_issue(str(path), t("template.file.not_utf8"))
     except OSError as exc:
-        return _missing_file_issue(str(path), exc.strerror or "không đọc được")
+        return _missing_file_issue(str(path), exc.strerror or t("template.file.unreadable"))
 
 
 def _missing_file_issue(name: str, detail: str) -> Issue:
-    names = ", ".join(p.stem for p in shipped_templates()) or "(chưa có)"
+    names = ", ".join(p.stem for p in shipped_templates()) or t("template.file.none_shipped")
     return make("T102", Where(name), detail=f"{name}: {detail}", names=names)
 
 
 # libyaml composes ~10× faster than the pure-Python parser and keeps the same line marks.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_BRACKETS = ('trong ngoặc { } hoặc [ ] thiếu dấu đóng, hoặc có ký tự đặc biệt như "?", ":", "#" (hãy đặt '
-             "chuỗi trong nháy kép, hoặc viết mỗi khóa một dòng)")
-# PyYAML and libyaml explain in English; translate the usual ones (matched by their start).
+# PyYAML and libyaml explain in English; the usual problems (matched by their start) → the message saying it.
 _YAML_PROBLEMS = (
-    ("mapping values are not allowed", 'có dấu ":" không đúng chỗ (chuỗi có ": " phải đặt trong nháy kép)'),
-    ("could not find expected ':'", 'thiếu dấu ":" sau tên khóa'),
-    ("found character '\\t'", "có ký tự Tab (hãy thụt lề bằng dấu cách)"),
-    ("found character that cannot start any token", "có ký tự không được đứng đầu một giá trị (Tab, @, `…)"),
-    ("did not find expected key", "thụt lề không khớp với các dòng trên"),
-    ("expected <block end>", "thụt lề không khớp với các dòng trên"),
-    ("found undefined alias", "dùng bí danh (*) chưa định nghĩa"),
-    ("found unexpected end of stream", "tệp kết thúc khi một chuỗi hoặc ngoặc chưa đóng"),
-    ("did not find expected ',' or", _BRACKETS),
-    ("expected ',' or", _BRACKETS),
+    ("mapping values are not allowed", "template.yaml.colon"),
+    ("could not find expected ':'", "template.yaml.missing_colon"),
+    ("found character '\\t'", "template.yaml.tab"),
+    ("found character that cannot start any token", "template.yaml.bad_start"),
+    ("did not find expected key", "template.yaml.indent"),
+    ("expected <block end>", "template.yaml.indent"),
+    ("found undefined alias", "template.yaml.alias"),
+    ("found unexpected end of stream", "template.yaml.eof"),
+    ("did not find expected ',' or", "template.yaml.brackets"),
+    ("expected ',' or", "template.yaml.brackets"),
 )
 
 
 def _load(text: str, source: str) -> tuple[Template | None, list[Issue]]:
-    """Build the template and collect every issue; the template is ``None`` if the YAML is unreadable."""
+    """Build the template and collect every issue; the template is ``None`` if the YAML is unreadable
+    or is not a mapping (the builder then still walks it, for the issues)."""
     try:
         root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = str(exc.problem or exc.context or "")
-        detail = next((vi for en, vi in _YAML_PROBLEMS if problem.startswith(en)), problem)
+        detail = next((t(key) for en, key in _YAML_PROBLEMS if problem.startswith(en)), problem)
         return None, [make("T101", Where(source, mark.line + 1 if mark else 0), detail=detail)]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return None, [make("T101", Where(source, 1), detail=str(exc))]
     builder = _Builder(source)
     template = builder.template(root, text)
-    return template, sorted(builder.issues, key=lambda i: (i.line, i.code))
+    issues = sorted(builder.issues, key=lambda i: (i.line, i.code))
+    return (template if isinstance(root, yaml.MappingNode) else None), issues
+
+
+def _runnable(template: Template) -> Template:
+    """``template`` without what would fail at run time: expressions and patterns that do not compile,
+    and unknown types (asked as text). A checked template comes back unchanged."""
+
+    def field(f: Field) -> Field:
+        changes: dict[str, Any] = {key: None for key in ("check", "when")
+                                   if getattr(f, key) is not None and not _expression_compiles(getattr(f, key))}
+        if f.pattern is not None and not _pattern_compiles(f.pattern):
+            changes["pattern"] = None
+        if f.type not in FIELD_TYPES:
+            changes["type"] = "text"
+        columns = tuple(field(c) for c in f.fields)
+        if columns != f.fields:
+            changes["fields"] = columns
+        return replace(f, **changes) if changes else f
+
+    def section(s: Section) -> Section:
+        children = tuple(section(c) if isinstance(c, Section) else field(c) for c in s.children)
+        return s if children == s.children else replace(s, children=children)
+
+    sections = tuple(section(s) for s in template.sections)
+    return template if sections == template.sections else replace(template, sections=sections)
+
+
+def _expression_compiles(src: str) -> bool:
+    try:
+        compile_expr(src)
+    except ExprError:
+        return False
+    return True
+
+
+def _pattern_compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 class _Builder(NodeReader):
@@ -170,17 +242,18 @@ class _Builder(NodeReader):
 
     def template(self, root: yaml.Node | None, text: str) -> Template:
         required = ("id", "version", "title", "document", "sections")
-        keys = self.keys(root, TOP_KEYS, "phần đầu của mẫu", required=required)
+        top = t("template.place.top")
+        keys = self.keys(root, TOP_KEYS, top, required=required)
         if root is None:  # an empty file
             for key in required:
-                self.add("T105", 1, key=key, place="phần đầu của mẫu")
+                self.add("T105", 1, key=key, place=top)
         tid = self.string(keys, "id", "")
         if "id" in keys and not _ID.fullmatch(tid):
             self.add("T301", line_of(keys["id"]), id=tid, suggested=slug(tid))
         version = self.string(keys, "version", "")
         if "version" in keys and not version.strip():
-            self.add("T107", line_of(keys["version"]), key="version", detail="để trống",
-                     expected='một chuỗi như "2025.1"')
+            self.add("T107", line_of(keys["version"]), key="version", detail=t("template.detail.empty"),
+                     expected=t("template.expect.version"))
         sections = self.sections(keys.get("sections"), "", 1)
         fields = [f for s in sections for f in s.fields()]
         meta = self.meta(keys, fields)
@@ -228,8 +301,8 @@ class _Builder(NodeReader):
         if node is None:  # "sections" missing: already reported as a missing key
             return ()
         if not isinstance(node, yaml.SequenceNode):
-            self.add("T103", self.at(node), parent, key="sections", expected="một danh sách mục (mỗi mục bắt "
-                     'đầu bằng "- number: …")', actual=kind_of(node))
+            self.add("T103", self.at(node), parent, key="sections", expected=t("template.expect.sections"),
+                     actual=kind_of(node))
             return ()
         if level == 1 and not node.value:
             self.add("T201", self.at(node))
@@ -238,7 +311,8 @@ class _Builder(NodeReader):
         return tuple(out)
 
     def section(self, node: yaml.Node, parent: str, level: int) -> Section:
-        keys = self.keys(node, SECTION_KEYS, "mục", required=("number", "title"), section=parent)
+        keys = self.keys(node, SECTION_KEYS, t("template.place.section"), required=("number", "title"),
+                         section=parent)
         number = self.string(keys, "number", "?").strip().rstrip(".)").strip()
         path = f"{parent}.{number}" if parent else number
         line = line_of(node)
@@ -261,14 +335,15 @@ class _Builder(NodeReader):
                         children.extend(self.fields_of([item], path))
                 check_numbering(self, subsections, path, level + 1)
             else:
-                self.add("T103", self.at(items), path, key="items", expected="một danh sách", actual=kind_of(items))
+                self.add("T103", self.at(items), path, key="items", expected=t("template.expect.list"),
+                         actual=kind_of(items))
         else:
             fields_node = keys.get("fields")
             if fields_node is not None:
                 if isinstance(fields_node, yaml.SequenceNode):
                     children.extend(self.fields_of(fields_node.value, path))
                 else:
-                    self.add("T103", self.at(fields_node), path, key="fields", expected="một danh sách trường",
+                    self.add("T103", self.at(fields_node), path, key="fields", expected=t("template.expect.fields"),
                              actual=kind_of(fields_node))
             if "sections" in keys:
                 children.extend(self.sections(keys["sections"], path, level + 1))

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from dialogs.messages import t
 from dialogs.template.issues import Issue, Where, make, suggest
 from dialogs.vietnamese.text import fold, nfc
 
@@ -33,9 +34,9 @@ def line_of(node: yaml.Node | None) -> int:
 def kind_of(node: yaml.Node) -> str:
     """What a node is, in words, for "expected X, got Y" messages."""
     if isinstance(node, yaml.MappingNode):
-        return "một bảng khóa"
+        return t("template.kind.mapping")
     if isinstance(node, yaml.SequenceNode):
-        return "một danh sách"
+        return t("template.kind.list")
     return f'"{node.value}"'
 
 
@@ -96,7 +97,7 @@ class NodeReader:
         if node is None:
             return out
         if not isinstance(node, yaml.MappingNode):
-            self.add("T103", line_of(node), section, field, key=where, expected="một bảng khóa (khóa: giá trị)",
+            self.add("T103", line_of(node), section, field, key=where, expected=t("template.expect.mapping"),
                      actual=kind_of(node))
             return out
         for key_node, value_node in node.value:
@@ -134,7 +135,8 @@ class NodeReader:
         if node is None:
             return default
         if not isinstance(node, yaml.ScalarNode):
-            self.add("T103", line_of(node), section, field, key=key, expected="một chuỗi", actual=kind_of(node))
+            self.add("T103", line_of(node), section, field, key=key, expected=t("template.expect.string"),
+                     actual=kind_of(node))
             return default
         if node.tag == _NULL:
             return default
@@ -148,7 +150,7 @@ class NodeReader:
         if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
             return (nfc(str(node.value)),)
         if not isinstance(node, yaml.SequenceNode) or not all(isinstance(n, yaml.ScalarNode) for n in node.value):
-            self.add("T103", line_of(node), section, field, key=key, expected="một danh sách chuỗi",
+            self.add("T103", line_of(node), section, field, key=key, expected=t("template.expect.strings"),
                      actual=kind_of(node))
             return ()
         return tuple(nfc(str(n.value)) for n in node.value)
@@ -162,7 +164,7 @@ class NodeReader:
         value = self.scalar(node)
         if not isinstance(value, bool):
             self.add("T107", line_of(node), section, field, key=key, detail=f'"{shown(node)}"',
-                     expected='"true" hoặc "false"')
+                     expected=t("template.expect.flag"))
             return default
         return value
 
@@ -174,6 +176,6 @@ class NodeReader:
         value = self.scalar(node)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             self.add("T107", line_of(node), section, field, key=key, detail=f'"{shown(node)}"',
-                     expected="một số nguyên không âm, ví dụ 10")
+                     expected=t("template.expect.count"))
             return None
         return value

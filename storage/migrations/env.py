@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.db import make_engine
+from storage.db import make_engine, schema_connection
 from storage.models import Base
 
 config = context.config
@@ -42,7 +42,7 @@ else:
     # Plain `alembic` command line use: the same URL rules as the application.
     engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
     try:
-        with engine.begin() as connection:
+        with schema_connection(engine) as connection:
             _run(connection)
     finally:
         engine.dispose()

@@ -1,7 +1,8 @@
 """One repository per aggregate, each a few named methods over one SQLAlchemy session.
 
 Lookups by id (``get``) raise :class:`~dialogs.errors.NotFound`; lookups by another key
-(``by_code``, ``by_digest``, ``latest`` …) and ``conversations.get`` return None when absent.
+(``by_code``, ``by_digest``, ``by_campaign_unit``, ``latest`` …) and ``conversations.get`` return None
+when absent.
 Nothing here commits: the :class:`~storage.uow.UnitOfWork` does.
 """
 
@@ -12,6 +13,7 @@ from .campaigns import CampaignRepository, SubmissionRepository, TemplateReposit
 from .conversations import KEEP, ConversationRepository, UpdateRepository
 from .outbox import OutboxRepository
 from .people import ROLES, InviteRepository, PersonRepository
+from .reports import ReportRepository
 from .units import KIND_PREFIXES, UnitRepository, bare_name, guess_kind
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "InviteRepository",
     "OutboxRepository",
     "PersonRepository",
+    "ReportRepository",
     "SubmissionRepository",
     "TemplateRepository",
     "UnitRepository",

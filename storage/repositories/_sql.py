@@ -7,12 +7,23 @@ a statement costs more Python time than SQLite takes to run it.
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import cache
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import CursorResult, Insert, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+class Keep(Enum):
+    """The type of :data:`KEEP`."""
+
+    KEEP = "keep"
+
+
+#: Default of the optional arguments of the ``save`` methods: leave that column as it is.
+KEEP: Final = Keep.KEEP
 
 
 def table_of(model: type[Any]) -> Table:

@@ -33,8 +33,9 @@ class AnswerRepository:
         channel: str,
         now: datetime,
         submission_version: int = 1,
+        field_type: str = "",
     ) -> int:
-        """Record one answer in the caller's transaction and return its id."""
+        """Record one answer (given to a field of type ``field_type``) in the caller's transaction; its id."""
         values = {
             "campaign_id": campaign_id,
             "unit_id": unit_id,
@@ -49,6 +50,7 @@ class AnswerRepository:
             "person_id": person_id,
             "channel": channel,
             "created_at": now,
+            "field_type": field_type,
         }
         return new_id(self.session.execute(_INSERT, values))
 

@@ -15,7 +15,7 @@ from dialogs.answers import AnswerRecord
 from dialogs.template.model import Template
 
 from ..errors import NotFound, SubmissionClosed
-from ..models import Campaign, CampaignUnit, Submission, TemplateVersion, Unit
+from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
 
 
 def template_digest(template: Template) -> str:
@@ -116,7 +116,7 @@ class CampaignRepository:
         """The campaign with this id; :class:`NotFound` if there is none."""
         campaign = self.session.get(Campaign, campaign_id)
         if campaign is None:
-            raise NotFound(f"không có đợt báo cáo số {campaign_id} (xem: reportbot campaign list)")
+            raise NotFound(msg="storage.campaign_unknown", id=campaign_id)
         return campaign
 
     def all(self, status: str | None = None) -> list[Campaign]:
@@ -218,15 +218,53 @@ class SubmissionRepository:
             return winner
         return draft
 
+    def of_version(self, campaign_id: int, unit_id: int, version: int) -> Submission | None:
+        """This version of the unit's report, if it has a row."""
+        query = select(Submission).where(
+            Submission.campaign_id == campaign_id, Submission.unit_id == unit_id, Submission.version == version
+        )
+        return self.session.scalars(query).first()
+
+    def draft_for(self, report: Report, now: datetime) -> Submission:
+        """The row of the version ``report`` is at, created as a draft when it has none yet."""
+        found = self.of_version(report.campaign_id, report.unit_id, report.version)
+        if found is not None:
+            return found
+        draft = Submission(
+            campaign_id=report.campaign_id,
+            unit_id=report.unit_id,
+            version=report.version,
+            status="draft",
+            created_at=now,
+        )
+        try:
+            # Two reporters of one unit may submit at once: the loser finds the winner's row.
+            with self.session.begin_nested():
+                self.session.add(draft)
+                self.session.flush()
+        except IntegrityError:
+            winner = self.of_version(report.campaign_id, report.unit_id, report.version)
+            if winner is None:
+                raise
+            return winner
+        return draft
+
     def submit(
         self,
-        submission: Submission,
+        submission: Submission | Report,
         answers_snapshot: Mapping[str, AnswerRecord | Mapping[str, Any]],
         ref: str | None,
         person_id: int | None,
         now: datetime,
     ) -> Submission:
-        """Freeze a draft with its answers; :class:`SubmissionClosed` if it is not a draft."""
+        """Freeze a draft with its answers; :class:`SubmissionClosed` if it is not a draft.
+
+        Given a :class:`Report`, freezes the version the report is at (its row made if missing); the
+        caller then records the outcome on the report (``reports.save(report, now, status="submitted",
+        ref=ref)``).
+        """
+        if isinstance(submission, Report):
+            submission = self.draft_for(submission, now)
         if submission.status != "draft":
             raise SubmissionClosed(
                 f"submission v{submission.version} of unit #{submission.unit_id} is {submission.status}"

@@ -1,37 +1,44 @@
-"""Conversation state (locked, versioned, with history) and the ids of updates already processed."""
+"""Conversations (one per person and report: locked, versioned, with history) and processed update ids."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Any, Final
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, inspect, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, bindparam, delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError
 from ..models import Conversation, ConversationState, ProcessedUpdate
-from ._sql import inserted, rowcount, table_of
+from ._sql import KEEP, Keep, inserted, rowcount, table_of
 
-
-class _Keep(Enum):
-    KEEP = "keep"
-
-
-#: Default of :meth:`ConversationRepository.save` link arguments: leave the column as it is.
-KEEP: Final = _Keep.KEEP
+__all__ = ["KEEP", "ConversationRepository", "UpdateRepository"]
 
 _CONVERSATIONS = table_of(Conversation)
 _UPDATES = table_of(ProcessedUpdate)
-_LINKS = ("person_id", "campaign_id", "unit_id")
-_SELECT = select(Conversation).where(
-    Conversation.channel == bindparam("channel"), Conversation.chat_id == bindparam("chat_id")
+#: Columns the caller may also set as attributes before ``save``: written by the same UPDATE.
+_LINKS = ("channel", "chat_id")
+_WITH_REPORT = select(Conversation).where(
+    Conversation.person_id == bindparam("person_id"), Conversation.report_id == bindparam("report_id")
 )
-# populate_existing: after waiting for the lock, take the row as committed by the other worker, not
-# a copy this session may already hold.
-_SELECT_LOCKED = _SELECT.with_for_update().execution_options(populate_existing=True)
+_WITHOUT_REPORT = select(Conversation).where(
+    Conversation.person_id == bindparam("person_id"), Conversation.report_id.is_(None)
+)
+
+
+def _locked(query: Select[Conversation]) -> Select[Conversation]:
+    # populate_existing: after waiting for the lock, take the row as committed by the other worker, not
+    # a copy this session may already hold.
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
+_SELECTS = {
+    (True, False): _WITH_REPORT,
+    (True, True): _locked(_WITH_REPORT),
+    (False, False): _WITHOUT_REPORT,
+    (False, True): _locked(_WITHOUT_REPORT),
+}
 _SAVE = update(_CONVERSATIONS).where(
     _CONVERSATIONS.c.id == bindparam("_id"), _CONVERSATIONS.c.state_version == bindparam("_old")
 )
@@ -39,82 +46,56 @@ _REMEMBER = insert(table_of(ConversationState))
 
 
 class ConversationRepository:
-    """One row per chat; every save bumps ``state_version`` and refuses a stale one."""
+    """One row per (person, report); every save bumps ``state_version`` and refuses a stale one."""
 
     def __init__(self, session: Session, *, keep_history: bool = True) -> None:
         self.session = session
         self.keep_history = keep_history
 
-    def get(self, channel: str, chat_id: str, *, for_update: bool = True) -> Conversation | None:
-        """The chat's conversation; with ``for_update``, row-locked until commit (PostgreSQL)."""
-        query = _SELECT_LOCKED if for_update else _SELECT
-        return self.session.scalars(query, {"channel": channel, "chat_id": chat_id}).first()
+    def get(self, person_id: int, report_id: int | None, *, for_update: bool = True) -> Conversation | None:
+        """The person's conversation on the report (None: the report-less one); locked with ``for_update``."""
+        query = _SELECTS[(report_id is not None, for_update)]
+        params: dict[str, Any] = {"person_id": person_id}
+        if report_id is not None:
+            params["report_id"] = report_id
+        return self.session.scalars(query, params).first()
 
     def by_id(self, conversation_id: int) -> Conversation | None:
         """The conversation with this id, if any (not locked)."""
         return self.session.get(Conversation, conversation_id)
 
-    def create(
-        self,
-        channel: str,
-        chat_id: str,
-        person_id: int | None,
-        state: dict[str, Any],
-        now: datetime,
-        *,
-        campaign_id: int | None = None,
-        unit_id: int | None = None,
-    ) -> Conversation:
-        """Start the chat's conversation at ``state_version`` 1; :class:`ConcurrencyError` if it exists."""
-        conversation = Conversation(
-            channel=channel,
-            chat_id=chat_id,
-            person_id=person_id,
-            campaign_id=campaign_id,
-            unit_id=unit_id,
-            state=state,
-            state_version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        try:
-            with self.session.begin_nested():
-                self.session.add(conversation)
-                self.session.flush()
-        except IntegrityError as error:
-            raise ConcurrencyError(f"conversation {channel}:{chat_id} was created by another worker") from error
-        self._remember(conversation.id, 1, state, now)
-        return conversation
-
     def get_or_create(
         self,
-        channel: str,
-        chat_id: str,
+        person_id: int,
+        report_id: int | None,
         *,
-        person_id: int | None,
+        channel: str | None,
+        chat_id: str | None,
         state: dict[str, Any],
         now: datetime,
     ) -> tuple[Conversation, bool]:
-        """The chat's conversation, locked (created with ``state`` if new); and whether it was created.
+        """The person's conversation on the report, locked (created with ``state`` if new); and whether it was.
 
-        Safe when two workers see a new chat at once: both end up holding the same, locked row.
+        Safe when two workers start it at once: both end up holding the same, locked row. An existing
+        conversation keeps its channel and chat until the next :meth:`save` names new ones.
         """
-        found = self.get(channel, chat_id)
+        found = self.get(person_id, report_id)
         if found is not None:
             return found, False
         values = {
+            "person_id": person_id,
+            "report_id": report_id,
             "channel": channel,
             "chat_id": chat_id,
-            "person_id": person_id,
             "state": state,
             "state_version": 1,
             "created_at": now,
             "updated_at": now,
         }
         created = inserted(self.session, _CONVERSATIONS, values)
-        conversation = self.get(channel, chat_id)
+        conversation = self.get(person_id, report_id)
         if conversation is None:  # pragma: no cover - the row was just inserted or already there
-            raise ConcurrencyError(f"conversation {channel}:{chat_id} vanished")
+            raise ConcurrencyError(f"conversation of person #{person_id} on report #{report_id} vanished")
         if created:
             self._remember(conversation.id, 1, state, now)
         return conversation, created
@@ -125,27 +106,28 @@ class ConversationRepository:
         state: dict[str, Any],
         now: datetime,
         *,
-        campaign_id: int | _Keep | None = KEEP,
-        unit_id: int | _Keep | None = KEEP,
+        channel: str | Keep | None = KEEP,
+        chat_id: str | Keep | None = KEEP,
     ) -> int:
-        """Store a new state and return the new ``state_version``.
+        """Store a new state (and the chat the person wrote from) and return the new ``state_version``.
 
         Raises :class:`ConcurrencyError` when the row's version is no longer the one ``conversation``
         was read at (another worker saved first): nothing is written then.
         """
         old = conversation.state_version
         values: dict[str, Any] = {"state": state, "state_version": old + 1, "updated_at": now}
-        if campaign_id is not KEEP:
-            values["campaign_id"] = campaign_id
-        if unit_id is not KEEP:
-            values["unit_id"] = unit_id
+        if channel is not KEEP:
+            values["channel"] = channel
+        if chat_id is not KEEP:
+            values["chat_id"] = chat_id
         _take_pending_links(conversation, values)
         # One conditional UPDATE is both the write and the optimistic check; its SET clause is the
         # keys of ``values``.
         result = self.session.execute(_SAVE, {**values, "_id": conversation.id, "_old": old})
         if rowcount(result) != 1:
             raise ConcurrencyError(
-                f"conversation {conversation.channel}:{conversation.chat_id} changed since version {old}"
+                f"conversation #{conversation.id} (person #{conversation.person_id}, report "
+                f"#{conversation.report_id}) changed since version {old}"
             )
         for key, value in values.items():
             set_committed_value(conversation, key, value)
@@ -161,13 +143,13 @@ class ConversationRepository:
         )
         return list(self.session.scalars(query))
 
-    def for_unit(self, unit_id: int) -> list[Conversation]:
-        """The conversations bound to a unit (e.g. to remind its reporters)."""
-        query = select(Conversation).where(Conversation.unit_id == unit_id).order_by(Conversation.id)
+    def for_report(self, report_id: int) -> list[Conversation]:
+        """The conversations on a report: one per person working on it (e.g. to remind them)."""
+        query = select(Conversation).where(Conversation.report_id == report_id).order_by(Conversation.id)
         return list(self.session.scalars(query))
 
     def for_person(self, person_id: int) -> list[Conversation]:
-        """The conversations of a person, on every channel."""
+        """The conversations of a person, one per report (and at most one without)."""
         query = select(Conversation).where(Conversation.person_id == person_id).order_by(Conversation.id)
         return list(self.session.scalars(query))
 
@@ -178,7 +160,7 @@ class ConversationRepository:
 
 
 def _take_pending_links(conversation: Conversation, values: dict[str, Any]) -> None:
-    # The caller may have set conv.campaign_id (etc.) as attributes: write them with the same UPDATE
+    # The caller may have set conv.channel (etc.) as attributes: write them with the same UPDATE
     # instead of a second one at flush time.
     state = inspect(conversation)
     if not state.modified:

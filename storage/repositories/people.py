@@ -1,7 +1,8 @@
-"""People (with their channel identities) and the invite codes that give them a role and a unit."""
+"""People (with their channel identities and the report each is on) and invite codes giving a role and a unit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -11,12 +12,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import InviteExpired, InviteUsed, NotFound
 from ..models import Identity, Invite, Person
-from ._sql import rowcount
+from ._sql import rowcount, table_of
 
-_BY_IDENTITY = (
-    select(Person)
-    .join(Identity, Identity.person_id == Person.id)
-    .where(Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
+_KEY = (Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
+_BY_IDENTITY = select(Person).join(Identity, Identity.person_id == Person.id).where(*_KEY)
+_IDENTITY = select(Identity).where(*_KEY)
+_LOOKUP = select(Person, Identity).join(Identity, Identity.person_id == Person.id).where(*_KEY)
+_IDENTITIES = table_of(Identity)
+_SET_REPORT = (
+    update(_IDENTITIES)
+    .where(_IDENTITIES.c.id == bindparam("_id"))
+    .values(report_id=bindparam("_report"), choice=bindparam("_choice", type_=_IDENTITIES.c.choice.type))
 )
 
 #: The roles a person can have.
@@ -44,6 +50,26 @@ class PersonRepository:
     def by_identity(self, channel: str, external_id: str) -> Person | None:
         """The person behind this channel account, if known."""
         return self.session.scalars(_BY_IDENTITY, {"channel": channel, "external_id": external_id}).first()
+
+    def identity(self, channel: str, external_id: str) -> Identity | None:
+        """This channel account, if known."""
+        return self.session.scalars(_IDENTITY, {"channel": channel, "external_id": external_id}).first()
+
+    def lookup(self, channel: str, external_id: str) -> tuple[Person, Identity] | None:
+        """The person behind this channel account and the account itself (one query), if known."""
+        row = self.session.execute(_LOOKUP, {"channel": channel, "external_id": external_id}).first()
+        return None if row is None else (row[0], row[1])
+
+    def set_active_report(
+        self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None
+    ) -> None:
+        """Make this account work on ``report_id`` (None: none chosen) and remember a pending ``choice``."""
+        offered = None if choice is None else [int(x) for x in choice]
+        result = self.session.execute(_SET_REPORT, {"_id": identity.id, "_report": report_id, "_choice": offered})
+        if rowcount(result) != 1:
+            raise NotFound(f"no identity #{identity.id}")
+        set_committed_value(identity, "report_id", report_id)
+        set_committed_value(identity, "choice", offered)
 
     def get_or_create(
         self, channel: str, external_id: str, display_name: str, now: datetime, *, role: str = "reporter"
@@ -126,16 +152,16 @@ class InviteRepository:
         """The invite with this code; :class:`NotFound` if there is none."""
         invite = self.session.get(Invite, code)
         if invite is None:
-            raise NotFound(f"mã mời {code} không đúng")
+            raise NotFound(msg="storage.invite_unknown", code=code)
         return invite
 
     def use(self, code: str, person_id: int, now: datetime) -> Invite:
         """Mark the invite used by ``person_id``; :class:`InviteExpired` / :class:`InviteUsed` refuse it."""
         invite = self.get(code)
         if invite.used_at is not None:
-            raise InviteUsed(f"mã mời {code} đã được dùng")
+            raise InviteUsed(msg="storage.invite_used", code=code)
         if invite.expires_at is not None and invite.expires_at <= now:
-            raise InviteExpired(f"mã mời {code} đã hết hạn từ {invite.expires_at:%d/%m/%Y}")
+            raise InviteExpired(msg="storage.invite_expired", code=code, date=f"{invite.expires_at:%d/%m/%Y}")
         # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
         result = self.session.execute(
             update(Invite)
@@ -144,7 +170,7 @@ class InviteRepository:
             .execution_options(synchronize_session=False)
         )
         if rowcount(result) != 1:
-            raise InviteUsed(f"mã mời {code} đã được dùng")
+            raise InviteUsed(msg="storage.invite_used", code=code)
         set_committed_value(invite, "used_at", now)
         set_committed_value(invite, "used_by", person_id)
         return invite

@@ -19,6 +19,8 @@ KIND_PREFIXES: dict[str, str] = {
     "dac khu": "đặc khu",
     "thi tran": "thị trấn",
 }
+#: The kind of a unit whose name starts with no kind word.
+DEFAULT_KIND = "xã"
 
 
 def guess_kind(name: str) -> str:
@@ -27,7 +29,7 @@ def guess_kind(name: str) -> str:
     >>> guess_kind("Phường Hồng Bàng"), guess_kind("Đặc khu Cát Hải"), guess_kind("Khúc Thừa Dụ")
     ('phường', 'đặc khu', 'xã')
     """
-    return KIND_PREFIXES.get(_split_kind(fold(name))[0], "xã")
+    return KIND_PREFIXES.get(_split_kind(fold(name))[0], DEFAULT_KIND)
 
 
 def bare_name(folded: str) -> str:
@@ -78,11 +80,11 @@ class UnitRepository:
             raise ValueError("a unit needs a name")
         existing = self.duplicate_of(clean, code=code, province_code=province_code)
         if existing is not None:
-            raise DuplicateUnit(
-                f"đơn vị «{clean}» đã có: #{existing.id} {existing.name}"
-                + (f" (mã {existing.code})" if existing.code is not None else ""),
-                existing.id,
-            )
+            if existing.code is None:
+                raise DuplicateUnit(existing_id=existing.id, msg="storage.unit_duplicate", name=clean,
+                                    id=existing.id, existing=existing.name)
+            raise DuplicateUnit(existing_id=existing.id, msg="storage.unit_duplicate_code", name=clean,
+                                id=existing.id, existing=existing.name, code=existing.code)
         unit = Unit(
             code=code,
             name=clean,
@@ -115,7 +117,7 @@ class UnitRepository:
         """The unit with this id; :class:`NotFound` if there is none."""
         unit = self.session.get(Unit, unit_id)
         if unit is None:
-            raise NotFound(f"không có đơn vị #{unit_id}")
+            raise NotFound(msg="storage.unit_unknown", id=unit_id)
         return unit
 
     def by_code(self, code: int) -> Unit | None:
@@ -150,10 +152,11 @@ class UnitRepository:
         """The one unit ``text`` names; :class:`NotFound` or :class:`AmbiguousUnit` otherwise."""
         found = self.find(text)
         if not found:
-            raise NotFound(f"không tìm thấy đơn vị «{text}» (thêm bằng: reportbot unit add \"{text}\")")
+            raise NotFound(msg="storage.unit_not_found", text=text)
         if len(found) > 1:
             listed = ", ".join(f"#{u.id} {u.name} ({u.province_name or '?'})" for u in found[:5])
-            raise AmbiguousUnit(f"«{text}» khớp với {len(found)} đơn vị: {listed}; hãy ghi rõ hơn", found)
+            raise AmbiguousUnit(candidates=found, msg="storage.unit_ambiguous", text=text, count=len(found),
+                                listed=listed)
         return found[0]
 
     def _find_fuzzy(self, text: str) -> list[Unit]:

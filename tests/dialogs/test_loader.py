@@ -297,8 +297,11 @@ def test_sample_000_answers_are_typed_without_diacritics() -> None:
 def test_sample_answers_import_cleanly_into_the_shipped_template(name: str) -> None:
     importer = pytest.importorskip("dialogs.conversation.importer")
     raw = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    records, problems = importer.import_answers(load_shipped(), raw, datetime(2025, 8, 6, 9, 0))
-    assert problems == []
+    from dialogs.conversation.report import Report
+
+    imported = importer.import_answers(load_shipped(), Report(), raw, datetime(2025, 8, 6, 9, 0))
+    records, problems = imported.records, imported.problems
+    assert [(p.field_id, p.message) for p in problems] == []
     assert set(records) == set(raw)
     if name == "sample_003_answers.yaml":
         figures = [(records[k].value, records[k].qualifier) for k in ("so_tap_the", "so_ca_nhan",

@@ -83,10 +83,13 @@ def test_concurrent_senders_take_disjoint_rows(db, now: datetime) -> None:
         assert all(uow.outbox.get(i).attempts == 1 for i in ids)  # each sent exactly once
 
 
-def test_payload_and_conversation_link(db, now: datetime) -> None:
+def test_payload_and_conversation_link(db, seed, now: datetime) -> None:
     payload = {"kind": "ask", "text": "Số tập thể được khen thưởng?", "options": ["Có", "Không có"]}
     with db.uow() as uow:
-        conv = uow.conversations.create("telegram", "1001", None, {}, now)
+        report = uow.reports.get_or_create(seed.campaign, seed.unit_a, now)
+        conv, _ = uow.conversations.get_or_create(
+            seed.person, report.id, channel="telegram", chat_id="1001", state={}, now=now
+        )
         outbox_id = uow.outbox.add("telegram", 1001, payload, now, conversation_id=conv.id)
         uow.commit()
     with db.uow() as uow:

@@ -1,0 +1,156 @@
+"""Answering a field: parse, check, store (or ask back, or explain and ask again); "không có", "bỏ qua",
+"để sau", "giữ nguyên"; long texts sent in several messages; files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.conversation import cursor, flow, wording
+from dialogs.conversation.checks import check_answer
+from dialogs.conversation.context import Turn
+from dialogs.conversation.recognise import label
+from dialogs.conversation.state import Wait
+from dialogs.effects import Button
+from dialogs.events import FileReceived
+from dialogs.fields import ParseResult, parse
+from dialogs.messages import ref, t
+from dialogs.template.model import NUMERIC_TYPES, Field
+
+#: After this many failed answers to one question, offer help, "để sau" and the department's contact.
+MAX_FAILURES = 3
+
+
+def answer(turn: Turn, field: Field, text: str) -> None:
+    """Take ``text`` as the answer to ``field``."""
+    result = parse(field.type, wording.option_by_number(field, text), flow.spec_of(field), turn.now.date())
+    consider(turn, field, result, text)
+
+
+def consider(turn: Turn, field: Field, result: ParseResult, raw: str) -> None:
+    """Store a good answer, ask back about an ambiguous one, or explain a bad one and ask again."""
+    if result.ask is not None:
+        choices = tuple({"label": c.label, "value": c.value} for c in result.choices)
+        turn.state.wait = Wait("choose", field.id, raw=raw, choices=choices)
+        turn.ask(field.id, result.code, wording.choice_buttons(choices), **result.params)
+        return
+    if not result.ok:
+        fail(turn, field, parse_problem(result))
+        return
+    problem = check_answer(field, result.value, flow.values(turn.answers))
+    if problem:
+        fail(turn, field, problem)
+        return
+    accept(turn, field, result, raw)
+
+
+def parse_problem(result: ParseResult) -> dict[str, Any]:
+    """A parser's refusal as a message."""
+    return ref(result.code, **result.params) if result.code else ref("engine.not_understood")
+
+
+def accept(turn: Turn, field: Field, result: ParseResult, raw: str) -> None:
+    """Save a parsed answer, confirm what was understood, and move on."""
+    turn.save(field, turn.record(field, "answered", result, raw))
+    turn.say("engine.saved", display=wording.short(result.display or str(result.value)))
+    cursor.move_on(turn)
+
+
+def fail(turn: Turn, field: Field, problem: dict[str, Any]) -> None:
+    """Explain a refused answer; after :data:`MAX_FAILURES` offer help, "để sau" and the department."""
+    st = turn.state
+    st.failures += 1
+    if st.failures >= MAX_FAILURES:
+        later = ("cmd:skip", "engine.button.skip") if not field.required else ("cmd:later", "engine.button.later")
+        buttons = (Button("cmd:help", msg="engine.button.help"), Button(later[0], msg=later[1]),
+                   Button("cmd:contact", msg="engine.button.contact"))
+        turn.say("engine.too_many_failures", buttons, error=problem, example=field.example or "—")
+        return
+    turn.say_problem(problem)
+    turn.reask(brief=True)
+
+
+def none(turn: Turn, field: Field) -> None:
+    """"không có": nothing to report, where the field allows it."""
+    if not field.allow_none:
+        key = "engine.none_numeric" if field.type in NUMERIC_TYPES else "engine.none_refused"
+        turn.say(key, example=field.example or "—")
+        turn.reask(brief=True)
+        return
+    turn.state.buffer = []
+    turn.save(field, turn.record(field, "none", raw=label("none")))
+    turn.say("engine.saved_none")
+    cursor.move_on(turn)
+
+
+def skip(turn: Turn, field: Field) -> None:
+    """"bỏ qua": leave an optional field unanswered."""
+    if field.required:
+        turn.say("engine.skip_required", later=label("later"))
+        turn.reask(brief=True)
+        return
+    if turn.state.group is not None and turn.state.group.field == field.id:
+        turn.state.group = None
+    turn.save(field, turn.record(field, "skipped", raw=label("skip")))
+    turn.say("engine.skipped")
+    cursor.move_on(turn)
+
+
+def later(turn: Turn, field: Field) -> None:
+    """"để sau": come back to this field before submitting."""
+    st = turn.state
+    if field.id not in st.deferred and not flow.is_done(field, turn.answers):
+        st.deferred.append(field.id)
+    if st.group is not None and st.group.field == field.id and not st.group.items and not st.group.item:
+        st.group = None
+    turn.say("engine.deferred")
+    cursor.move_on(turn)
+
+
+def keep(turn: Turn, field: Field) -> bool:
+    """"giữ nguyên": keep the answer the field has; False when there is none to keep."""
+    if not flow.is_done(field, turn.answers):
+        return False
+    turn.say("engine.kept")
+    cursor.move_on(turn)
+    return True
+
+
+def add_part(turn: Turn, field: Field, text: str) -> None:
+    """One more message of a long text."""
+    st = turn.state
+    st.buffer.append(text.strip())
+    chars = sum(len(part) for part in st.buffer)
+    turn.say("engine.text_part", (Button("cmd:done", msg="engine.button.done"),), part=len(st.buffer), chars=chars)
+
+
+def flush(turn: Turn) -> bool:
+    """Close a long text sent in several messages and save it; False when it was refused (kept typed)."""
+    st = turn.state
+    field = turn.current()
+    if not st.buffer or field is None or st.wait.kind != "text":
+        return True
+    text = "\n".join(st.buffer)
+    st.buffer = []
+    result = parse("text", text, flow.spec_of(field), turn.now.date())
+    problem = parse_problem(result) if not result.ok else check_answer(field, result.value, flow.values(turn.answers))
+    if problem:
+        st.buffer = [text]
+        turn.say_problem(problem)
+        return False
+    turn.save(field, turn.record(field, "answered", result, text))
+    turn.say("engine.text_saved", chars=len(text))
+    cursor.move_on(turn)
+    return True
+
+
+def file(turn: Turn, event: FileReceived) -> None:
+    """Store a file or photo for a file field; otherwise say one isn't expected here."""
+    field = turn.current()
+    if field is None or field.type != "file" or turn.state.wait.kind != "answer":
+        turn.say("engine.file_unexpected")
+        turn.reask()
+        return
+    value = {"file_id": event.file_id, "name": event.name, "mime": event.mime}
+    display = event.name or t("engine.file_default_name")
+    accept(turn, field, ParseResult(ok=True, value=value, display=display), event.name)

@@ -1,0 +1,272 @@
+"""What an input means depends on what the conversation waits for: one row per wait, in one table.
+
+A row says which commands are taken as commands while waiting there, which yes/no words answer the
+question instead ("không" answers "Còn gương nào nữa không?"), what typed text does, and what a button's
+value does. Buttons carry values: they are never read again as typed text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dialogs.conversation import answering, asking, commands, cursor, flow, groups, submission, wording
+from dialogs.conversation.context import Turn
+from dialogs.conversation.recognise import Command, recognise
+from dialogs.conversation.state import Wait
+from dialogs.fields import ParseResult, parse
+from dialogs.messages import t
+from dialogs.template.model import Field
+
+#: Commands taken as such wherever the conversation waits.
+EVERYWHERE = frozenset({"start", "resume", "review", "edit", "back", "skip", "later", "pause", "help", "contact",
+                        "submit", "none", "keep", "progress", "compile", "unknown"})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How one wait takes text, commands and button values."""
+
+    #: Typed text that is not taken as a command.
+    text: Callable[[Turn, str], None]
+    #: A button's value for the question of this wait (``opt:<field>:<value>`` without the prefix).
+    option: Callable[[Turn, str], None]
+    commands: frozenset[str] = EVERYWHERE
+    #: Whether the question is a yes/no one: its yes/no words answer it and are no commands.
+    yesno: bool = False
+    #: Text this wait takes before any command is looked for (True when it took it).
+    first: Callable[[Turn, str], bool] | None = None
+
+
+def on_text(turn: Turn, text: str) -> None:
+    """Dispatch typed text by the rules of the current wait."""
+    kind = effective(turn)
+    rules = RULES[kind]
+    if rules.first is not None and rules.first(turn, text):
+        return
+    command = recognise(text)
+    if command is not None and takes(turn, rules, command, text):
+        if turn.state.wait.kind == "text" and not answering.flush(turn):
+            turn.reask(brief=True)
+            return
+        commands.run(turn, command)
+        return
+    rules.text(turn, text)
+
+
+def on_command(turn: Turn, command: Command) -> None:
+    """A command from a button (``cmd:…``): always meant as one."""
+    if turn.state.wait.kind == "text" and not answering.flush(turn):
+        turn.reask(brief=True)
+        return
+    if command.name == "confirm" and turn.state.wait.kind != "confirm":
+        submission.request(turn)  # an old "Đồng ý nộp" button: ask again, with what may have changed
+        return
+    commands.run(turn, command)
+
+
+def on_option(turn: Turn, field_id: str, value: str) -> None:
+    """A button for an option of ``field_id``'s question; a button of an earlier question is refused."""
+    wait = turn.state.wait
+    if field_id and field_id != wait.field:
+        turn.say("engine.stale_button")
+        turn.reask()
+        return
+    RULES[effective(turn)].option(turn, value)
+
+
+def on_pick(turn: Turn, index: int) -> None:
+    """A button for one of the choices of a question asked back."""
+    wait = turn.state.wait
+    if wait.kind not in ("choose", "pick_field") or not 0 <= index < len(wait.choices):
+        turn.say("engine.stale_button")
+        turn.reask()
+        return
+    _picked(turn, index)
+
+
+def effective(turn: Turn) -> str:
+    """The wait whose rules apply: a submitted report waits for a command, whatever was asked before."""
+    kind = turn.state.wait.kind
+    if turn.report.submitted and kind != "pick_field":
+        return "submitted"
+    return kind
+
+
+def takes(turn: Turn, rules: Rules, command: Command, text: str) -> bool:
+    """Whether ``command`` is meant as one here."""
+    if command.name not in rules.commands:
+        return False
+    field = turn.current()
+    yesno = rules.yesno or (turn.state.wait.kind == "answer" and field is not None and field.type == "yesno")
+    if yesno and command.name not in ("submit", "confirm") and is_yesno(turn, text):
+        return False
+    if command.name == "keep":
+        return field is not None and flow.is_done(field, turn.answers)
+    # "không có" in the middle of a long text is part of it.
+    return not (command.name == "none" and turn.state.wait.kind == "text" and turn.state.buffer)
+
+
+def is_yesno(turn: Turn, text: str) -> bool:
+    """Whether ``text`` reads as yes or no."""
+    return parse("yesno", text, None, turn.now.date()).ok
+
+
+# ---- the waits ---------------------------------------------------------------------------------------------
+def _field(turn: Turn) -> Field | None:
+    field = turn.current()
+    if field is None:
+        cursor.move_on(turn)
+    return field
+
+
+def _answer_text(turn: Turn, text: str) -> None:
+    field = _field(turn)
+    if field is not None:
+        answering.answer(turn, field, text)
+
+
+def _answer_option(turn: Turn, value: str) -> None:
+    field = _field(turn)
+    if field is None:
+        return
+    if field.type == "yesno" and value in ("yes", "no"):
+        yes = value == "yes"
+        shown = t("parse.yes" if yes else "parse.no")
+        answering.accept(turn, field, ParseResult(ok=True, value=yes, display=shown), shown)
+    elif value.isdigit() and int(value) < len(field.options):
+        option = field.options[int(value)]
+        answering.accept(turn, field, ParseResult(ok=True, value=option.value, display=option.label), option.label)
+    else:
+        turn.say("engine.stale_button")
+        turn.reask()
+
+
+def _long_text(turn: Turn, text: str) -> None:
+    field = _field(turn)
+    if field is not None:
+        answering.add_part(turn, field, text)
+
+
+def _column_text(turn: Turn, text: str) -> None:
+    field = _field(turn)
+    if field is not None:
+        groups.answer_column(turn, field, text)
+
+
+def _more_text(turn: Turn, text: str) -> None:
+    field = _field(turn)
+    if field is None:
+        return
+    result = parse("yesno", text, None, turn.now.date())
+    if not result.ok:
+        turn.say_problem(answering.parse_problem(result))
+        turn.reask()
+        return
+    groups.answer_more(turn, field, bool(result.value))
+
+
+def _more_option(turn: Turn, value: str) -> None:
+    field = _field(turn)
+    if field is not None and value in ("yes", "no"):
+        groups.answer_more(turn, field, value == "yes")
+
+
+def _try_pick(turn: Turn, text: str) -> bool:
+    wait = turn.state.wait
+    picked = wording.pick_choice(text, wait.choices)
+    if picked is None:
+        return False
+    _picked(turn, next(i for i, c in enumerate(wait.choices) if c is picked))
+    return True
+
+
+def _choose_text(turn: Turn, text: str) -> None:
+    # Not one of the readings offered: a new answer to the same question.
+    _back_to_question(turn)
+    on_text(turn, text)
+
+
+def _pick_field_text(turn: Turn, text: str) -> None:
+    # Not one of the fields offered: back to where the user was, and take the text there.
+    cursor.move_on(turn)
+    turn.asking = None
+    on_text(turn, text)
+
+
+def _back_to_question(turn: Turn) -> None:
+    field = turn.current()
+    if field is not None:
+        column = turn.state.wait.column
+        cursor.go_to(turn, field)
+        if column and field.type == "group":
+            turn.state.wait = Wait("column", field.id, column)
+    else:
+        cursor.move_on(turn)
+    turn.asking = None
+
+
+def _picked(turn: Turn, index: int) -> None:
+    wait = turn.state.wait
+    choice = wait.choices[index]
+    if wait.kind == "pick_field":
+        target = turn.field(str(choice["value"]))
+        if target is None:
+            cursor.move_on(turn)
+        else:
+            cursor.edit(turn, target)
+        return
+    field = turn.current()
+    if field is None:
+        cursor.move_on(turn)
+        return
+    result = ParseResult(ok=True, value=choice["value"], display=str(choice.get("display") or choice["label"]))
+    column = groups.column_of(field, wait.column) if wait.column else None
+    if column is not None:
+        groups.put(turn, field, column, result.value)
+    else:
+        answering.accept(turn, field, result, wait.raw or str(choice["label"]))
+
+
+def _review_text(turn: Turn, text: str) -> None:
+    turn.say("engine.review_hint")
+    turn.reask(brief=True)
+
+
+def _confirm_text(turn: Turn, text: str) -> None:
+    result = parse("yesno", text, None, turn.now.date())
+    if result.ok:
+        submission.confirm(turn, bool(result.value))
+    else:
+        turn.say("engine.confirm_unclear", wording.confirm_buttons())
+
+
+def _confirm_option(turn: Turn, value: str) -> None:
+    submission.confirm(turn, value == "yes")
+
+
+def _submitted_text(turn: Turn, text: str) -> None:
+    asking.already_submitted(turn)
+
+
+def _stale(turn: Turn, value: str) -> None:
+    turn.say("engine.stale_button")
+    turn.reask()
+
+
+def _start_text(turn: Turn, text: str) -> None:
+    commands.start(turn)
+
+
+RULES: dict[str, Rules] = {
+    "start": Rules(_start_text, _stale),
+    "answer": Rules(_answer_text, _answer_option),
+    "text": Rules(_long_text, _stale, EVERYWHERE | {"done"}),
+    "column": Rules(_column_text, _stale, (EVERYWHERE - {"keep"}) | {"done"}),
+    "more": Rules(_more_text, _more_option, EVERYWHERE | {"done"}, yesno=True),
+    "choose": Rules(_choose_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),
+    "pick_field": Rules(_pick_field_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),
+    "review": Rules(_review_text, _stale),
+    "confirm": Rules(_confirm_text, _confirm_option, EVERYWHERE | {"confirm", "cancel"}, yesno=True),
+    "submitted": Rules(_submitted_text, _stale),
+}

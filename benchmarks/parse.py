@@ -28,7 +28,7 @@ from dialogs.fields import Choice, ParseSpec, parse, types  # noqa: E402
 TODAY = date(2025, 8, 6)
 SIZE = 2000
 TARGET_MS = 1.0
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
 OPTIONS = ParseSpec(
     options=tuple(Choice(label, i) for i, label in enumerate(["Xuất sắc", "Tốt", "Hoàn thành", "Chưa hoàn thành"]))
 )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
 
 from dialogs.answers import AnswerRecord
-from dialogs.messages import t
+from dialogs.conversation.recognise import recognise
+from dialogs.effects import Effect, Say
+from dialogs.events import Event, Text
+from dialogs.messages import ref, render
 from dialogs.vietnamese.format import format_date_short, format_number
 from exporters.model import UnitInfo, UnitStatus
 from exporters.rate import reporting_rate
-from storage.models import Campaign
+from storage.models import Campaign, Person
 from storage.uow import UnitOfWork
 
 #: How many missing units /tiendo names before "… và N đơn vị khác".
@@ -30,33 +32,46 @@ def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bo
         records: dict[str, AnswerRecord] = {}
         if answers:
             records = {k: AnswerRecord.from_json(v) for k, v in (submitted.answers or {}).items()}
-        state = "on_time" if submitted.submitted_at <= deadline_end else "late"
-        out.append(UnitStatus(info, state, submitted.submitted_at, submitted.version, records))
+        on_time = submitted.submitted_at <= deadline_end
+        out.append(UnitStatus(info, "on_time" if on_time else "late", submitted.submitted_at, submitted.version,
+                              records))
     return out
 
 
-def progress_text(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> str:
-    """The progress of one campaign (or of every open one) as a chat message."""
+def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say]:
+    """The progress of one campaign (or of every open one), one message each."""
     campaigns = [uow.campaigns.get(campaign_id)] if campaign_id else uow.campaigns.all(status="open")
     if not campaigns:
-        return t("bot.dept.no_campaign")
-    parts = []
+        return [Say("bot.dept.no_campaign")]
+    out = []
     for campaign in campaigns:
         statuses = unit_statuses(uow, campaign, zone, answers=False)
         rate = reporting_rate(statuses)
         missing = [s.unit.name for s in statuses if s.status == "missing"]
-        listed = ", ".join(missing[:LISTED]) + (t("bot.dept.more", count=len(missing) - LISTED)
-                                                  if len(missing) > LISTED else "")
-        parts.append(t(
-            "bot.dept.progress",
-            id=campaign.id, title=campaign.title, deadline=format_date_short(campaign.deadline),
-            expected=rate.expected, reported=rate.reported, rate=format_number(rate.rate_pct, 1),
-            on_time=rate.on_time, late=rate.late, missing=rate.missing, listed=listed or "—",
-        ))
-    return "\n\n".join(parts)
+        more = ref("bot.dept.more", count=len(missing) - LISTED) if len(missing) > LISTED else ""
+        out.append(Say("bot.dept.progress", {
+            "id": campaign.id, "title": campaign.title, "deadline": format_date_short(campaign.deadline),
+            "expected": rate.expected, "reported": rate.reported, "rate": format_number(rate.rate_pct, 1),
+            "on_time": rate.on_time, "late": rate.late, "missing": rate.missing,
+            "listed": ", ".join(missing[:LISTED]) or "—", "more": more,
+        }))
+    return out
 
 
-def is_department(uow: UnitOfWork, person_id: int) -> bool:
-    """Whether the person is department staff."""
-    person: Any = uow.people.get(person_id)
-    return bool(person.role == "department")
+def progress_text(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> str:
+    """:func:`progress` as one text."""
+    return "\n\n".join(render(s.msg, s.params) for s in progress(uow, campaign_id, zone))
+
+
+def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo) -> list[Effect] | None:
+    """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
+    if person.role != "department":
+        return None
+    command = recognise(event.text) if isinstance(event, Text) else None
+    name = command.name if command is not None else ""
+    if name == "progress":
+        return list(progress(uow, None, zone))
+    if name == "compile":
+        ids = [c.id for c in uow.campaigns.all(status="open")]
+        return [Say("bot.dept.compile_cli", {"id": i}) for i in ids] or [Say("bot.dept.no_campaign")]
+    return [Say("bot.dept.welcome")]

@@ -1,9 +1,11 @@
-"""Turn the engine's message effects into outgoing messages: join short ones, split long ones at paragraphs.
+"""Turn the engine's message effects into outgoing messages: rendered from :mod:`dialogs.messages`, short ones
+joined, long ones split at paragraphs, buttons on the last part.
 
 >>> from dialogs.effects import Say, Ask
->>> [m["text"] for m in pack([Say("Đã ghi: 75."), Ask("x", "Câu 2?")], limit=2000)]
+>>> [m["text"] for m in pack([Say("engine.saved", {"display": "75"}), Ask("x", "ui.text", {"text": "Câu 2?"})],
+...                          limit=2000)]
 ['Đã ghi: 75.\\n\\nCâu 2?']
->>> len(pack([Say("a" * 3000)], limit=2000))
+>>> len(pack([Say("ui.text", {"text": "a" * 3000})], limit=2000))
 2
 """
 
@@ -12,25 +14,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dialogs.effects import Ask, Effect, Say
+from dialogs.effects import Ask, Button, Effect, Say
+from dialogs.messages import render
 
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
 LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000}
 
 
+def label_of(button: Button) -> str:
+    """A button's label: the template's words, or its message rendered."""
+    return button.label or render(button.msg)
+
+
 def pack(effects: Sequence[Effect], limit: int) -> list[dict[str, Any]]:
-    """Messages to send for ``effects``: consecutive texts joined while they fit; buttons go on the last."""
+    """Messages to send for ``effects``: consecutive texts joined while they fit; buttons go on the last.
+
+    Each message also lists the ids of the messages it was rendered from (``msgs``), for tests and logs.
+    """
     out: list[dict[str, Any]] = []
     for effect in effects:
         if not isinstance(effect, (Say, Ask)):
             continue
-        buttons = [{"label": b.label, "data": b.data} for b in effect.buttons]
-        for chunk in split(effect.text, limit):
+        buttons = [{"label": label_of(b), "data": b.data} for b in effect.buttons]
+        for chunk in split(render(effect.msg, effect.params), limit):
             last = out[-1] if out else None
             if last is not None and not last["buttons"] and len(last["text"]) + 2 + len(chunk) <= limit:
                 last["text"] = f"{last['text']}\n\n{chunk}"
+                last["msgs"].append(effect.msg)
             else:
-                out.append({"text": chunk, "buttons": []})
+                out.append({"text": chunk, "buttons": [], "msgs": [effect.msg]})
         if buttons and out:
             out[-1]["buttons"] = buttons
     return out

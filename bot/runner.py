@@ -1,32 +1,40 @@
-"""The runner: one update = one transaction (dedupe, lock, engine, answers, outbox), commit, then deliver.
+"""The runner: one update = one transaction (dedupe, person, report, lock, engine, answers, outbox), commit,
+then deliver.
 
-Updates of several chats may share one commit (group commit), each in its own savepoint so that one
-failing update never takes the others with it. No reply leaves before its commit: replies go to the
-outbox inside the transaction and are delivered after it, each marked sent in its own commit, so a
-crash at any point loses nothing acknowledged and sends nothing twice.
+An update comes from a person's account on a channel; it goes to the report (campaign × unit) that account
+works on (:mod:`bot.choosing`), through that person's conversation on the report. The report row is
+locked for the turn, so two staff of one unit answering at once take turns; the last answer wins and
+both are kept. Updates of several chats may share one commit (group commit); if anything fails the batch
+is replayed update by update, so that one failing update never takes the others with it.
+
+No reply leaves before its commit: replies go to the outbox inside the transaction and are delivered
+after it, each marked sent in its own commit, so a crash at any point loses nothing acknowledged and
+sends nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import department, faults
+from bot import department, faults, invites
+from bot.choosing import choose_report
 from bot.outbox import LIMITS, pack
-from dialogs.answers import AnswerRecord
+from bot.reporting import apply_effects, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
-from dialogs.effects import AnswerSaved, ContactRequested, Effect, Say, Submitted, VersionOpened
-from dialogs.errors import ReportbotError
+from dialogs.effects import Effect
+from dialogs.errors import StateError
 from dialogs.events import Event, Start, Text
 from dialogs.messages import t
-from dialogs.template.loader import load_template_text
+from dialogs.template.loader import load_stored_template
 from dialogs.template.model import Template
+from storage.models import Identity, Person
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,6 +75,8 @@ class Outgoing:
     chat_id: str
     text: str
     buttons: tuple[tuple[str, str], ...] = ()
+    #: The ids of the messages the text was rendered from (tests assert these, not prose).
+    msgs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,9 +103,6 @@ class Runner:
         self._templates: dict[int, Template] = {}
         #: campaign id → template version id (immutable once the campaign exists).
         self._campaign_versions: dict[int, int] = {}
-        #: (channel, user id) → person id (people are never deleted); new ones wait for the commit.
-        self._people: dict[tuple[str, str], int] = {}
-        self._new_people: dict[tuple[str, str], int] = {}
         #: Replies delivered since the last commit: marked sent in the next transaction (bookkeeping only —
         #: a claimed reply is never sent again whether or not it is marked).
         self._delivered: list[int] = []
@@ -113,7 +120,6 @@ class Runner:
         the same result — and the failing one is answered with an apology instead of a crash.
         """
         now = self.clock()
-        self._new_people = {}
         try:
             with UnitOfWork(self.session_factory, keep_state_history=False) as uow:
                 if self._delivered:
@@ -128,7 +134,6 @@ class Runner:
             if len(updates) > 1:
                 return [handled for update in updates for handled in self.process_batch([update])]
             results = [self._failed(updates[0], exc, now)]
-        self._people.update(self._new_people)
         self._delivered = []
         faults.point("after_commit")
         return results
@@ -170,11 +175,10 @@ class Runner:
     def _failed(self, update: Update, exc: Exception, now: datetime) -> Handled:
         """An update that could not be processed: mark it done and apologise (no crash reaches a user)."""
         log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
-        kind = "bot.error.known" if isinstance(exc, ReportbotError) else "bot.error.internal"
         with UnitOfWork(self.session_factory) as uow:
             if not uow.updates.claim(update.channel, update.update_id, now):
                 return Handled(update, duplicate=True)
-            payload = {"text": t(kind, reason=str(exc)), "buttons": []}
+            payload = {"text": t("bot.error.internal"), "buttons": [], "msgs": ["bot.error.internal"]}
             outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
             uow.commit()
         return Handled(update, error=str(exc), outgoing=outgoing)
@@ -182,89 +186,56 @@ class Runner:
     def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
         if not uow.updates.claim(update.channel, update.update_id, now):
             return Handled(update, duplicate=True)
-        person_id = self._person(uow, update, now)
-        conv, _ = uow.conversations.get_or_create(update.channel, update.chat_id, person_id=person_id, state={},
-                                                  now=now)
-        event = update.event
-        notes: list[Effect] = []
+        person, identity = self._person(uow, update, now)
+        event, notes = update.event, list[Effect]()
         code = _start_code(event)
         if code:
-            invite = uow.invites.use(code, person_id, now)
-            person = uow.people.get(person_id)
-            if invite.unit_id is not None:
-                uow.people.attach_unit(person, invite.unit_id)
-            uow.people.set_role(person, invite.role)
-            conv.unit_id = invite.unit_id
-            conv.campaign_id = invite.campaign_id or _open_campaign(uow, invite.unit_id)
-            notes.append(Say(t("bot.invite_accepted")))
+            accepted = invites.accept(uow, person, code, now)
+            notes.extend(accepted.notes)
+            if not accepted.ok:
+                return self._reply_only(uow, update, notes, now)
             event = Start()
-        if conv.campaign_id is None and self.binding is not None:
-            conv.campaign_id, conv.unit_id = self.binding.campaign_id, self.binding.unit_id
-        staff = self._department_reply(uow, person_id, conv, event, notes)
+        if self.binding is not None and identity.report_id is None and not code:
+            # The console chat reports for one unit in one campaign.
+            if person.unit_id is None:
+                uow.people.attach_unit(person, self.binding.unit_id)
+            bound = uow.reports.get_or_create(self.binding.campaign_id, self.binding.unit_id, now)
+            uow.people.set_active_report(identity, bound.id)
+        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC)
         if staff is not None:
-            outgoing = self._send(uow, update, staff, now, conv.id)
-            uow.conversations.save(conv, conv.state or {}, now)
-            return Handled(update, effects=staff, outgoing=outgoing)
-        if conv.campaign_id is None or conv.unit_id is None:
-            outgoing = self._send(uow, update, [Say(t("bot.need_invite"))], now, conv.id)
-            uow.conversations.save(conv, conv.state or {}, now)
-            return Handled(update, outgoing=outgoing)
-        template = self.template_for(uow, conv.campaign_id)
-        step = resume(template, conv.state, event, now)
+            return self._reply_only(uow, update, [*notes, *staff], now)
+        chosen = choose_report(uow, person, identity, event, now)
+        notes.extend(chosen.notes)
+        if chosen.report is None or chosen.campaign is None:
+            return self._reply_only(uow, update, notes, now)
+        row, event = chosen.report, chosen.event
+        conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel, chat_id=update.chat_id,
+                                                  state={}, now=now)
+        template = self.template_for(uow, row.campaign_id)
+        step = resume(template, report_view(uow, row), conv.state, event, now)
         effects = notes + step.effects
-        self._apply(uow, update, person_id, conv.campaign_id, conv.unit_id, effects, now)
-        uow.conversations.save(conv, step.state, now)
+        apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel)
+        uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
         outgoing = self._send(uow, update, effects, now, conv.id)
-        return Handled(update, effects=effects, campaign_id=conv.campaign_id, unit_id=conv.unit_id,
-                       outgoing=outgoing)
+        return Handled(update, effects=effects, campaign_id=row.campaign_id, unit_id=row.unit_id, outgoing=outgoing)
 
-    def _department_reply(self, uow: UnitOfWork, person_id: int, conv: Any, event: Event,
-                          notes: list[Effect]) -> list[Effect] | None:
-        """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
-        command = recognise(event.text) if isinstance(event, Text) else None
-        asks_progress = command is not None and command.name in {"progress", "compile"}
-        if not asks_progress and conv.unit_id is not None:
-            return None
-        if not department.is_department(uow, person_id):
-            return None
-        campaign_id = conv.campaign_id
-        zone = self.clock().tzinfo or UTC
-        if command is not None and command.name == "progress":
-            return [*notes, Say(department.progress_text(uow, campaign_id, zone))]
-        if command is not None and command.name == "compile":
-            ids = [campaign_id] if campaign_id else [c.id for c in uow.campaigns.all(status="open")]
-            return [*notes, *(Say(t("bot.dept.compile_cli", id=i)) for i in ids)] or [Say(t("bot.dept.no_campaign"))]
-        return [*notes, Say(t("bot.dept.welcome"))]
+    def _reply_only(self, uow: UnitOfWork, update: Update, effects: list[Effect], now: datetime) -> Handled:
+        """Answer an update that reaches no report (an invite, department staff, no report open)."""
+        return Handled(update, effects=effects, outgoing=self._send(uow, update, effects, now, None))
 
-    def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> int:
-        """The id of the person writing (created on first contact; remembered per process)."""
-        key = (update.channel, update.user_id)
-        known = self._people.get(key) or self._new_people.get(key)
-        if known is None:
-            known = uow.people.get_or_create(update.channel, update.user_id, update.display_name, now).id
-            self._new_people[key] = known  # remembered only once the transaction commits
-        return known
+    def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> tuple[Person, Identity]:
+        """The person writing and their account on this channel (created on first contact).
 
-    def _apply(self, uow: UnitOfWork, update: Update, person_id: int, campaign_id: int, unit_id: int,
-               effects: Iterable[Effect], now: datetime) -> None:
-        """Store what the engine decided: answers (append-only), submissions, versions, requests for help."""
-        for effect in effects:
-            if isinstance(effect, AnswerSaved):
-                uow.answers.append(
-                    campaign_id=campaign_id, unit_id=unit_id, submission_version=effect.version,
-                    field_id=effect.field_id, record=AnswerRecord.from_json(effect.record),
-                    person_id=person_id, channel=update.channel, now=now,
-                )
-            elif isinstance(effect, Submitted):
-                draft = uow.submissions.open_draft(campaign_id, unit_id, now)
-                uow.submissions.submit(draft, effect.answers, effect.ref, person_id, now)
-            elif isinstance(effect, VersionOpened):
-                uow.submissions.open_draft(campaign_id, unit_id, now)
-            elif isinstance(effect, ContactRequested):
-                text = t("bot.contact_request", unit=uow.units.get(unit_id).name, field=effect.field_id)
-                for staff in uow.people.with_role("department"):
-                    for identity in uow.people.identities(staff.id):
-                        uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
+        Nothing is cached across transactions: a person created in a batch that is rolled back is gone,
+        and the next update creates (or finds) the right one.
+        """
+        found = uow.people.lookup(update.channel, update.user_id)
+        if found is None:
+            uow.people.get_or_create(update.channel, update.user_id, update.display_name, now)
+            found = uow.people.lookup(update.channel, update.user_id)
+            if found is None:  # pragma: no cover - just created
+                raise StateError(f"no account {update.channel}:{update.user_id}")
+        return found
 
     def _send(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
               conversation_id: int | None) -> list[Outgoing]:
@@ -288,7 +259,9 @@ class Runner:
         cached = self._templates.get(version_id)
         if cached is None:
             row = uow.templates.get(version_id)
-            cached = load_template_text(row.text, source=f"{row.template_id}@{row.version}")
+            cached, issues = load_stored_template(row.text, source=f"{row.template_id}@{row.version}")
+            for issue in issues:  # checked in full when the campaign opened: a newer check only warns
+                log.warning("stored template %s@%s: %s", row.template_id, row.version, issue)
             self._templates[version_id] = cached
         return cached
 
@@ -326,7 +299,8 @@ def _outgoing(row: Any) -> Outgoing:
 
 def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, Any]) -> Outgoing:
     buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
-    return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons)
+    msgs = tuple(str(m) for m in payload.get("msgs") or [])
+    return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs)
 
 
 def _start_code(event: Event) -> str:
@@ -336,11 +310,3 @@ def _start_code(event: Event) -> str:
         if command is not None and command.name == "start" and command.arg:
             return command.arg.strip()
     return ""
-
-
-def _open_campaign(uow: UnitOfWork, unit_id: int | None) -> int | None:
-    """The newest open campaign a unit is invited to (for invites that name no campaign)."""
-    if unit_id is None:
-        return None
-    campaigns = uow.campaigns.open_for_unit(unit_id)
-    return campaigns[-1].id if campaigns else None

@@ -17,15 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.department import unit_statuses
+from bot.reporting import apply_effects, report_view
 from bot.runner import Binding
 from dialogs.answers import AnswerRecord
-from dialogs.conversation import flow
 from dialogs.conversation.importer import ImportProblem, import_answers
-from dialogs.conversation.state import State
-from dialogs.conversation.submission import reference
 from dialogs.errors import ConfigError, NotFound, ReportbotError
-from dialogs.messages import t
-from dialogs.template.loader import find_template, load_template, load_template_text
+from dialogs.template.loader import find_template, load_stored_template, load_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold
 from storage.db import make_engine, make_session_factory, migrate
@@ -148,46 +145,29 @@ class Services:
 
     # ---- answers -----------------------------------------------------------------------------------
     def import_answers(self, campaign_id: int, unit_name: str, raw: Mapping[str, Any], submit: bool = False) -> int:
-        """Import answers given as field id → text; every problem listed, nothing half-imported.
+        """Import answers given as field id → text, typed into the engine exactly as in the chat; every
+        problem listed, nothing half-imported.
 
-        With ``submit``, the unit's answers (earlier ones and these) are also submitted as a version.
+        With ``submit``, the unit's report (earlier answers and these) is also submitted as a version.
         """
         now = self.now()
         with self.uow() as uow:
             campaign = uow.campaigns.get(campaign_id)
             template = self.template_of(uow, campaign)
             unit = self.find_unit(uow, unit_name)
-            records, problems = import_answers(template, raw, now)
-            if submit:
-                merged = {**uow.answers.current_records(campaign.id, unit.id), **records}
-                state = State(answers=merged)
-                problems += [ImportProblem(f.id, t("bot.import.missing_required"))
-                             for f in flow.missing_required(template, state)]
-            if problems:
-                raise ImportRefused(problems)
-            draft = uow.submissions.open_draft(campaign.id, unit.id, now)
-            for field_id, record in records.items():
-                uow.answers.append(campaign_id=campaign.id, unit_id=unit.id, field_id=field_id, record=record,
-                                   person_id=None, channel="import", now=now,
-                                   submission_version=draft.version)
-            for conversation in uow.conversations.for_unit(unit.id):
-                if conversation.campaign_id == campaign.id:
-                    state = dict(conversation.state or {})
-                    answers = dict(state.get("answers") or {})
-                    answers.update({k: r.to_json() for k, r in records.items()})
-                    state["answers"] = answers
-                    uow.conversations.save(conversation, state, now)
-            if submit:
-                snapshot = {k: r.to_json() for k, r in merged.items()}
-                ref = reference(template, State(version=draft.version), snapshot, now)
-                uow.submissions.submit(draft, snapshot, ref, None, now)
+            row = uow.reports.get_or_create(campaign.id, unit.id, now)
+            imported = import_answers(template, report_view(uow, row), raw, now, submit=submit)
+            if imported.problems:
+                raise ImportRefused(imported.problems)
+            apply_effects(uow, row, imported.effects, now, person_id=None, channel="import")
             uow.commit()
-            return len(records)
+            return len(imported.records)
 
     def template_of(self, uow: UnitOfWork, campaign: Campaign) -> Template:
         """The template version a campaign was opened on."""
         row = uow.templates.get(campaign.template_version_id)
-        return load_template_text(row.text, source=f"{row.template_id}@{row.version}")
+        template, _ = load_stored_template(row.text, source=f"{row.template_id}@{row.version}")
+        return template
 
     def unit_answers(
         self, uow: UnitOfWork, campaign_id: int, unit_id: int

@@ -235,7 +235,22 @@ MESSAGES: dict[str, str] = {
         "Chào anh/chị! Để bắt đầu, hãy mở đường liên kết mời mà Sở gửi, hoặc gõ /start kèm mã mời "
         "(ví dụ: /start AB12CD34)."
     ),
-    "bot.invite_accepted": "Mã mời hợp lệ. Anh/chị đã được ghi nhận là người báo cáo của đơn vị.",
+    "bot.invite_accepted": "Mã mời hợp lệ. Anh/chị đã được ghi nhận là người báo cáo của {unit}.",
+    "bot.invite.unknown": (
+        "Mã mời {code} không đúng. Anh/chị kiểm tra lại mã trong tin nhắn của Sở (ví dụ: /start AB12CD34), "
+        "hoặc nhờ cán bộ Sở gửi mã mới."
+    ),
+    "bot.invite.used": "Mã mời {code} đã được người khác dùng. Mỗi mã chỉ dùng một lần; anh/chị nhờ cán bộ Sở gửi mã mới.",
+    "bot.invite.expired": "Mã mời {code} đã hết hạn từ ngày {date}. Anh/chị nhờ cán bộ Sở gửi mã mới.",
+    "bot.report.none_open": "Hiện {unit} không có đợt báo cáo nào đang mở. Khi Sở mở đợt mới, anh/chị sẽ nhận được tin nhắn.",
+    "bot.report.which": "Đơn vị đang có {count} báo cáo. Anh/chị muốn làm báo cáo nào? Gõ số thứ tự:\n{items}",
+    "bot.report.item": "{number}. «{title}», hạn nộp {deadline} — {status}",
+    "bot.report.status.new": "chưa bắt đầu",
+    "bot.report.status.draft": "đang làm",
+    "bot.report.status.submitted": "đã nộp",
+    "bot.report.status.returned": "Sở trả lại để sửa",
+    "bot.report.switched": "Báo cáo «{old}» đã nộp xong. Chuyển sang báo cáo «{title}», hạn nộp {deadline}.",
+    "bot.report.chosen": "Anh/chị đang làm báo cáo «{title}», hạn nộp {deadline}. Gõ /baocao để chọn báo cáo khác.",
     "bot.contact_request": "Đơn vị {unit} cần hỗ trợ ở mục {field}.",
     "bot.console.saved_docx": "Đã xuất báo cáo ra tệp: {path}",
     "bot.console.draft_docx": "Báo cáo chưa nộp; bản nháp đã được lưu ra tệp: {path}",
@@ -246,7 +261,7 @@ MESSAGES: dict[str, str] = {
     "bot.dept.progress": (
         "Đợt {id}: «{title}» — hạn nộp {deadline}\n"
         "Đã nộp {reported}/{expected} đơn vị ({rate}%): đúng hạn {on_time}, muộn {late}; chưa nộp {missing}.\n"
-        "Chưa nộp: {listed}"
+        "Chưa nộp: {listed}{more}"
     ),
     "bot.dept.more": " … và {count} đơn vị khác",
     "bot.dept.no_campaign": "Chưa có đợt báo cáo nào đang mở.",

@@ -244,6 +244,7 @@ class Answer(Base):
             approximate=self.approximate,
             qualifier=self.qualifier,
             at=self.created_at.isoformat(),
+            field_type=self.field_type,
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from dialogs.conversation import flow
 from dialogs.conversation.engine import resume
+from dialogs.conversation.report import Report, apply
 from dialogs.effects import Ask
 from dialogs.events import Start, Text
 from dialogs.template.model import Template
@@ -57,8 +58,10 @@ def script_with_questions(template: Template, facts: Mapping[str, Any], submit: 
     """Like :func:`script_for`, each line with the id of the question it answers."""
     lines: list[tuple[str, str]] = []
     state: dict[str, Any] | None = None
+    report = Report()
     group_progress: dict[str, int] = {}
-    step = resume(template, state, Start(), NOW)
+    step = resume(template, report, state, Start(), NOW)
+    report = apply(report, step.effects)
     for _ in range(2000):
         asks = [e for e in step.effects if isinstance(e, Ask)]
         state = step.state
@@ -67,20 +70,15 @@ def script_with_questions(template: Template, facts: Mapping[str, Any], submit: 
         answer = _lines_for(template, asks[-1].field_id, facts, group_progress)
         for line in answer:
             lines.append((line, asks[-1].field_id))
-            step = resume(template, state, Text(line), NOW)
-            state = step.state
-        if state.get("cursor") is None and state.get("mode") == "review":
+            step = resume(template, report, state, Text(line), NOW)
+            state, report = step.state, apply(report, step.effects)
+        if (state.get("wait") or {}).get("kind") == "review":
             break
     else:  # pragma: no cover - a loop means the facts don't fit the template
         raise AssertionError("the facts never finish the report")
-    missing = flow.missing_required(template, _state(state))
+    missing = flow.missing_required(template, report.answers)
     assert not missing, f"facts leave required fields unanswered: {[f.id for f in missing]}"
     if submit:
         lines += [("nộp", ""), ("đồng ý", "")]
     return lines
 
-
-def _state(data: Any) -> Any:
-    from dialogs.conversation.state import State
-
-    return State.from_json(data)

@@ -62,7 +62,8 @@ def _sources() -> list[Path]:
 def _docstrings(tree: ast.AST) -> set[int]:
     """Ids of string constants that are statements on their own: docstrings (and attribute docstrings)."""
     return {id(node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)}
 
 
 def _names(stmt: ast.stmt) -> set[str]:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dialogs.answers import AnswerRecord
-from dialogs.conversation import cursor, flow, waits
+from dialogs.conversation import cursor, flow, submission, waits
 from dialogs.conversation.context import Turn
 from dialogs.conversation.recognise import label
 from dialogs.conversation.report import Report
@@ -51,8 +51,12 @@ class Imported:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def import_answers(template: Template, report: Report, raw: Mapping[str, Any], now: datetime) -> Imported:
-    """Type every answer of ``raw`` into the report's conversation; what was stored, and every problem."""
+def import_answers(template: Template, report: Report, raw: Mapping[str, Any], now: datetime,
+                   submit: bool = False) -> Imported:
+    """Type every answer of ``raw`` into the report's conversation; what was stored, and every problem.
+
+    With ``submit`` the report is then submitted, as "nộp" and "đồng ý" would (what still blocks it is
+    a problem too)."""
     out = Imported()
     turn = Turn(template, Report.of(report.answers, version=report.version, status=report.status, ref=report.ref),
                 State(started=True, template_id=template.id, template_version=template.version,
@@ -69,6 +73,11 @@ def import_answers(template: Template, report: Report, raw: Mapping[str, Any], n
         problem = _one(turn, fld, raw[fld.id])
         if problem is not None:
             out.problems.append(problem)
+    if submit and not out.problems:
+        blocking = flow.missing_required(template, turn.answers) + flow.flagged(template, turn.answers)
+        out.problems += [ImportProblem(f.id, "bot.import.missing_required") for f in dict.fromkeys(blocking)]
+        if not out.problems:
+            submission.submit_now(turn)
     out.effects = turn.effects
     out.records = {e.field_id: AnswerRecord.from_json(e.record) for e in turn.effects if isinstance(e, AnswerSaved)}
     return out

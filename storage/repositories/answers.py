@@ -35,7 +35,10 @@ class AnswerRepository:
         submission_version: int = 1,
         field_type: str = "",
     ) -> int:
-        """Record one answer (given to a field of type ``field_type``) in the caller's transaction; its id."""
+        """Record one answer in the caller's transaction and return its id.
+
+        ``field_type``: the type of the field it answers (default: the record's own ``field_type``).
+        """
         values = {
             "campaign_id": campaign_id,
             "unit_id": unit_id,
@@ -50,7 +53,7 @@ class AnswerRepository:
             "person_id": person_id,
             "channel": channel,
             "created_at": now,
-            "field_type": field_type,
+            "field_type": field_type or record.field_type,
         }
         return new_id(self.session.execute(_INSERT, values))
 

@@ -18,7 +18,7 @@ from dialogs.vietnamese.text import fold
 from tests.chat import script_for, script_with_questions
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "data" / "samples"  # copies of the two real reports in shared/samples
 FACTS_003 = ROOT / "tests" / "data" / "sample_003_answers.yaml"
 
 

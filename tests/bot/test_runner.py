@@ -10,6 +10,7 @@ import pytest
 
 from bot import runner as runner_module
 from bot.runner import Binding, Outgoing, Runner, Update
+from dialogs.answers import AnswerRecord
 from dialogs.events import Start, Text
 from dialogs.template.loader import load_template
 
@@ -37,6 +38,15 @@ def _update(n: int, text: str | None, chat: str = "c1") -> Update:
     return Update("console", f"u{n}", chat, f"user-{chat}", Start() if text is None else Text(text))
 
 
+def _conversation(uow: Any, channel: str, user: str) -> Any:
+    """The conversation of the person behind this account (on the report they work on)."""
+    found = uow.people.lookup(channel, user)
+    if found is None:
+        return None
+    person, identity = found
+    return uow.conversations.get(person.id, identity.report_id, for_update=False)
+
+
 def _sent(runner: Runner, channel: str = "console") -> list[Outgoing]:
     """What a background sender would deliver now (messages not claimed by the update that made them)."""
     out: list[Outgoing] = []
@@ -61,9 +71,10 @@ def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) 
     runner.flush()
     with db.uow() as uow:
         answers = uow.answers.current_records(binding.campaign_id, binding.unit_id)
-        conv = uow.conversations.get("console", "c1", for_update=False)
+        conv = _conversation(uow, "console", "user-c1")
         assert answers["tinh_hinh"].value == "Tình hình tốt."
-        assert conv is not None and conv.state["cursor"] == "can_bo"
+        assert conv is not None and conv.state["wait"] == {"kind": "answer", "field": "can_bo"}
+        assert "engine.question" in messages[-1].msgs
         assert uow.outbox.pending(NOW) == []
 
 
@@ -86,10 +97,10 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
     runner = _runner(db, binding)
     real = runner_module.resume
 
-    def flaky(template: Any, state: Any, event: Any, now: datetime) -> Any:
+    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
         if isinstance(event, Text) and event.text == "boom":
             raise RuntimeError("engine bug")
-        return real(template, state, event, now)
+        return real(template, report, state, event, now)
 
     monkeypatch.setattr(runner_module, "resume", flaky)
     results = runner.process_batch([_update(1, None, "a"), _update(2, "boom", "b"), _update(3, None, "c")])
@@ -98,8 +109,9 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
     runner.send_replies(results, out.append)
     texts = {m.chat_id: m.text for m in out}
     assert "Xin lỗi" in texts["b"] and "Xin chào" in texts["a"] and "Xin chào" in texts["c"]
+    assert "engine bug" not in texts["b"]  # internal exception text never reaches a user
     with db.uow() as uow:
-        assert uow.conversations.get("console", "a", for_update=False) is not None
+        assert _conversation(uow, "console", "user-a") is not None
         assert uow.updates.seen("console", "u2")
 
 
@@ -167,28 +179,27 @@ def test_start_with_an_invite_code_binds_the_conversation(world: tuple[Any, Bind
     texts = [m.text for m in _turn(runner, Update("telegram", "2", "42", "42", Text("/start AB12CD34")))]
     assert "Mã mời hợp lệ" in texts[0] and "Tình hình chung" in texts[-1]
     with db.uow() as uow:
-        conv = uow.conversations.get("telegram", "42", for_update=False)
-        assert conv is not None and conv.unit_id == binding.unit_id and conv.campaign_id == binding.campaign_id
+        person, identity = uow.people.lookup("telegram", "42")
+        report = uow.reports.by_campaign_unit(binding.campaign_id, binding.unit_id)
+        assert person.unit_id == binding.unit_id and report is not None and identity.report_id == report.id
+        assert _conversation(uow, "telegram", "42") is not None
 
 
 def test_a_submission_is_stored_as_a_frozen_version(world: tuple[Any, Binding]) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    state = {
-        "schema": 1, "started": True, "mode": "review", "cursor": None,
-        "answers": {f: {"status": "skipped"} for f in ("van_ban", "ty_le", "diem_tb", "anh_minh_hoa")} | {
-            "tinh_hinh": {"status": "answered", "value": "Tốt"}, "can_bo": {"status": "answered", "value": "An"},
-            "ngay_hop": {"status": "answered", "value": "2025-08-06"},
-            "so_tap_the": {"status": "answered", "value": 75}, "so_ca_nhan": {"status": "answered", "value": 650},
-            "so_tien": {"status": "answered", "value": 570000000}, "muc_do": {"status": "answered", "value": "Tốt"},
-            "linh_vuc": {"status": "answered", "value": ["Y tế"]},
-            "co_dien_hinh": {"status": "answered", "value": False},
-            "nguoi_ky": {"status": "answered", "value": "Nguyễn Đình Biểu"}},
-    }
+    answers = {f: AnswerRecord("skipped") for f in ("van_ban", "ty_le", "diem_tb", "anh_minh_hoa")} | {
+        "tinh_hinh": AnswerRecord("answered", "Tốt"), "can_bo": AnswerRecord("answered", "An"),
+        "ngay_hop": AnswerRecord("answered", "2025-08-06"), "so_tap_the": AnswerRecord("answered", 75),
+        "so_ca_nhan": AnswerRecord("answered", 650), "so_tien": AnswerRecord("answered", 570000000),
+        "muc_do": AnswerRecord("answered", "tot"), "linh_vuc": AnswerRecord("answered", ["y_te"]),
+        "co_dien_hinh": AnswerRecord("answered", False), "nguoi_ky": AnswerRecord("answered", "Nguyễn Đình Biểu")}
     with db.uow() as uow:
-        uow.conversations.create("console", "c1", None, state, NOW, campaign_id=binding.campaign_id,
-                                        unit_id=binding.unit_id)
+        for field_id, record in answers.items():
+            uow.answers.append(campaign_id=binding.campaign_id, unit_id=binding.unit_id, field_id=field_id,
+                               record=record, person_id=None, channel="import", now=NOW)
         uow.commit()
+    assert "engine.review_ready" in [m for o in _turn(runner, _update(0, None)) for m in o.msgs]
     runner.process(_update(1, "nop"))
     runner.process(_update(2, "dong y"))
     runner.process(_update(3, "sua so_tap_the"))

@@ -107,5 +107,6 @@ def test_every_field_type_has_an_example() -> None:
 
 def test_messages_use_vietnamese_diacritics() -> None:
     """A message written without diacritics (as if typed on a phone) is a mistake in this module."""
-    plain = [k for k, v in MESSAGES.items() if len(v) > 30 and v.isascii()]
+    words = {k: re.sub(r"\{\w*\}", "", v) for k, v in MESSAGES.items()}  # a layout of placeholders has no words
+    plain = [k for k, v in words.items() if len(v.strip()) > 30 and v.isascii()]
     assert not plain, plain

@@ -68,6 +68,24 @@ def test_answers_keep_who_when_and_how(db, seed, now: datetime) -> None:
     assert (stored.person_id, stored.channel, stored.created_at) == (seed.person, "zalo", now)
 
 
+def test_answers_keep_the_field_type_they_were_given_for(db, seed, now: datetime) -> None:
+    """The type comes from the argument, else from the record; it round-trips through ``current_records``."""
+    typed = AnswerRecord(status="answered", value=75, raw="75", field_type="integer")
+    with db.uow() as uow:
+        common = {"campaign_id": seed.campaign, "unit_id": seed.unit_a, "person_id": seed.person,
+                  "channel": "telegram", "now": now}
+        uow.answers.append(field_id="so_tap_the", record=typed, **common)
+        uow.answers.append(field_id="ty_le", record=AnswerRecord(status="answered", value=85.5), field_type="percent",
+                           **common)
+        uow.answers.append(field_id="ghi_chu", record=AnswerRecord(status="skipped"), **common)
+        uow.commit()
+    with db.uow() as uow:
+        records = uow.answers.current_records(seed.campaign, seed.unit_a)
+    assert {k: r.field_type for k, r in records.items()} == {"so_tap_the": "integer", "ty_le": "percent",
+                                                             "ghi_chu": ""}
+    assert records["so_tap_the"].to_json()["type"] == "integer"
+
+
 def test_json_values_round_trip(db, seed, now: datetime) -> None:
     values = {
         "docref": {"number": "337", "symbol": "KH-UBND", "date": "2023-12-29"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from dialogs.errors import NotFound
 from storage.errors import InviteExpired, InviteUsed
@@ -68,3 +69,46 @@ def test_an_expired_invite_is_refused(db, now: datetime) -> None:
             uow.invites.use("OLD", person.id, now + timedelta(days=1))
         assert uow.invites.get("OLD").used_at is None
         assert uow.invites.use("FOREVER", person.id, now + timedelta(days=3650)).used_by == person.id
+
+
+def test_lookup_finds_the_person_and_the_identity_in_one_query(db, now: datetime) -> None:
+    with db.uow() as uow:
+        person = uow.people.get_or_create("zalo", "z-77", "Lê C", now)
+        uow.commit()
+    with db.uow() as uow:
+        found = uow.people.lookup("zalo", "z-77")
+        assert found is not None
+        who, identity = found
+        assert (who.id, identity.person_id, identity.channel, identity.external_id) == (
+            person.id,
+            person.id,
+            "zalo",
+            "z-77",
+        )
+        assert (identity.report_id, identity.choice) == (None, None)
+        assert uow.people.identity("zalo", "z-77").id == identity.id
+        assert uow.people.lookup("telegram", "z-77") is None
+        assert uow.people.identity("zalo", "404") is None
+
+
+def test_active_report_and_choice_round_trip(db, seed, now: datetime) -> None:
+    """An identity remembers the report it works on and the reports a "which report?" question offered."""
+    with db.uow() as uow:
+        a = uow.reports.get_or_create(seed.campaign, seed.unit_a, now)
+        b = uow.reports.get_or_create(seed.campaign, seed.unit_b, now)
+        identity = uow.people.identity("telegram", "1001")
+        assert identity is not None
+        uow.people.set_active_report(identity, None, choice=[a.id, b.id])
+        assert (identity.report_id, identity.choice) == (None, [a.id, b.id])
+        assert not uow.session.dirty
+        uow.commit()
+    with db.uow() as uow:
+        _, identity = uow.people.lookup("telegram", "1001")
+        assert (identity.report_id, identity.choice) == (None, [a.id, b.id])
+        uow.people.set_active_report(identity, b.id)
+        uow.commit()
+    with db.uow() as uow:
+        _, identity = uow.people.lookup("telegram", "1001")
+        assert (identity.report_id, identity.choice) == (b.id, None)
+        # choice None is SQL NULL, not JSON null: "no question pending" is queryable.
+        assert uow.session.execute(text("SELECT count(*) FROM identities WHERE choice IS NULL")).scalar() == 1

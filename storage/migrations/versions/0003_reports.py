@@ -45,6 +45,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from dialogs.errors import StorageError
+
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -252,10 +254,12 @@ def _parse_time(text: Any, default: datetime) -> datetime:
 
 
 def _state_answers(conv: Any) -> dict[str, _Given]:
-    state = conv["state"] if isinstance(conv["state"], dict) else {}
+    state: dict[str, Any] = conv["state"] if isinstance(conv["state"], dict) else {}
     answers = state.get("answers")
-    types = state.get("types") if isinstance(state.get("types"), dict) else {}
-    version = state.get("version") if isinstance(state.get("version"), int) else 1
+    types = state.get("types")
+    types = types if isinstance(types, dict) else {}
+    version = state.get("version")
+    version = version if isinstance(version, int) and version >= 1 else 1
     found: dict[str, _Given] = {}
     for field_id, record in (answers if isinstance(answers, dict) else {}).items():
         if not isinstance(record, dict) or "status" not in record:  # schema 0: a bare value
@@ -368,11 +372,12 @@ def downgrade() -> None:
     ).first()
     chatless = conn.execute(sa.select(CONVERSATIONS.c.id).where(
         sa.or_(CONVERSATIONS.c.channel.is_(None), CONVERSATIONS.c.chat_id.is_(None)))).first()
-    if shared is not None or chatless is not None:
-        raise RuntimeError(
-            "cannot downgrade below 0003: revision 0002 keeps one conversation per chat, and "
-            + (f"chat {shared[0]}:{shared[1]} has several" if shared else f"conversation #{chatless[0]} has none")
-        )
+    if shared is not None:
+        raise StorageError(f"cannot downgrade below 0003: 0002 keeps one conversation per chat, and chat "
+                           f"{shared[0]}:{shared[1]} now has several (one per report)")
+    if chatless is not None:
+        raise StorageError(f"cannot downgrade below 0003: 0002 needs every conversation's chat, and "
+                           f"conversation #{chatless[0]} has none")
     op.drop_index("uq_conversations_person_id_no_report", "conversations")
     with op.batch_alter_table("conversations") as batch:
         batch.drop_index("ix_conversations_report_id")

@@ -1,0 +1,46 @@
+"""The report side of a turn: the engine's view of a stored report, and storing what the engine decided.
+
+The runner (chat) and ``answers import`` both go through :func:`apply_effects`, so an answer is stored the
+same way whichever way it came.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from dialogs.answers import AnswerRecord
+from dialogs.conversation.report import DRAFT, SUBMITTED, Report
+from dialogs.effects import AnswerSaved, ContactRequested, Effect, Submitted, VersionOpened
+from dialogs.messages import t
+from storage.models import Report as ReportRow
+from storage.uow import UnitOfWork
+
+
+def report_view(uow: UnitOfWork, row: ReportRow) -> Report:
+    """The engine's view of a stored report: its current answers, version, status and last receipt."""
+    answers = uow.answers.current_records(row.campaign_id, row.unit_id)
+    return Report.of(answers, version=row.version, status=row.status, ref=row.ref or "")
+
+
+def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], now: datetime, *,
+                  person_id: int | None, channel: str) -> None:
+    """Store what the engine decided: answers (append-only), versions, submissions, requests for help."""
+    for effect in effects:
+        if isinstance(effect, AnswerSaved):
+            record = AnswerRecord.from_json(effect.record)
+            uow.answers.append(campaign_id=row.campaign_id, unit_id=row.unit_id, field_id=effect.field_id,
+                               record=record, person_id=person_id, channel=channel, now=now,
+                               submission_version=effect.version, field_type=record.field_type)
+        elif isinstance(effect, VersionOpened):
+            uow.reports.save(row, now, status=DRAFT, version=effect.version)
+            uow.submissions.draft_for(row, now)
+        elif isinstance(effect, Submitted):
+            draft = uow.submissions.draft_for(row, now)
+            uow.submissions.submit(draft, effect.answers, effect.ref, person_id, now)
+            uow.reports.save(row, now, status=SUBMITTED, version=effect.version, ref=effect.ref)
+        elif isinstance(effect, ContactRequested):
+            text = t("bot.contact_request", unit=uow.units.get(row.unit_id).name, field=effect.field_id)
+            for staff in uow.people.with_role("department"):
+                for identity in uow.people.identities(staff.id):
+                    uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)

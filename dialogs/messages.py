@@ -529,7 +529,7 @@ def render(key: str, params: Mapping[str, Any] | None = None) -> str:
     >>> render("engine.saved", {"display": "75"})
     'Đã ghi: 75.'
     >>> render("ui.lines", {"lines": [ref("engine.saved", display="75"), "", "Câu 2?"]})
-    'Đã ghi: 75.\nCâu 2?'
+    'Đã ghi: 75.\\nCâu 2?'
     """
     values = {name: _value(value) for name, value in (params or {}).items()}
     lines = []

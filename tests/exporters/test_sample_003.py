@@ -11,6 +11,7 @@ import yaml
 from docx.oxml.ns import qn
 
 from dialogs.conversation.importer import import_answers
+from dialogs.conversation.report import Report
 from dialogs.template.loader import load_shipped
 from dialogs.vietnamese.text import fold, squash
 from exporters.docx_unit import write_unit_docx
@@ -43,7 +44,8 @@ def sample_text() -> str:
 @pytest.fixture(scope="module")
 def look(tmp_path_factory: pytest.TempPathFactory) -> Look:
     template = load_shipped()
-    answers, problems = import_answers(template, yaml.safe_load(FACTS.read_text()), datetime(2025, 8, 6, 9, 0))
+    imported = import_answers(template, Report(), yaml.safe_load(FACTS.read_text()), datetime(2025, 8, 6, 9, 0))
+    answers, problems = imported.records, imported.problems
     assert problems == []
     path = tmp_path_factory.mktemp("s003") / "khuc_thua_du.docx"
     return Look(write_unit_docx(template, KHUC_THUA_DU, answers, DocInfo(5, date(2025, 8, 6)), path))

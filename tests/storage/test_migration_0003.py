@@ -24,8 +24,15 @@ import sqlalchemy as sa
 from alembic import command
 
 from dialogs.errors import StorageError
-from storage.db import alembic_config, current_revision, downgrade, make_engine, make_session_factory, migrate
-from storage.db import schema_connection
+from storage.db import (
+    alembic_config,
+    current_revision,
+    downgrade,
+    make_engine,
+    make_session_factory,
+    migrate,
+    schema_connection,
+)
 from storage.models import Conversation, Identity, Person
 from storage.types import JSONType, UTCDateTime
 from tests.storage.dbfixtures import Database
@@ -71,10 +78,10 @@ def _bump_sequences(conn: sa.Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     for table in sa.inspect(conn).get_table_names():
-        columns = {c["name"] for c in sa.inspect(conn).get_columns(table)}
-        if "id" in columns:
-            conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} "
-                                 f"WHERE pg_get_serial_sequence('{table}', 'id') IS NOT NULL HAVING max(id) IS NOT NULL"))
+        if "id" in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            conn.execute(sa.text(f"SELECT setval({sequence}, max(id)) FROM {table} "
+                                 f"WHERE {sequence} IS NOT NULL HAVING max(id) IS NOT NULL"))
 
 
 def _convert(table: sa.Table, names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:

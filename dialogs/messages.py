@@ -205,6 +205,10 @@ MESSAGES: dict[str, str] = {
     "engine.summary.none": "không có",
     "engine.summary.skipped": "(bỏ qua)",
     "engine.group.column": "{intro}\nMục thứ {index} — {prompt}\nVí dụ: {example}",
+    "engine.group.columns_changed": (
+        "Mẫu báo cáo vừa thêm thông tin cần có cho mỗi mục của phần này: {count} mục đã nhập cần bổ sung, "
+        "ta bổ sung lần lượt nhé (những gì đã nhập vẫn được giữ)."
+    ),
     "engine.group.none_too_late": "Đã có mục được nhập nên không chọn «không có» được nữa. Gõ «xong» nếu đã đủ.",
     "engine.group.more": "Đã ghi {count} {noun}. Còn {noun} nào nữa không? (có / không)",
     "engine.group.record": "mục",
@@ -490,6 +494,10 @@ MESSAGES: dict[str, str] = {
     "bot.cli.example_province": "Hải Phòng",
     "bot.cli.example_approximate": "hơn 650",
     "bot.cli.example_unit_words": "tập thể, triệu đồng",
+    # Sentences of bot/services.py and bot/channels/console.py, ready for their owner to raise / use by id.
+    "bot.import_refused": "{count} câu trả lời không nhập được; chưa nhập gì",
+    "bot.word_template_invalid": "{name} không dùng làm mẫu Word được: {detail}",
+    "bot.console.display_name": "Cán bộ xã",
     # ---- parse.example.<type>: the example a refused answer shows when the field has none -------------
     "parse.example.choice": "1",
     "parse.example.multichoice": "1, 3",

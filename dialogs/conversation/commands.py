@@ -38,6 +38,10 @@ def start(turn: Turn, command: Command | None = None) -> None:
         return
     if not turn.report.submitted:
         turn.say("engine.welcome_back")
+    here = turn.current()
+    if here is not None and st.wait.kind in ("answer", "text") and not st.buffer and flow.is_done(here, turn.answers):
+        # A colleague answered this question meanwhile: go on to what still needs an answer.
+        cursor.move_on(turn)
     turn.reask()
 
 

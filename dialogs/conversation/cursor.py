@@ -76,6 +76,6 @@ def edit(turn: Turn, field: Field) -> None:
     here = turn.current()
     if here is not None and here.id != field.id and st.return_to is None and not flow.is_done(here, turn.answers):
         st.return_to = here.id
-    if field.type == "group" and (st.group is None or st.group.field != field.id or not st.group.items):
-        st.group = GroupProgress(field.id)
+    if field.type == "group" and (st.group is None or st.group.field != field.id):
+        st.group = GroupProgress(field.id)  # a new list; the answer it has stays until this one is saved
     go_to(turn, field)

@@ -77,19 +77,21 @@ def _migrate_group(turn: Turn, old: str) -> None:
     if removed or any(removed_items):
         st.orphans[f"group_columns:{data.field}@{old}"] = {"item": removed, "items": removed_items}
     data.item = {k: v for k, v in data.item.items() if k in ids}
-    # A finished record lacking a new required column is typed again from where it lacks it.
-    complete, reopened = [], None
+    # A finished record lacking a new required column is completed again, before the one being typed.
+    complete, todo = [], []
     for item in data.items:
-        kept = {c.id: item.get(c.id) for c in field.fields if c.id in item}
+        kept = {c.id: item[c.id] for c in field.fields if c.id in item}
         if all(c.id in kept or not c.required for c in field.fields):
             complete.append({c.id: kept.get(c.id) for c in field.fields})
-        elif reopened is None and not data.item:
-            reopened = kept
         else:
-            st.orphans.setdefault(f"group_incomplete:{data.field}@{old}", []).append(item)
-    data.items = complete
-    if reopened is not None:
-        data.item = reopened
+            todo.append(kept)
+    todo += [{k: v for k, v in item.items() if k in ids} for item in data.todo]
+    if todo:
+        if data.item:
+            todo.append(data.item)
+        data.item = todo.pop(0)
+        turn.say("engine.group.columns_changed", count=len(todo) + 1)
+    data.items, data.todo = complete, todo
 
 
 def _migrate_wait(turn: Turn, old: str) -> None:

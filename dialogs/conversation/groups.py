@@ -64,6 +64,11 @@ def put(turn: Turn, field: Field, column: Field, value: Any) -> None:
         return
     data.items.append({c.id: data.item.get(c.id) for c in field.fields})
     data.item = {}
+    if data.todo:  # a record typed before the template added a column: complete it next
+        data.item = data.todo.pop(0)
+        turn.state.wait = Wait("column", field.id, cursor.next_column(field, data))
+        turn.reask()
+        return
     if field.max_items is not None and len(data.items) >= field.max_items:
         finish(turn, field)
         return

@@ -74,12 +74,17 @@ class GroupProgress:
     field: str
     items: list[dict[str, Any]] = default(default_factory=list)
     item: dict[str, Any] = default(default_factory=dict)
+    #: Records to complete before a new one (the template added a required column after they were typed).
+    todo: list[dict[str, Any]] = default(default_factory=list)
     schema: int = GROUP_SCHEMA
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy."""
-        return {"schema": self.schema, "field": self.field, "items": copy.deepcopy(self.items),
+        data = {"schema": self.schema, "field": self.field, "items": copy.deepcopy(self.items),
                 "item": dict(self.item)}
+        if self.todo:
+            data["todo"] = copy.deepcopy(self.todo)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> GroupProgress | None:
@@ -88,7 +93,8 @@ class GroupProgress:
             return None
         items = [dict(i) for i in data.get("items") or [] if isinstance(i, dict)]
         item = dict(data.get("item") or {})
-        return cls(str(data["field"]), items, item, int(data.get("schema") or GROUP_SCHEMA))
+        todo = [dict(i) for i in data.get("todo") or [] if isinstance(i, dict)]
+        return cls(str(data["field"]), items, item, todo, int(data.get("schema") or GROUP_SCHEMA))
 
 
 @dataclass

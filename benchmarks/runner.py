@@ -1,7 +1,8 @@
 """Benchmark: simulated conversations through the runner on SQLite and PostgreSQL, next to the engine alone.
 
-Each conversation fills the test template ``tests/dialogs/templates/mini.yaml`` (every field type) with
-the same answers; conversations are interleaved turn by turn as concurrent chats would be. For each set-up
+Each conversation is one commune's staff member (200 chats on 200 different units, each joining with its
+own invite code) filling the test template ``tests/dialogs/templates/mini.yaml`` (every field type);
+conversations are interleaved turn by turn as concurrent chats would be. For each set-up
 it prints turns/s and the p50/p99 time per update:
 
 - ``engine``: ``dialogs.conversation.engine.resume`` alone, state kept in memory (the ceiling);
@@ -32,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.runner import Binding, Outgoing, Runner, Update  # noqa: E402
+from bot.runner import Outgoing, Runner, Update  # noqa: E402
 from dialogs.conversation.engine import resume  # noqa: E402
+from dialogs.conversation.report import Report, apply  # noqa: E402
 from dialogs.events import Event, Start, Text  # noqa: E402
 from dialogs.template.loader import load_template  # noqa: E402
 from dialogs.template.model import Template  # noqa: E402
@@ -55,9 +57,14 @@ def script(n: int) -> list[str]:
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def events(n: int = 0) -> list[Event]:
-    """The n-th conversation's events: the start, then every scripted line."""
-    return [Start()] + [Text(line) for line in script(n)]
+def events(n: int = 0, invite: bool = False) -> list[Event]:
+    """The n-th conversation's events: the start (``/start CODE`` with ``invite``), then every scripted line."""
+    return [Text(f"/start {code(n)}") if invite else Start()] + [Text(line) for line in script(n)]
+
+
+def code(n: int) -> str:
+    """The invite code of the n-th commune."""
+    return f"BENCH{n:05d}"
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -79,6 +86,7 @@ def report(name: str, latencies: list[float], elapsed: float, baseline: float | 
 def bench_engine(template: Template, conversations: int) -> tuple[list[float], float]:
     """The engine alone, every conversation's state kept in a dict."""
     states: dict[int, Any] = {}
+    reports: dict[int, Report] = {}
     latencies: list[float] = []
     scripts = [events(chat) for chat in range(conversations)]
     start = time.perf_counter()
@@ -86,8 +94,9 @@ def bench_engine(template: Template, conversations: int) -> tuple[list[float], f
         for chat in range(conversations):
             event = scripts[chat][turn]
             t0 = time.perf_counter()
-            step = resume(template, states.get(chat), event, NOW)
-            states[chat] = step.state
+            report = reports.get(chat) or Report()
+            step = resume(template, report, states.get(chat), event, NOW)
+            states[chat], reports[chat] = step.state, apply(report, step.effects)
             latencies.append(time.perf_counter() - t0)
     return latencies, time.perf_counter() - start
 
@@ -101,9 +110,10 @@ def setup(url: str, template: Template, conversations: int) -> tuple[Runner, Cal
         version = uow.templates.ensure(template, NOW)
         units = [uow.units.add(f"Xã Thử Nghiệm {i}", now=NOW).id for i in range(conversations)]
         campaign = uow.campaigns.create(version, "Thử", date(2025, 8, 20), NOW, units)
+        for i, unit_id in enumerate(units):
+            uow.invites.create(code(i), "reporter", unit_id, campaign.id, None, NOW)
         uow.commit()
-        campaign_id = campaign.id
-    runner = Runner(factory, lambda: NOW, binding=Binding(campaign_id, units[0]))
+    runner = Runner(factory, lambda: NOW)
     return runner, engine.dispose
 
 
@@ -111,7 +121,7 @@ def bench_runner(runner: Runner, conversations: int, batch: int) -> tuple[list[f
     """Updates of ``conversations`` chats through the runner, ``batch`` chats per commit, then delivery."""
     sent: list[Outgoing] = []
     latencies: list[float] = []
-    scripts = [events(chat) for chat in range(conversations)]
+    scripts = [events(chat, invite=True) for chat in range(conversations)]
     counter = 0
     start = time.perf_counter()
     for turn in range(len(scripts[0])):
@@ -127,6 +137,9 @@ def bench_runner(runner: Runner, conversations: int, batch: int) -> tuple[list[f
     runner.flush()
     elapsed = time.perf_counter() - start
     assert len(sent) >= conversations * len(scripts[0]), "every update must produce a delivered reply"
+    with UnitOfWork(runner.session_factory) as uow:
+        submitted = sum(1 for r in uow.reports.for_campaign(1) if r.status == "submitted")
+    assert submitted == conversations, f"only {submitted} of {conversations} reports were submitted"
     return latencies, elapsed
 
 

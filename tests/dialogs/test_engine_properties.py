@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from dialogs.conversation.engine import resume
 from dialogs.conversation.report import Report, apply
 from dialogs.effects import AnswerSaved, Ask, Say, effect_from_json
-from dialogs.messages import render
 from dialogs.events import Pick, Start, Text
+from dialogs.messages import render
 from dialogs.template.loader import load_template
 
 TEMPLATE = load_template(Path(__file__).parent / "templates" / "mini.yaml")

@@ -1,8 +1,9 @@
 """Conversation transcripts kept as data (tests/dialogs/transcripts/*.yaml), run through the pure engine.
 
 A transcript may start from a ``state`` (a schema-1 one may hold ``answers``: they seed the report) and
-``legacy: true`` leaves such answers in the state for the engine to hand over. One report is shared by every conversation of a transcript; ``as: <name>`` makes a step come from another
-person's conversation (default ``a``), so two staff members of one unit can alternate on the same report.
+``legacy: true`` leaves such answers in the state for the engine to hand over. One report is shared by
+every conversation of a transcript; ``as: <name>`` makes a step come from another person's conversation
+(default ``a``), so two staff members of one unit can alternate on the same report.
 
 Each step is an event (``user``, ``pick``, ``file``, ``start``, ``reminder``, ``timeout``, or a ``template``
 switch) followed by what must happen: ``asks`` (the field id of the question asked, ``null`` for none),
@@ -24,7 +25,6 @@ import pytest
 import yaml
 
 from dialogs.answers import AnswerRecord
-
 from dialogs.conversation.engine import resume
 from dialogs.conversation.report import Report, apply
 from dialogs.effects import AnswerSaved, Ask, Say, Submitted, VersionOpened, effect_from_json

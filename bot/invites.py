@@ -7,21 +7,33 @@ transaction it runs in (nor the group commit it shares).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dialogs.effects import Say
 from dialogs.errors import NotFound
 from storage.errors import InviteExpired, InviteUsed
-from storage.models import Person
+from storage.models import Identity, Invite, Person
 from storage.uow import UnitOfWork
 
 
 @dataclass
 class Accepted:
-    """Whether the code was taken, and what to tell the person."""
+    """Whether the code was taken, what to tell the person, and (for a link code) whose account it now is."""
 
     ok: bool
     notes: list[Say] = field(default_factory=list)
+    person_id: int | None = None
+
+
+#: How long a code that links another channel account stays valid.
+LINK_VALID = timedelta(days=1)
+
+
+def link_code(uow: UnitOfWork, person: Person, identity: Identity, code: str, now: datetime) -> list[Say]:
+    """A code that makes an account on another channel one of ``person``'s (``/lienket``)."""
+    campaign_id = uow.reports.get(identity.report_id).campaign_id if identity.report_id else None
+    uow.invites.create(code, person.role, person.unit_id, campaign_id, now + LINK_VALID, now, person_id=person.id)
+    return [Say("bot.link.code", {"code": code, "hours": int(LINK_VALID.total_seconds() // 3600)})]
 
 
 def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepted:
@@ -31,7 +43,7 @@ def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepte
         invite = uow.invites.get(code)
     except NotFound:
         return Accepted(False, [Say("bot.invite.unknown", {"code": code})])
-    if invite.used_at is not None and invite.used_by == person.id:
+    if (invite.used_at is not None and invite.used_by == person.id) or invite.person_id == person.id:
         return Accepted(True)  # the same person opening the link again
     try:
         uow.invites.use(code, person.id, now)
@@ -40,6 +52,8 @@ def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepte
     except InviteExpired:
         expires = invite.expires_at.strftime("%d/%m/%Y") if invite.expires_at else ""
         return Accepted(False, [Say("bot.invite.expired", {"code": code, "date": expires})])
+    if invite.person_id is not None:
+        return _link(uow, invite, person, now)
     uow.people.set_role(person, invite.role)
     if invite.unit_id is not None:
         uow.people.attach_unit(person, invite.unit_id)
@@ -52,3 +66,16 @@ def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepte
         return Accepted(True)
     unit = uow.units.get(invite.unit_id).name if invite.unit_id is not None else ""
     return Accepted(True, [Say("bot.invite_accepted", {"unit": unit})])
+
+
+def _link(uow: UnitOfWork, invite: Invite, person: Person, now: datetime) -> Accepted:
+    """A link code: the account it is used from becomes the inviting person's, on their report."""
+    owner = invite.person_id
+    assert owner is not None
+    for identity in uow.people.identities(person.id):
+        uow.people.move_identity(identity, owner)
+        if invite.campaign_id is not None and invite.unit_id is not None:
+            report = uow.reports.get_or_create(invite.campaign_id, invite.unit_id, now)
+            uow.people.set_active_report(identity, report.id)
+    unit = uow.units.get(invite.unit_id).name if invite.unit_id is not None else ""
+    return Accepted(True, [Say("bot.link.done", {"unit": unit})], person_id=owner)

@@ -15,6 +15,7 @@ sends nothing twice.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -96,10 +97,13 @@ class Runner:
         clock: Callable[[], datetime],
         *,
         binding: Binding | None = None,
+        codes: Callable[[], str] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.clock = clock
         self.binding = binding
+        #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).
+        self.codes = codes or new_code
         self._templates: dict[int, Template] = {}
         #: campaign id → template version id (immutable once the campaign exists).
         self._campaign_versions: dict[int, int] = {}
@@ -194,7 +198,11 @@ class Runner:
             notes.extend(accepted.notes)
             if not accepted.ok:
                 return self._reply_only(uow, update, notes, now)
+            if accepted.person_id is not None:  # a link code: this account is now someone else's
+                person = uow.people.get(accepted.person_id)
             event = Start()
+        if _command(event) == "link":
+            return self._reply_only(uow, update, invites.link_code(uow, person, identity, self.codes(), now), now)
         if self.binding is not None and identity.report_id is None and not code:
             # The console chat reports for one unit in one campaign.
             if person.unit_id is None:
@@ -301,6 +309,17 @@ def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, 
     buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
     msgs = tuple(str(m) for m in payload.get("msgs") or [])
     return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs)
+
+
+def _command(event: Event) -> str:
+    """The name of the command a typed message is ("" for an answer)."""
+    command = recognise(event.text) if isinstance(event, Text) else None
+    return command.name if command is not None else ""
+
+
+def new_code() -> str:
+    """A fresh code for an invite or a link: 8 letters and digits, easy to type."""
+    return secrets.token_urlsafe(6).replace("-", "x").replace("_", "y").upper()[:8]
 
 
 def _start_code(event: Event) -> str:

@@ -5,7 +5,6 @@ Opening the database applies its migrations, so every command works on a fresh m
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.department import unit_statuses
 from bot.reporting import apply_effects, report_view
-from bot.runner import Binding
+from bot.runner import Binding, new_code
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.importer import ImportProblem, import_answers
 from dialogs.errors import ConfigError, NotFound, ReportbotError
@@ -133,7 +132,7 @@ class Services:
                       bot_username: str = "reportbot") -> InviteInfo:
         """A one-time invite code for a reporter of a unit (or for department staff)."""
         now = self.now()
-        code = secrets.token_urlsafe(6).replace("-", "x").replace("_", "y").upper()[:8]
+        code = new_code()
         expires = now + timedelta(days=days)
         with self.uow() as uow:
             unit_id = self.find_unit(uow, unit_name).id if unit_name else None

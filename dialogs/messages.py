@@ -246,6 +246,11 @@ MESSAGES: dict[str, str] = {
     ),
     "bot.invite.used": "Mã mời {code} đã được người khác dùng. Mỗi mã chỉ dùng một lần; anh/chị nhờ cán bộ Sở gửi mã mới.",
     "bot.invite.expired": "Mã mời {code} đã hết hạn từ ngày {date}. Anh/chị nhờ cán bộ Sở gửi mã mới.",
+    "bot.link.code": (
+        "Để tiếp tục báo cáo này trên kênh khác (Zalo, Telegram…), mở bot trên kênh đó và gõ: /start {code}\n"
+        "Mã dùng được một lần, trong {hours} giờ."
+    ),
+    "bot.link.done": "Đã liên kết: anh/chị tiếp tục báo cáo của {unit} trên kênh này, các câu trả lời vẫn giữ nguyên.",
     "bot.report.none_open": "Hiện {unit} không có đợt báo cáo nào đang mở. Khi Sở mở đợt mới, anh/chị sẽ nhận được tin nhắn.",
     "bot.report.which": "Đơn vị đang có {count} báo cáo. Anh/chị muốn làm báo cáo nào? Gõ số thứ tự:\n{items}",
     "bot.report.item": "{number}. «{title}», hạn nộp {deadline} — {status}",

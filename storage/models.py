@@ -98,7 +98,8 @@ class Identity(Base):
 
 
 class Invite(Base):
-    """A single-use code that binds whoever uses it to a role (and a unit, and a campaign)."""
+    """A single-use code that binds whoever uses it to a role (and a unit, and a campaign), or, with
+    ``person_id``, makes the account it is used from another account of that person."""
 
     __tablename__ = "invites"
 
@@ -111,6 +112,8 @@ class Invite(Base):
     expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: For a person who already exists: using the code links the account it is used from to them.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class TemplateVersion(Base):

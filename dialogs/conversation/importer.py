@@ -101,6 +101,8 @@ def _one(turn: Turn, fld: Field, value: Any) -> ImportProblem | None:
         if turn.state.wait.kind == "choose" or _refusal(turn.effects[before:]) is not None:
             break
         waits.on_text(turn, line)
+    if turn.state.wait.kind == "more" and turn.state.wait.field == fld.id:
+        waits.on_text(turn, t("parse.no"))  # "another record?" after the last one
     turn.asking = None
     effects = turn.effects[before:]
     if any(isinstance(e, AnswerSaved) and e.field_id == fld.id for e in effects):
@@ -161,7 +163,8 @@ def _lines(fld: Field, value: Any) -> tuple[list[str], ImportProblem | None]:
                     lines.append(label("skip"))
                 else:
                     lines.append(_text_of(cell))
-            lines.append(t("parse.yes") if index < len(value) else t("parse.no"))
+            if index < len(value):
+                lines.append(t("parse.yes"))
         return lines or [label("done")], None
     if fld.type == "group" and not (isinstance(value, str) and value.strip()):
         return [], ImportProblem(fld.id, "bot.import.group_shape", {"columns": ", ".join(c.id for c in fld.fields)})

@@ -44,6 +44,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "confirm": ("đồng ý", "dong y", "xác nhận", "xac nhan", "đồng ý nộp"),
     "progress": ("tiến độ", "tien do"),
     "compile": ("tổng hợp", "tong hop"),
+    "link": ("liên kết kênh", "lien ket kenh", "nối kênh", "noi kenh"),
 }
 
 #: slash commands (Telegram menu, typed on any channel) → command name.
@@ -62,6 +63,7 @@ SLASH: dict[str, str] = {
     "tamdung": "pause",
     "khongco": "none",
     "xong": "done",
+    "lienket": "link",
 }
 
 _EDIT_PREFIX = re.compile(r"^(?:chinh sua|sua lai|sua|chinh)\s+(?:muc|cau|phan|so)?\s*(?P<arg>.+)$")

@@ -60,6 +60,11 @@ class PersonRepository:
         row = self.session.execute(_LOOKUP, {"channel": channel, "external_id": external_id}).first()
         return None if row is None else (row[0], row[1])
 
+    def move_identity(self, identity: Identity, person_id: int) -> None:
+        """Make ``identity`` an account of ``person_id`` (the person it belonged to keeps their others)."""
+        self.session.execute(update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id).values(person_id=person_id))
+        set_committed_value(identity, "person_id", person_id)
+
     def set_active_report(
         self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None
     ) -> None:
@@ -133,8 +138,10 @@ class InviteRepository:
         campaign_id: int | None,
         expires_at: datetime | None,
         now: datetime,
+        *,
+        person_id: int | None = None,
     ) -> Invite:
-        """Store a new invite code."""
+        """Store a new invite code (``person_id``: a code that links another account to that person)."""
         _check_role(role)
         invite = Invite(
             code=code,
@@ -143,6 +150,7 @@ class InviteRepository:
             campaign_id=campaign_id,
             created_at=now,
             expires_at=expires_at,
+            person_id=person_id,
         )
         self.session.add(invite)
         self.session.flush()

@@ -253,3 +253,60 @@ def test_a_request_for_help_reaches_department_staff_through_the_outbox(world: t
     assert runner.deliver(delivered.append, channel="telegram") == 0
     with db.uow() as uow:
         assert uow.outbox.unsent_count() == 0
+
+
+def test_a_wrong_invite_code_is_one_sentence_and_spoils_no_batch(
+    world: tuple[Any, Binding], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A wrong code in a group commit is answered in Vietnamese; the batch is not replayed, nothing is logged
+    as an error, and the other chat's answer is stored."""
+    db, binding = world
+    runner = _runner(db, None)
+    with db.uow() as uow:
+        uow.invites.create("GOOD0001", "reporter", binding.unit_id, binding.campaign_id, None, NOW)
+        uow.commit()
+    _turn(runner, Update("telegram", "s1", "a", "a", Text("/start GOOD0001")))
+    caplog.clear()
+    results = runner.process_batch([Update("telegram", "s2", "x", "x", Text("/start WRONG999")),
+                                    Update("telegram", "s3", "a", "a", Text("Tình hình tốt."))])
+    assert [r.error for r in results] == [None, None]
+    out: list[Outgoing] = []
+    runner.send_replies(results, out.append)
+    wrong = [m for m in out if m.chat_id == "x"]
+    assert [m.msgs for m in wrong] == [("bot.invite.unknown",)] and "WRONG999" in wrong[0].text
+    assert "Traceback" not in wrong[0].text and "NotFound" not in wrong[0].text
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
+    with db.uow() as uow:
+        assert uow.people.lookup("telegram", "x") is not None  # the person exists, with no unit
+        assert uow.people.lookup("telegram", "x")[0].unit_id is None
+
+
+def test_a_person_created_in_a_rolled_back_batch_is_never_reused(
+    world: tuple[Any, Binding], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new person whose transaction rolls back is gone: the next new person gets their own id, and the
+    first one is created afresh when they write again."""
+    db, binding = world
+    runner = _runner(db, binding)
+    real = runner_module.resume
+
+    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
+        if isinstance(event, Text) and event.text == "boom":
+            raise RuntimeError("engine bug")
+        return real(template, report, state, event, now)
+
+    monkeypatch.setattr(runner_module, "resume", flaky)
+    # "first" is new; its batch fails as a whole and is replayed alone, where it fails again: nothing is kept.
+    failed = runner.process_batch([Update("console", "r1", "first", "first", Text("boom"))])
+    assert failed[0].error is not None
+    with db.uow() as uow:
+        assert uow.people.lookup("console", "first") is None
+    runner.process(Update("console", "r2", "second", "second", Start()))
+    runner.process(Update("console", "r3", "first", "first", Start()))
+    with db.uow() as uow:
+        second = uow.people.lookup("console", "second")
+        first = uow.people.lookup("console", "first")
+        assert second is not None and first is not None
+        assert second[0].id != first[0].id
+        assert [i.external_id for i in uow.people.identities(second[0].id)] == ["second"]
+        assert [i.external_id for i in uow.people.identities(first[0].id)] == ["first"]

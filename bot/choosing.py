@@ -36,6 +36,14 @@ def choose_report(uow: UnitOfWork, person: Person, identity: Identity, event: Ev
     """Decide which of the person's open reports ``event`` is for (creating the report row on first use)."""
     if person.unit_id is None:
         return Chosen(None, None, event, [Say("bot.need_invite")])
+    wants_list = _asks_for_list(event)
+    if identity.report_id is not None and not identity.choice and not wants_list:
+        # The common case, in one read: the chat's report is still open and unfinished.
+        found = uow.reports.active(identity.report_id)
+        if found is not None:
+            row, campaign = found
+            if campaign.status == "open" and row.status in UNFINISHED and row.unit_id == person.unit_id:
+                return Chosen(row, campaign, event)
     open_ = uow.reports.open_for_unit(person.unit_id)
     if not open_:
         unit = uow.units.get(person.unit_id)
@@ -43,7 +51,6 @@ def choose_report(uow: UnitOfWork, person: Person, identity: Identity, event: Ev
     picked = _picked(identity, event, open_)
     if picked is not None:
         return _use(uow, person.unit_id, identity, open_[picked], now, Start(), [])
-    wants_list = _asks_for_list(event)
     if wants_list and len(open_) > 1:
         return _offer(uow, identity, open_, event)
     active = next((pair for pair in open_ if pair[1] is not None and pair[1].id == identity.report_id), None)

@@ -227,7 +227,7 @@ class Runner:
         outgoing = self._send(uow, update, effects, now, conv.id)
         return Handled(update, effects=effects, campaign_id=row.campaign_id, unit_id=row.unit_id, outgoing=outgoing)
 
-    def _reply_only(self, uow: UnitOfWork, update: Update, effects: list[Effect], now: datetime) -> Handled:
+    def _reply_only(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime) -> Handled:
         """Answer an update that reaches no report (an invite, department staff, no report open)."""
         return Handled(update, effects=effects, outgoing=self._send(uow, update, effects, now, None))
 

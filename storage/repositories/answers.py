@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from dialogs.answers import AnswerRecord
@@ -12,8 +12,16 @@ from dialogs.answers import AnswerRecord
 from ..models import Answer
 from ._sql import new_id, table_of
 
+_ANSWERS = table_of(Answer)
 # A plain INSERT, not an ORM add: no UPDATE or DELETE can ever come from this repository.
-_INSERT = insert(table_of(Answer))
+_INSERT = insert(_ANSWERS)
+# Every answer of one report, oldest first, as plain rows (read on every turn: built once, no ORM objects).
+_REPORT_ROWS = (
+    select(_ANSWERS.c.field_id, _ANSWERS.c.status, _ANSWERS.c.value, _ANSWERS.c.raw, _ANSWERS.c.display,
+           _ANSWERS.c.approximate, _ANSWERS.c.qualifier, _ANSWERS.c.created_at, _ANSWERS.c.field_type)
+    .where(_ANSWERS.c.campaign_id == bindparam("campaign_id"), _ANSWERS.c.unit_id == bindparam("unit_id"))
+    .order_by(_ANSWERS.c.id)
+)
 
 
 class AnswerRepository:
@@ -85,8 +93,16 @@ class AnswerRepository:
         self, campaign_id: int, unit_id: int, submission_version: int | None = None
     ) -> dict[str, AnswerRecord]:
         """:meth:`current` as :class:`~dialogs.answers.AnswerRecord` values (what the engine keeps)."""
-        current = self.current(campaign_id, unit_id, submission_version)
-        return {field_id: answer.to_record() for field_id, answer in current.items()}
+        if submission_version is not None:
+            current = self.current(campaign_id, unit_id, submission_version)
+            return {field_id: answer.to_record() for field_id, answer in current.items()}
+        out: dict[str, AnswerRecord] = {}
+        for row in self.session.execute(_REPORT_ROWS, {"campaign_id": campaign_id, "unit_id": unit_id}):
+            # Oldest first: a later answer to the same field replaces an earlier one.
+            out[row.field_id] = AnswerRecord(status=row.status, value=row.value, raw=row.raw, display=row.display,
+                                             approximate=row.approximate, qualifier=row.qualifier,
+                                             at=row.created_at.isoformat(), field_type=row.field_type)
+        return out
 
     def count(self, campaign_id: int, unit_id: int | None = None) -> int:
         """How many answer rows a campaign (or one of its units) has."""

@@ -23,6 +23,21 @@ _BY_KEY_LOCKED = _BY_KEY.with_for_update().execution_options(populate_existing=T
 _BY_ID_LOCKED = (
     select(Report).where(Report.id == bindparam("id")).with_for_update().execution_options(populate_existing=True)
 )
+# The report and its campaign in one read, the report row locked (the campaign row is not).
+_ACTIVE = (
+    select(Report, Campaign)
+    .join(Campaign, Campaign.id == Report.campaign_id)
+    .where(Report.id == bindparam("id"))
+    .with_for_update(of=Report)
+    .execution_options(populate_existing=True)
+)
+_OPEN_FOR_UNIT = (
+    select(Campaign, Report)
+    .join(CampaignUnit, CampaignUnit.campaign_id == Campaign.id)
+    .outerjoin(Report, and_(Report.campaign_id == Campaign.id, Report.unit_id == CampaignUnit.unit_id))
+    .where(CampaignUnit.unit_id == bindparam("unit_id"), Campaign.status == "open")
+    .order_by(Campaign.opened_at, Campaign.id)
+)
 _SAVE = update(_REPORTS).where(_REPORTS.c.id == bindparam("_id"), _REPORTS.c.row_version == bindparam("_old"))
 
 
@@ -102,14 +117,12 @@ class ReportRepository:
 
     def open_for_unit(self, unit_id: int) -> list[tuple[Campaign, Report | None]]:
         """The open campaigns the unit is invited to, oldest first, each with its report if started."""
-        query = (
-            select(Campaign, Report)
-            .join(CampaignUnit, CampaignUnit.campaign_id == Campaign.id)
-            .outerjoin(Report, and_(Report.campaign_id == Campaign.id, Report.unit_id == CampaignUnit.unit_id))
-            .where(CampaignUnit.unit_id == unit_id, Campaign.status == "open")
-            .order_by(Campaign.opened_at, Campaign.id)
-        )
-        return [(campaign, report) for campaign, report in self.session.execute(query)]
+        return [(campaign, report) for campaign, report in self.session.execute(_OPEN_FOR_UNIT, {"unit_id": unit_id})]
+
+    def active(self, report_id: int) -> tuple[Report, Campaign] | None:
+        """The report (row-locked) and its campaign, in one read; None if there is no such report."""
+        row = self.session.execute(_ACTIVE, {"id": report_id}).first()
+        return None if row is None else (row[0], row[1])
 
     def for_campaign(self, campaign_id: int) -> list[Report]:
         """The reports started in a campaign, by unit id."""

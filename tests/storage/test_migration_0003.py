@@ -39,6 +39,8 @@ from tests.storage.dbfixtures import Database
 
 DATA = Path(__file__).parent / "data"
 RELEASE_DB = DATA / "release-0.1.sqlite"
+#: The newest revision: migrating goes all the way (0003 moves answers into reports; 0004 adds link codes).
+HEAD = "0004"
 MANIFEST = json.loads((DATA / "release-0.1.expected.json").read_text(encoding="utf-8"))
 
 
@@ -126,7 +128,7 @@ def test_release_01_database_keeps_every_answer_in_its_report(release: Database)
     before = _answer_rows(release)
     assert len(before) == MANIFEST["counts"]["answers"]
     migrate(release.engine)
-    assert current_revision(release.engine) == "0003"
+    assert current_revision(release.engine) == HEAD
 
     after = _answer_rows(release)
     assert {key: after[key] for key in before} == before  # no row lost or changed
@@ -438,6 +440,6 @@ def test_downgrade_refuses_when_a_chat_has_conversations_on_two_reports(edge: Da
         uow.commit()
     with pytest.raises(StorageError, match="z-an"):
         downgrade(edge.engine, "0002")
-    assert current_revision(edge.engine) == "0003"  # nothing changed
+    assert current_revision(edge.engine) == HEAD  # nothing changed
     with edge.uow() as uow:
         assert len(uow.conversations.for_person(AN)) == 2

@@ -21,6 +21,7 @@ from bot.runner import Binding, new_code
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.importer import ImportProblem, import_answers
 from dialogs.errors import ConfigError, NotFound, ReportbotError
+from dialogs.messages import t
 from dialogs.template.loader import find_template, load_stored_template, load_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold
@@ -39,7 +40,7 @@ class ImportRefused(ReportbotError):
     """An answers file had problems; nothing was imported."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(f"{len(problems)} câu trả lời không nhập được; chưa nhập gì")
+        super().__init__(msg="bot.import_refused", count=len(problems))
         self.problems = problems
 
 
@@ -210,8 +211,9 @@ class Services:
             template = self.template_of(uow, campaign)
             statuses = unit_statuses(uow, campaign, self.settings.zone())
             meta = template.meta
-            info_c = CampaignInfo(str(campaign.id), campaign.title, campaign.deadline,
-                                  meta.department or "SỞ", meta.department_parent, opened_at=campaign.opened_at)
+            department = meta.department or t("export.department_default")
+            info_c = CampaignInfo(str(campaign.id), campaign.title, campaign.deadline, department,
+                                  meta.department_parent, opened_at=campaign.opened_at)
         return template, info_c, statuses
 
     def export_compiled(self, campaign_id: int, fmt: str, out: Path) -> Path:
@@ -248,14 +250,15 @@ def _checked_word_template(template: Template, path: Path) -> bytes:
     from exporters.model import DocInfo, UnitInfo
 
     if not path.exists():
-        raise ConfigError(f"không có tệp {path}")
+        raise ConfigError(msg="bot.cli.no_file", path=path)
     blob = path.read_bytes()
     try:
         with tempfile.TemporaryDirectory() as folder:
             _fill_word_template(blob, template, UnitInfo("Xã Thử"), {}, DocInfo(None, date(2025, 1, 1)),
                                 Path(folder) / "thu.docx")
     except Exception as exc:  # whatever fails, the file is not a usable template
-        raise ConfigError(f"{path.name} không dùng làm mẫu Word được: {type(exc).__name__}: {exc}") from exc
+        detail = f"{type(exc).__name__}: {exc}"
+        raise ConfigError(msg="bot.word_template_invalid", name=path.name, detail=detail) from exc
     return blob
 
 

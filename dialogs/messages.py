@@ -516,6 +516,7 @@ MESSAGES: dict[str, str] = {
     "parse.example.text": "Đã tổ chức 3 hội nghị sơ kết, biểu dương 12 tập thể tiêu biểu.",
     "parse.example.yesno": "có",
     # ---- export.*: exporters (exporters/) ------------------------------------------------------------
+    "export.department_default": "SỞ",
     "export.no_libreoffice": (
         "Không xuất được PDF vì máy chủ chưa cài LibreOffice (soffice). Hãy cài gói libreoffice-writer, "
         "hoặc xuất báo cáo dạng .docx."

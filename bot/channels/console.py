@@ -69,7 +69,8 @@ class ConsoleChat:
         return 0
 
     def _send(self, runner: Runner, event: Event) -> list[object]:
-        update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name="Cán bộ xã")
+        name = t("bot.console.display_name")
+        update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name=name)
         handled = runner.process(update)
         runner.send_replies([handled], self._print)
         return list(handled.effects)

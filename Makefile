@@ -29,4 +29,4 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks
-	@$(BIN)/mypy dialogs storage
+	@$(BIN)/mypy dialogs storage bot

@@ -229,7 +229,7 @@ class Runner:
 
     def _reply_only(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime) -> Handled:
         """Answer an update that reaches no report (an invite, department staff, no report open)."""
-        return Handled(update, effects=effects, outgoing=self._send(uow, update, effects, now, None))
+        return Handled(update, effects=list(effects), outgoing=self._send(uow, update, effects, now, None))
 
     def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> tuple[Person, Identity]:
         """The person writing and their account on this channel (created on first contact).

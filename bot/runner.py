@@ -98,8 +98,11 @@ class Runner:
         *,
         binding: Binding | None = None,
         codes: Callable[[], str] | None = None,
+        uow: Callable[..., UnitOfWork] | None = None,
     ) -> None:
         self.session_factory = session_factory
+        #: Makes the unit of work of each transaction (a fake one in fast tests: :mod:`tests.fakes.uow`).
+        self.uow: Callable[..., UnitOfWork] = uow or (lambda **options: UnitOfWork(session_factory, **options))
         self.clock = clock
         self.binding = binding
         #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).
@@ -125,7 +128,7 @@ class Runner:
         """
         now = self.clock()
         try:
-            with UnitOfWork(self.session_factory, keep_state_history=False) as uow:
+            with self.uow(keep_state_history=False) as uow:
                 if self._delivered:
                     uow.outbox.mark_sent_many(self._delivered, now)
                 results = []
@@ -161,7 +164,7 @@ class Runner:
             faults.point("after_send")
         if failed:
             now = self.clock()
-            with UnitOfWork(self.session_factory) as uow:
+            with self.uow() as uow:
                 for outbox_id, error in failed:
                     uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
                 uow.commit()
@@ -171,7 +174,7 @@ class Runner:
         """Record the replies delivered since the last commit as sent (call before stopping)."""
         if not self._delivered:
             return
-        with UnitOfWork(self.session_factory) as uow:
+        with self.uow() as uow:
             uow.outbox.mark_sent_many(self._delivered, self.clock())
             uow.commit()
         self._delivered = []
@@ -179,7 +182,7 @@ class Runner:
     def _failed(self, update: Update, exc: Exception, now: datetime) -> Handled:
         """An update that could not be processed: mark it done and apologise (no crash reaches a user)."""
         log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
-        with UnitOfWork(self.session_factory) as uow:
+        with self.uow() as uow:
             if not uow.updates.claim(update.channel, update.update_id, now):
                 return Handled(update, duplicate=True)
             payload = {"text": t("bot.error.internal"), "buttons": [], "msgs": ["bot.error.internal"]}
@@ -281,7 +284,7 @@ class Runner:
         nothing goes out twice, and the conversation state is already committed, so the user's next
         message gets the right question.
         """
-        with UnitOfWork(self.session_factory) as uow:
+        with self.uow() as uow:
             rows = uow.outbox.pending(self.clock(), limit=limit, channel=channel)
             for row in rows:
                 row.attempts += 1

@@ -109,7 +109,9 @@ MESSAGES: dict[str, str] = {
     ),
     "engine.question": (
         "{head}\n{prompt}\n{help}\n{example}\n{options}\n{multichoice}\n{long_text}\n{none_allowed}\n{current}\n{flag}"
+        "\n{typed}"
     ),
+    "engine.ask.typed": "Đã nhận {parts} phần ({chars} ký tự) của câu trả lời này. Gửi tiếp, hoặc gõ «xong» nếu đã hết.",
     "engine.ask.flagged": (
         "Câu trả lời đang có: {answer} — cần kiểm tra lại: {reason}. Hãy gõ câu trả lời mới."
     ),

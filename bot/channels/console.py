@@ -48,7 +48,10 @@ class ConsoleChat:
             if interactive:
                 self.stdout.write("› ")
                 self.stdout.flush()
-            line = self.stdin.readline()
+            try:
+                line = self.stdin.readline()
+            except KeyboardInterrupt:  # Ctrl-C ends the chat like the end of input: all is saved already
+                line = ""
             if not line:
                 break
             text = line.rstrip("\r\n")

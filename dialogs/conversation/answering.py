@@ -23,7 +23,7 @@ MAX_FAILURES = 3
 
 def answer(turn: Turn, field: Field, text: str) -> None:
     """Take ``text`` as the answer to ``field``."""
-    result = parse(field.type, wording.option_by_number(field, text), flow.spec_of(field), turn.now.date())
+    result = parse(field.type, text, flow.spec_of(field), turn.now.date())
     consider(turn, field, result, text)
 
 
@@ -71,7 +71,10 @@ def fail(turn: Turn, field: Field, problem: dict[str, Any]) -> None:
 
 
 def none(turn: Turn, field: Field) -> None:
-    """"không có": nothing to report, where the field allows it."""
+    """"không có": nothing to report, where the field allows it (on an optional field: skip it)."""
+    if not field.allow_none and not field.required and field.type not in NUMERIC_TYPES:
+        skip(turn, field)
+        return
     if not field.allow_none:
         key = "engine.none_numeric" if field.type in NUMERIC_TYPES else "engine.none_refused"
         turn.say(key, example=field.example or "—")

@@ -57,7 +57,12 @@ def from_start(turn: Turn) -> None:
 def ask_field(turn: Turn, field: Field, brief: bool = False) -> None:
     """The question for ``field``, with help, an example, and the current answer if any."""
     params = wording.question(turn.template, turn.answers, field, brief=brief)
-    turn.ask(field.id, "engine.question", wording.buttons(field, turn.answers.get(field.id)), **params)
+    buffer = turn.state.buffer if turn.state.wait.kind == "text" else []
+    params["typed"] = ref("engine.ask.typed", parts=len(buffer), chars=sum(map(len, buffer))) if buffer else ""
+    buttons = wording.buttons(field, turn.answers.get(field.id))
+    if buffer:
+        buttons = (Button("cmd:done", msg="engine.button.done"), *buttons)
+    turn.ask(field.id, "engine.question", buttons, **params)
 
 
 def ask_group(turn: Turn, field: Field) -> None:

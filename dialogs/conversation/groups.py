@@ -38,7 +38,7 @@ def answer_column(turn: Turn, field: Field, text: str) -> None:
     if column.type == "text" and column.max_length is None and text.strip():
         result = ParseResult(ok=True, value=text.strip(), display=text.strip())
     else:
-        result = parse(column.type, wording.option_by_number(column, text), flow.spec_of(column), turn.now.date())
+        result = parse(column.type, text, flow.spec_of(column), turn.now.date())
     if result.ask is not None:
         choices = tuple({"label": c.label, "value": c.value} for c in result.choices)
         turn.state.wait = Wait("choose", field.id, column=column.id, raw=text, choices=choices)

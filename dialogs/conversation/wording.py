@@ -101,18 +101,6 @@ def edit_buttons(fields: list[Field]) -> tuple[Button, ...]:
     return tuple(Button(f"field:{f.id}", label=short(f"{f.section} {f.name}", 40)) for f in fields)
 
 
-def option_by_number(field: Field, text: str) -> str:
-    """For choice fields, "2" (or "1, 3") means the options with those numbers; other text is unchanged."""
-    if not field.options:
-        return text
-    parts = [p.strip() for p in text.replace(";", ",").replace(" va ", ",").split(",") if p.strip()]
-    if parts and all(p.isdigit() and 1 <= int(p) <= len(field.options) for p in parts):
-        if field.type == "choice" and len(parts) > 1:
-            return text
-        return ", ".join(field.options[int(p) - 1].label for p in parts)
-    return text
-
-
 def pick_choice(text: str, choices: Collection[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """Which choice ``text`` names: by its label first, then by its number; None if neither."""
     listed = list(choices)

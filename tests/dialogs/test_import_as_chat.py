@@ -103,3 +103,12 @@ def test_an_import_that_succeeds_gives_the_records_the_chat_would() -> None:
     assert values == {"so_tap_the": 75, "so_ca_nhan": 650, "so_tien": 570_000_000, "muc_do": "kha",
                       "co_dien_hinh": False}
     assert all(r.field_type == MINI.field(k).type for k, r in imported.records.items())
+
+
+def test_options_by_number_even_when_a_label_holds_a_comma() -> None:
+    """ "1, 2" picks options 1 and 2 though option 1's label has a comma in it (seen in a hurried trial)."""
+    field = SHIPPED.field("phong_trao_thanh_pho")
+    assert "," in field.options[0].label
+    imported = import_answers(SHIPPED, Report(), {"phong_trao_thanh_pho": "1, 2"}, NOW)
+    assert imported.problems == []
+    assert imported.records["phong_trao_thanh_pho"].value == [field.options[0].value, field.options[1].value]

@@ -554,7 +554,8 @@ def render(key: str, params: Mapping[str, Any] | None = None) -> str:
         if alone and not values.get(alone.group(1)):
             continue
         lines.append(line.format(**values))
-    return "\n".join(lines)
+    # A value that ends a sentence itself ("Ví dụ: … khẩu hiệu." + ".") does not get a second full stop.
+    return _DOUBLE_STOP.sub(lambda m: m.group(1), "\n".join(lines))
 
 
 def _value(value: Any) -> str:
@@ -566,6 +567,7 @@ def _value(value: Any) -> str:
 
 
 _ALONE = re.compile(r"\{(\w+)\}")
+_DOUBLE_STOP = re.compile(r"(?<!\.)([.…])\.(?!\.)")
 
 
 def placeholders(key: str) -> set[str]:

@@ -120,10 +120,15 @@ def _field(turn: Turn) -> Field | None:
     return field
 
 
-def _answer_text(turn: Turn, text: str) -> None:
-    field = _field(turn)
-    if field is not None:
-        answering.answer(turn, field, text)
+def _on_field(action: Callable[[Turn, Field, str], None]) -> Callable[[Turn, str], None]:
+    """Typed text taken by ``action`` for the field waited on (or, if the template lost it, move on)."""
+
+    def take(turn: Turn, text: str) -> None:
+        field = _field(turn)
+        if field is not None:
+            action(turn, field, text)
+
+    return take
 
 
 def _answer_option(turn: Turn, value: str) -> None:
@@ -140,18 +145,6 @@ def _answer_option(turn: Turn, value: str) -> None:
     else:
         turn.say("engine.stale_button")
         turn.reask()
-
-
-def _long_text(turn: Turn, text: str) -> None:
-    field = _field(turn)
-    if field is not None:
-        answering.add_part(turn, field, text)
-
-
-def _column_text(turn: Turn, text: str) -> None:
-    field = _field(turn)
-    if field is not None:
-        groups.answer_column(turn, field, text)
 
 
 def _more_text(turn: Turn, text: str) -> None:
@@ -260,9 +253,9 @@ def _start_text(turn: Turn, text: str) -> None:
 
 RULES: dict[str, Rules] = {
     "start": Rules(_start_text, _stale),
-    "answer": Rules(_answer_text, _answer_option),
-    "text": Rules(_long_text, _stale, EVERYWHERE | {"done"}),
-    "column": Rules(_column_text, _stale, (EVERYWHERE - {"keep"}) | {"done"}),
+    "answer": Rules(_on_field(answering.answer), _answer_option),
+    "text": Rules(_on_field(answering.add_part), _stale, EVERYWHERE | {"done"}),
+    "column": Rules(_on_field(groups.answer_column), _stale, (EVERYWHERE - {"keep"}) | {"done"}),
     "more": Rules(_more_text, _more_option, EVERYWHERE | {"done"}, yesno=True),
     "choose": Rules(_choose_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),
     "pick_field": Rules(_pick_field_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from dialogs.answers import AnswerRecord
 from dialogs.template.model import Template
 
-from ..errors import NotFound, SubmissionClosed
+from ..errors import ConcurrencyError, NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
 
 
@@ -199,23 +199,12 @@ class SubmissionRepository:
         latest = self.latest(campaign_id, unit_id)
         if latest is not None and latest.status == "draft":
             return latest
-        draft = Submission(
-            campaign_id=campaign_id,
-            unit_id=unit_id,
-            version=1 if latest is None else latest.version + 1,
-            status="draft",
-            created_at=now,
-        )
-        try:
-            # Two reporters of one unit may open the draft at once: the loser takes the winner's.
-            with self.session.begin_nested():
-                self.session.add(draft)
-                self.session.flush()
-        except IntegrityError:
-            winner = self.latest(campaign_id, unit_id)
-            if winner is None or winner.status != "draft":
-                raise
-            return winner
+        # Two reporters of one unit may open the draft at once: the loser takes the winner's.
+        draft = self._insert_draft(campaign_id, unit_id, 1 if latest is None else latest.version + 1, now)
+        if draft is None:
+            draft = self.latest(campaign_id, unit_id)
+            if draft is None or draft.status != "draft":
+                raise ConcurrencyError(f"the draft of unit #{unit_id} in campaign #{campaign_id} vanished")
         return draft
 
     def of_version(self, campaign_id: int, unit_id: int, version: int) -> Submission | None:
@@ -230,23 +219,23 @@ class SubmissionRepository:
         found = self.of_version(report.campaign_id, report.unit_id, report.version)
         if found is not None:
             return found
-        draft = Submission(
-            campaign_id=report.campaign_id,
-            unit_id=report.unit_id,
-            version=report.version,
-            status="draft",
-            created_at=now,
-        )
+        # Two reporters of one unit may submit at once: the loser finds the winner's row.
+        draft = self._insert_draft(report.campaign_id, report.unit_id, report.version, now)
+        if draft is None:
+            draft = self.of_version(report.campaign_id, report.unit_id, report.version)
+            if draft is None:
+                raise ConcurrencyError(f"version {report.version} of report #{report.id} vanished")
+        return draft
+
+    def _insert_draft(self, campaign_id: int, unit_id: int, version: int, now: datetime) -> Submission | None:
+        """A new draft row for this version, or None if another transaction has just made it."""
+        draft = Submission(campaign_id=campaign_id, unit_id=unit_id, version=version, status="draft", created_at=now)
         try:
-            # Two reporters of one unit may submit at once: the loser finds the winner's row.
             with self.session.begin_nested():
                 self.session.add(draft)
                 self.session.flush()
         except IntegrityError:
-            winner = self.of_version(report.campaign_id, report.unit_id, report.version)
-            if winner is None:
-                raise
-            return winner
+            return None
         return draft
 
     def submit(

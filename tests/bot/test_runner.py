@@ -61,6 +61,18 @@ def _turn(runner: Runner, *updates: Update) -> list[Outgoing]:
     return out
 
 
+def _boom_breaks_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the engine raise on the text "boom" (an engine bug, as far as the runner can tell)."""
+    real = runner_module.resume
+
+    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
+        if isinstance(event, Text) and event.text == "boom":
+            raise RuntimeError("engine bug")
+        return real(template, report, state, event, now)
+
+    monkeypatch.setattr(runner_module, "resume", flaky)
+
+
 def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) -> None:
     db, binding = world
     runner = _runner(db, binding)
@@ -95,14 +107,7 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
 ) -> None:
     db, binding = world
     runner = _runner(db, binding)
-    real = runner_module.resume
-
-    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
-        if isinstance(event, Text) and event.text == "boom":
-            raise RuntimeError("engine bug")
-        return real(template, report, state, event, now)
-
-    monkeypatch.setattr(runner_module, "resume", flaky)
+    _boom_breaks_the_engine(monkeypatch)
     results = runner.process_batch([_update(1, None, "a"), _update(2, "boom", "b"), _update(3, None, "c")])
     assert [r.error is None for r in results] == [True, False, True]
     out: list[Outgoing] = []
@@ -288,14 +293,7 @@ def test_a_person_created_in_a_rolled_back_batch_is_never_reused(
     first one is created afresh when they write again."""
     db, binding = world
     runner = _runner(db, binding)
-    real = runner_module.resume
-
-    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
-        if isinstance(event, Text) and event.text == "boom":
-            raise RuntimeError("engine bug")
-        return real(template, report, state, event, now)
-
-    monkeypatch.setattr(runner_module, "resume", flaky)
+    _boom_breaks_the_engine(monkeypatch)
     # "first" is new; its batch fails as a whole and is replayed alone, where it fails again: nothing is kept.
     failed = runner.process_batch([Update("console", "r1", "first", "first", Text("boom"))])
     assert failed[0].error is not None

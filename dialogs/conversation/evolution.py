@@ -10,7 +10,7 @@ conversation held â€” a half-typed long text, a record being typed in a group â€
 from __future__ import annotations
 
 from dialogs.answers import AnswerRecord
-from dialogs.conversation import flow
+from dialogs.conversation import cursor, flow
 from dialogs.conversation.context import Turn
 from dialogs.conversation.state import Wait
 from dialogs.effects import AnswerSaved
@@ -105,7 +105,8 @@ def _migrate_wait(turn: Turn, old: str) -> None:
     if field is None:
         _keep_buffer(turn, wait.field, old)
         st.wait = Wait("start")
-        turn.reask()
+        if st.started:
+            cursor.move_on(turn)  # the question that needs an answer now
         return
     if wait.kind == "text" and not flow.is_long_text(field):
         _keep_buffer(turn, field.id, old)

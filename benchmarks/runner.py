@@ -137,7 +137,7 @@ def bench_runner(runner: Runner, conversations: int, batch: int) -> tuple[list[f
     runner.flush()
     elapsed = time.perf_counter() - start
     assert len(sent) >= conversations * len(scripts[0]), "every update must produce a delivered reply"
-    with UnitOfWork(runner.session_factory) as uow:
+    with runner.uow() as uow:
         submitted = sum(1 for r in uow.reports.for_campaign(1) if r.status == "submitted")
     assert submitted == conversations, f"only {submitted} of {conversations} reports were submitted"
     return latencies, elapsed

@@ -93,7 +93,7 @@ class Runner:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: sessionmaker[Session] | None,
         clock: Callable[[], datetime],
         *,
         binding: Binding | None = None,
@@ -102,7 +102,15 @@ class Runner:
     ) -> None:
         self.session_factory = session_factory
         #: Makes the unit of work of each transaction (a fake one in fast tests: :mod:`tests.fakes.uow`).
-        self.uow: Callable[..., UnitOfWork] = uow or (lambda **options: UnitOfWork(session_factory, **options))
+        if uow is None:
+            if session_factory is None:
+                raise ValueError("a Runner needs a session factory or a unit-of-work factory")
+            factory = session_factory
+
+            def uow(**options: Any) -> UnitOfWork:
+                return UnitOfWork(factory, **options)
+
+        self.uow: Callable[..., UnitOfWork] = uow
         self.clock = clock
         self.binding = binding
         #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).

@@ -39,7 +39,7 @@ class Deployment:
     def __init__(self, db: Any) -> None:
         self.db = db
         self.codes = (f"LINK{n:04d}" for n in itertools.count(1))
-        self.runner = Runner(db.session_factory, lambda: NOW, codes=lambda: next(self.codes))
+        self.runner = Runner(db.session_factory, lambda: NOW, codes=lambda: next(self.codes), uow=db.uow)
         self.campaigns: dict[str, int] = {}
         self.units: dict[str, int] = {}
         self.updates = itertools.count(1)

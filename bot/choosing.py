@@ -13,6 +13,7 @@ from datetime import datetime
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Button, Say
 from dialogs.events import Event, Pick, Start, Text
+from dialogs.vietnamese.cleaning import ascii_digits, index
 from dialogs.vietnamese.format import format_date_short
 from storage.models import Campaign, Identity, Person
 from storage.models import Report as ReportRow
@@ -91,10 +92,9 @@ def _picked(identity: Identity, event: Event, open_: list[tuple[Campaign, Report
     if not offered:
         return None
     campaign_id: int | None = None
-    if isinstance(event, Pick) and event.data.startswith("report:") and event.data[7:].isdigit():
-        campaign_id = int(event.data[7:])
-    elif isinstance(event, Text) and event.text.strip().isdigit():
-        number = int(event.text.strip())
+    if isinstance(event, Pick) and event.data.startswith("report:"):
+        campaign_id = index(event.data[7:])
+    elif isinstance(event, Text) and (number := index(ascii_digits(event.text.strip()))) is not None:
         campaign_id = offered[number - 1] if 1 <= number <= len(offered) else None
     ids = [campaign.id for campaign, _ in open_]
     return ids.index(campaign_id) if campaign_id in ids and campaign_id in offered else None

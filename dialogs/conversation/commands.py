@@ -15,6 +15,7 @@ from dialogs.conversation.recognise import Command
 from dialogs.conversation.state import Wait
 from dialogs.effects import ContactRequested
 from dialogs.template.model import Field
+from dialogs.vietnamese.cleaning import index
 from dialogs.vietnamese.matching import Candidate, match
 from dialogs.vietnamese.text import fold
 
@@ -186,9 +187,9 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
     template = turn.template
     applicable = flow.applicable(template, turn.answers)
     folded = fold(target).replace(" ", ".").rstrip(".")
-    if folded.isdigit():
-        index = int(folded)
-        return [applicable[index - 1]] if 1 <= index <= len(applicable) else []
+    number = index(folded)
+    if number is not None:
+        return [applicable[number - 1]] if 1 <= number <= len(applicable) else []
     if template.has_field(target.strip()):
         return [template.field(target.strip())]
     head = folded.split(".")[0]
@@ -199,10 +200,11 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
             return [f for f in applicable if f.id in ids]
         parent, _, last = folded.rpartition(".")
         parents = [s for s in template.all_sections() if fold(s.path) == parent]
-        if parents and last.isdigit():
+        item = index(last)
+        if parents and item is not None:
             # "II.1" where section II has no sub-sections: its first item.
             items = [f for f in applicable if f.id in {g.id for g in parents[0].fields()}]
-            return [items[int(last) - 1]] if 1 <= int(last) <= len(items) else []
+            return [items[item - 1]] if 1 <= item <= len(items) else []
     candidates = [Candidate(f.id, (fold(f.name), fold(f.id.replace("_", " ")))) for f in applicable]
     candidates += [Candidate(f"§{s.path}", (fold(s.title),)) for s in template.all_sections()]
     found = match(fold(target), candidates)

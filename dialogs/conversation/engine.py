@@ -22,6 +22,7 @@ from dialogs.conversation.state import State
 from dialogs.effects import Effect
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
 from dialogs.template.model import Template
+from dialogs.vietnamese.cleaning import clean, index
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,21 @@ def resume(template: Template, report: Report | Mapping[str, AnswerRecord] | Non
     else:
         report = Report.of(report.answers, version=report.version, status=report.status, ref=report.ref)
     turn = Turn(template, report, State.from_json(state), now)
-    handle(turn, event)
+    handle(turn, cleaned(event))
     if turn.asking is not None:
         asking.ask_current(turn, brief=turn.asking == "brief")
     return Step(turn.state.to_json(), turn.effects)
+
+
+def cleaned(event: Event) -> Event:
+    """The event with its text made safe to store and print (:func:`dialogs.vietnamese.cleaning.clean`)."""
+    if isinstance(event, Text):
+        return Text(clean(event.text))
+    if isinstance(event, Pick):
+        return Pick(clean(event.data, limit=200))
+    if isinstance(event, FileReceived):
+        return FileReceived(clean(event.file_id, 500), clean(event.name, 255), clean(event.mime, 100), event.size)
+    return event
 
 
 def handle(turn: Turn, event: Event) -> None:
@@ -86,8 +98,8 @@ def pick(turn: Turn, data: str) -> None:
     elif kind == "opt":
         field_id, _, option = value.rpartition(":")
         waits.on_option(turn, field_id, option)
-    elif kind == "pick" and value.isdigit():
-        waits.on_pick(turn, int(value))
+    elif kind == "pick" and index(value) is not None:
+        waits.on_pick(turn, index(value) or 0)
     else:
         turn.say("engine.unknown_button")
         turn.reask()

@@ -21,6 +21,7 @@ from dialogs.conversation.state import State
 from dialogs.effects import AnswerSaved, Ask, Effect, Say
 from dialogs.messages import render, t
 from dialogs.template.model import Field, Template
+from dialogs.vietnamese.cleaning import clean
 from dialogs.vietnamese.matching import Candidate, match
 
 #: Messages that report progress, not a refusal.
@@ -140,7 +141,7 @@ def _text_of(value: Any) -> str:
         return t("parse.yes") if value else t("parse.no")
     if isinstance(value, (date, datetime)):
         return f"{value.day}/{value.month}/{value.year}"
-    return str(value)
+    return clean(str(value))
 
 
 def _lines(fld: Field, value: Any) -> tuple[list[str], ImportProblem | None]:

@@ -17,6 +17,7 @@ from dialogs.conversation.state import Wait
 from dialogs.fields import ParseResult, parse
 from dialogs.messages import t
 from dialogs.template.model import Field
+from dialogs.vietnamese.cleaning import index
 
 #: Commands taken as such wherever the conversation waits.
 EVERYWHERE = frozenset({"start", "resume", "review", "edit", "back", "skip", "later", "pause", "help", "contact",
@@ -139,8 +140,8 @@ def _answer_option(turn: Turn, value: str) -> None:
         yes = value == "yes"
         shown = t("parse.yes" if yes else "parse.no")
         answering.accept(turn, field, ParseResult(ok=True, value=yes, display=shown), shown)
-    elif value.isdigit() and int(value) < len(field.options):
-        option = field.options[int(value)]
+    elif (number := index(value)) is not None and number < len(field.options):
+        option = field.options[number]
         answering.accept(turn, field, ParseResult(ok=True, value=option.value, display=option.label), option.label)
     else:
         turn.say("engine.stale_button")

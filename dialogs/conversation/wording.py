@@ -15,6 +15,7 @@ from dialogs.conversation import flow
 from dialogs.effects import Button
 from dialogs.messages import ref, t
 from dialogs.template.model import NUMERIC_TYPES, Field, Template
+from dialogs.vietnamese.cleaning import index
 from dialogs.vietnamese.format import format_date_long
 from dialogs.vietnamese.text import fold
 
@@ -108,10 +109,11 @@ def pick_choice(text: str, choices: Collection[Mapping[str, Any]]) -> Mapping[st
     for choice in listed:
         if fold(str(choice["label"])) == folded:
             return choice
-    if any(fold(str(c["label"])).isdigit() for c in listed):
+    if any(index(fold(str(c["label"]))) is not None for c in listed):
         return None
-    if folded.isdigit() and 1 <= int(folded) <= len(listed):
-        return listed[int(folded) - 1]
+    number = index(folded)
+    if number is not None and 1 <= number <= len(listed):
+        return listed[number - 1]
     return None
 
 

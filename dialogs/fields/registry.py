@@ -23,6 +23,7 @@ from dialogs.fields.percent import parse_percent
 from dialogs.fields.text import parse_text
 from dialogs.fields.yesno import parse_yesno
 from dialogs.messages import t
+from dialogs.vietnamese.cleaning import ascii_digits
 
 Parser = Callable[[str, ParseSpec, dt.date], ParseResult]
 
@@ -58,4 +59,6 @@ def parse(type_name: str, text: str, spec: ParseSpec | None = None, today: dt.da
 
     Unknown types raise ``KeyError`` (a programming error, not a user's).
     """
+    if type_name != "text":
+        text = ascii_digits(text)  # "⁷⁵", "７５" are 75 wherever a number may be meant
     return REGISTRY[type_name].func(text, spec or ParseSpec(), today or _EPOCH)

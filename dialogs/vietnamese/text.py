@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dialogs.vietnamese.cleaning import ascii_digits
+
 _SPACES = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
@@ -37,8 +39,8 @@ def strip_diacritics(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Fold text for matching: lower case, no diacritics, single spaces."""
-    return squash(strip_diacritics(text).casefold())
+    """Fold text for matching: lower case, no diacritics, single spaces, ASCII digits ("²" reads "2")."""
+    return squash(strip_diacritics(ascii_digits(text)).casefold())
 
 
 # ---- tone placement -------------------------------------------------------------------------------

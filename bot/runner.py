@@ -14,6 +14,7 @@ sends nothing twice.
 
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import department, faults, invites
@@ -35,6 +37,7 @@ from dialogs.events import Event, Start, Text
 from dialogs.messages import t
 from dialogs.template.loader import load_stored_template
 from dialogs.template.model import Template
+from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
 from storage.uow import UnitOfWork
 
@@ -168,7 +171,8 @@ class Runner:
                 log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
                 failed.append((message.id, f"{type(exc).__name__}: {exc}"))
                 continue
-            self._delivered.append(message.id)
+            if message.id:  # 0: said directly, never stored (the database could not take it)
+                self._delivered.append(message.id)
             faults.point("after_send")
         if failed:
             now = self.clock()
@@ -188,14 +192,30 @@ class Runner:
         self._delivered = []
 
     def _failed(self, update: Update, exc: Exception, now: datetime) -> Handled:
-        """An update that could not be processed: mark it done and apologise (no crash reaches a user)."""
+        """An update that could not be processed: apologise, saying what happened (no crash reaches a user).
+
+        When the database cannot store anything (disk full, server gone), nothing is kept — the update is
+        not marked done, so the user's message (or the channel's redelivery) is taken once it is back — and
+        the apology goes out directly. Otherwise the update is marked done and the apology goes through the
+        outbox like any reply.
+        """
+        problem = storage_problem(exc)
+        if problem is not None:
+            log.error("update %s/%s not stored: %s", update.channel, update.update_id, problem)
+            return Handled(update, error=problem, outgoing=[_direct(update, problem)])
         log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
-        with self.uow() as uow:
-            if not uow.updates.claim(update.channel, update.update_id, now):
-                return Handled(update, duplicate=True)
-            payload = {"text": t("bot.error.internal"), "buttons": [], "msgs": ["bot.error.internal"]}
-            outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
-            uow.commit()
+        try:
+            with self.uow() as uow:
+                if not uow.updates.claim(update.channel, update.update_id, now):
+                    return Handled(update, duplicate=True)
+                payload = {"text": t("bot.error.internal"), "buttons": [], "msgs": ["bot.error.internal"]}
+                outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
+                uow.commit()
+        except Exception as second:  # the database failed too: say so without it
+            reason = storage_problem(second) or "bot.error.storage_down"
+            log.error("update %s/%s: the apology could not be stored either: %s", update.channel,
+                      update.update_id, type(second).__name__)
+            return Handled(update, error=reason, outgoing=[_direct(update, reason)])
         return Handled(update, error=str(exc), outgoing=outgoing)
 
     def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
@@ -250,7 +270,7 @@ class Runner:
         """
         found = uow.people.lookup(update.channel, update.user_id)
         if found is None:
-            uow.people.get_or_create(update.channel, update.user_id, update.display_name, now)
+            uow.people.get_or_create(update.channel, update.user_id, clean(update.display_name, limit=200), now)
             found = uow.people.lookup(update.channel, update.user_id)
             if found is None:  # pragma: no cover - just created
                 raise StateError(f"no account {update.channel}:{update.user_id}")
@@ -320,6 +340,22 @@ def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, 
     buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
     msgs = tuple(str(m) for m in payload.get("msgs") or [])
     return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """The message for an error that means the database cannot store anything now (None for other errors)."""
+    text = f"{exc} {getattr(exc, 'orig', '')}".lower()
+    full = ("disk is full", "no space left", "database or disk is full", "could not extend file", "disk full")
+    if any(word in text for word in full) or getattr(exc, "errno", None) == errno.ENOSPC:
+        return "bot.error.storage_full"
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return "bot.error.storage_down"
+    return None
+
+
+def _direct(update: Update, msg: str) -> Outgoing:
+    """A reply sent without the outbox (id 0): when the database cannot store it."""
+    return Outgoing(0, update.channel, update.chat_id, t(msg), (), (msg,))
 
 
 def _command(event: Event) -> str:

@@ -236,7 +236,14 @@ MESSAGES: dict[str, str] = {
         "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này; các câu trả lời trước vẫn được lưu. "
         "Anh/chị gửi lại giúp, hoặc gõ «xem lại» để xem đã lưu những gì."
     ),
-    "bot.error.known": "Chưa xử lý được tin nhắn này: {reason}. Các câu trả lời trước vẫn được lưu.",
+    "bot.error.storage_full": (
+        "Máy chủ hết chỗ lưu, câu trả lời vừa gửi chưa được lưu. Các câu trả lời trước vẫn còn nguyên; "
+        "xin anh/chị gửi lại sau ít phút."
+    ),
+    "bot.error.storage_down": (
+        "Máy chủ tạm thời không lưu được dữ liệu, câu trả lời vừa gửi chưa được lưu. Các câu trả lời trước "
+        "vẫn còn nguyên; xin anh/chị gửi lại sau ít phút."
+    ),
     "bot.need_invite": (
         "Chào anh/chị! Để bắt đầu, hãy mở đường liên kết mời mà Sở gửi, hoặc gõ /start kèm mã mời "
         "(ví dụ: /start AB12CD34)."
@@ -319,7 +326,7 @@ MESSAGES: dict[str, str] = {
     "template.T106.fix": "Hãy giữ một lần, hoặc đổi tên lần sau cho đúng khóa bạn muốn.",
     "template.T107": 'giá trị của "{key}" không hợp lệ: {detail}.',
     "template.T107.fix": "Hãy viết {expected}, hoặc xóa khóa này để dùng mặc định.",
-    "template.T108": '"deadline_days" phải là số ngày lớn hơn 0, đang là {value}.',
+    "template.T108": '"deadline_days" phải là số ngày từ 1 đến {max}, đang là {value}.',
     "template.T108.fix": 'Hãy viết một số nguyên dương, ví dụ "deadline_days: 14", hoặc xóa khóa để dùng 14 ngày.',
     "template.T109": '"signer.name_field" chỉ tới trường "{name}" không có trong mẫu.',
     "template.T109.fix": "Hãy viết id của trường hỏi họ tên người ký, hoặc xóa name_field.",
@@ -391,6 +398,30 @@ MESSAGES: dict[str, str] = {
     "template.T404.fix": "Hãy dùng {{value}} cho câu trả lời của chính trường này, hoặc {{id}} của một trường khác.",
     "template.T405": '"{key}" viết sai: {reason}.',
     "template.T405.fix": "Hãy viết chỗ trống dạng {{ten_truong}}; muốn in dấu ngoặc nhọn thì viết {{{{ hoặc }}}}.",
+    # Limits of a template (dialogs/template/limits.py) and its patterns (dialogs/template/patterns.py).
+    "template.T111": 'dùng bí danh YAML "*{name}" ({count} lần); mẫu không nhận neo "&" và bí danh "*".',
+    "template.T111.fix": 'Hãy viết đầy đủ nội dung ở mỗi chỗ có "*{name}", rồi xóa "&{name}".',
+    "template.T112": "tệp mẫu quá lớn: {detail}.",
+    "template.T112.fix": "Hãy chia thành nhiều mẫu nhỏ hơn, hoặc xóa bớt phần không dùng đến.",
+    "template.T113": "còn {count} lỗi nữa chưa liệt kê (chỉ hiện {shown} lỗi đầu tiên).",
+    "template.T113.fix": 'Hãy sửa các lỗi trên rồi chạy lại "reportbot template check" để xem các lỗi còn lại.',
+    "template.T208": "mẫu có hơn {max} mục; các mục sau mục này không được đọc.",
+    "template.T208.fix": "Hãy chia thành nhiều mẫu nhỏ hơn, hoặc gộp các mục nhỏ lại với nhau.",
+    "template.T315": '"pattern" không dùng được: {detail}.',
+    "template.T315.fix": (
+        "Hãy viết pattern ngắn gọn hơn, không dùng tham chiếu ngược (\\1) hay nhìn trước/nhìn sau "
+        '((?=…), (?!…), (?<=…), (?<!…)), hoặc thay nó bằng "check".'
+    ),
+    "template.T316": "mẫu có hơn {max} trường (kể cả các cột của nhóm lặp); các trường sau trường này không được đọc.",
+    "template.T316.fix": "Hãy chia thành nhiều mẫu nhỏ hơn, hoặc dùng một nhóm lặp thay cho các trường giống nhau.",
+    "template.T406": '"{key}" có số {number} dài quá {max} chữ số, trong "{src}".',
+    "template.T406.fix": "Hãy viết số có tối đa {max} chữ số (570_000_000 cho 570 triệu), hoặc so sánh với một trường.",
+    "template.detail.too_many_bytes": "{size} byte, tối đa {max} byte",
+    "template.detail.too_many_nodes": "hơn {max} giá trị YAML",
+    "template.expect.bounded_number": "một số có tối đa {max} chữ số (dấu chấm cho phần thập phân)",
+    "template.expr.too_many_digits": 'số "{number}" dài quá {max} chữ số',
+    "template.pattern.too_long": "pattern dài {length} ký tự, tối đa {max}",
+    "template.pattern.unsupported": "RE2 không hỗ trợ tính năng này ({reason})",
     # Pieces of the issues above: near-miss suggestion, places, kinds of value, details.
     "template.suggestion": 'Có phải "{suggestion}"?',
     "template.load_failed": "mẫu {source} có {count} lỗi:\n{lines}",

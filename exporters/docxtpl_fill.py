@@ -32,7 +32,7 @@ from exporters.model import DocInfo, UnitInfo
 from exporters.nd30 import STYLE_BODY, STYLE_HEADINGS
 from exporters.places import place_name
 from exporters.render import format_plain, format_value, sentence
-from exporters.xmlbuild import para
+from exporters.xmlbuild import para, xml_safe
 
 
 def _blocks(report: ReportDocument) -> list[dict[str, str]]:
@@ -86,7 +86,7 @@ def write_from_word_template(word_template_path: str | Path, template: Template,
     """Fill the Word template at ``word_template_path`` with this unit's report and save it to ``path``."""
     tpl = DocxTemplate(str(word_template_path))
     # Autoescape: answers contain "&" and "<" ("Sở GD&ĐT"), which must not break the document's XML.
-    tpl.render(build_context(template, unit, answers, doc), autoescape=True)
+    tpl.render(_safe(build_context(template, unit, answers, doc)), autoescape=True)
     out = Path(path)
     tpl.save(str(out))
     return out
@@ -117,3 +117,14 @@ def write_example_template(path: str | Path) -> Path:
     out = Path(path)
     document.save(str(out))
     return out
+
+
+def _safe(value: Any) -> Any:
+    """Every string of a template context without what XML cannot hold."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    return value

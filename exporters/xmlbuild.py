@@ -11,6 +11,7 @@ XML built as strings costs linear time. Everything here returns XML fragments (`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
@@ -33,7 +34,20 @@ def run(text: str, *, bold: bool = False, italic: bool = False, size_pt: float |
         half = round(size_pt * 2)
         props += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>'
+
+
+# What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF): never in a document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without what an XML document cannot contain (an answer stored before input was cleaned).
+
+    >>> xml_safe("Tốt\\x00\\x08 lắm")
+    'Tốt lắm'
+    """
+    return _NOT_XML.sub("", text)
 
 
 def para(

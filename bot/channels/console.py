@@ -39,6 +39,9 @@ class ConsoleChat:
     def run(self) -> int:
         """Chat until the end of input; write the report; return an exit code."""
         runner = Runner(self.services.session_factory, self.services.settings.now, binding=self.binding)
+        reconfigure = getattr(self.stdin, "reconfigure", None)
+        if reconfigure is not None:  # bytes that are not UTF-8 (a pasted file) become U+FFFD, never an error
+            reconfigure(errors="replace")
         interactive = self.stdin.isatty()
         if not self._deliver(runner):
             # A fresh start, or a restart after a crash: greet and ask the current question again.

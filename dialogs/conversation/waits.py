@@ -162,8 +162,12 @@ def _more_text(turn: Turn, text: str) -> None:
 
 def _more_option(turn: Turn, value: str) -> None:
     field = _field(turn)
-    if field is not None and value in ("yes", "no"):
+    if field is None:
+        return
+    if value in ("yes", "no"):
         groups.answer_more(turn, field, value == "yes")
+    else:
+        _stale(turn, value)
 
 
 def _try_pick(turn: Turn, text: str) -> bool:
@@ -236,7 +240,10 @@ def _confirm_text(turn: Turn, text: str) -> None:
 
 
 def _confirm_option(turn: Turn, value: str) -> None:
-    submission.confirm(turn, value == "yes")
+    if value in ("yes", "no"):
+        submission.confirm(turn, value == "yes")
+    else:
+        _stale(turn, value)
 
 
 def _submitted_text(turn: Turn, text: str) -> None:

@@ -308,3 +308,50 @@ def test_a_person_created_in_a_rolled_back_batch_is_never_reused(
         assert second[0].id != first[0].id
         assert [i.external_id for i in uow.people.identities(second[0].id)] == ["second"]
         assert [i.external_id for i in uow.people.identities(first[0].id)] == ["first"]
+
+
+def test_a_full_disk_is_said_and_the_conversation_continues_once_there_is_room(tmp_path: Any) -> None:
+    """SQLite refuses to grow (as on a full disk): the user is told, nothing is half-stored, and once there
+    is room again the same message goes through and the conversation is where it was."""
+    from sqlalchemy import event
+
+    from storage.db import make_engine, make_session_factory, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path}/full.db")
+    migrate(engine)
+    factory = make_session_factory(engine)
+    template = load_template(TEMPLATE)
+    from storage.uow import UnitOfWork
+
+    with UnitOfWork(factory) as uow:
+        unit = uow.units.add("Xã Khúc Thừa Dụ", now=NOW)
+        campaign = uow.campaigns.create(uow.templates.ensure(template, NOW), "Thử", date(2025, 8, 20), NOW,
+                                        [unit.id])
+        uow.commit()
+        binding = Binding(campaign.id, unit.id)
+    runner = Runner(factory, lambda: NOW, binding=binding)
+    _turn(runner, _update(1, None))
+    runner.flush()
+    full = {"on": True}
+
+    @event.listens_for(engine, "begin")
+    def no_room(conn: Any) -> None:
+        if full["on"]:
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+            conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+
+    long = "Đơn vị đã ban hành kế hoạch thi đua. " * 3000  # needs new pages
+    out = _turn(runner, _update(2, long))
+    assert [m.msgs for m in out] == [("bot.error.storage_full",)] and "hết chỗ lưu" in out[0].text
+    with UnitOfWork(factory) as uow:
+        assert not uow.updates.seen("console", "u2")  # not marked done: it will be taken later
+        assert uow.answers.count(binding.campaign_id) == 0
+    full["on"] = False
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA max_page_count = 1073741823")
+    out = _turn(runner, _update(2, long))  # the channel redelivers it (or the user sends it again)
+    assert "engine.text_part" in [m for o in out for m in o.msgs]
+    _turn(runner, _update(3, "xong"))
+    with UnitOfWork(factory) as uow:
+        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value.startswith("Đơn vị")
+    engine.dispose()

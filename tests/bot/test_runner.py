@@ -355,3 +355,19 @@ def test_a_full_disk_is_said_and_the_conversation_continues_once_there_is_room(t
     with UnitOfWork(factory) as uow:
         assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value.startswith("Đơn vị")
     engine.dispose()
+
+
+def test_a_nul_byte_or_a_lone_surrogate_never_sticks_a_conversation(world: tuple[Any, Binding]) -> None:
+    """On release 0.1 one such line made every later message of the chat fail (SQLite: surrogates;
+    PostgreSQL: NUL). Now it is cleaned on the way in and the conversation goes on."""
+    db, binding = world
+    runner = _runner(db, binding)
+    _turn(runner, _update(1, None))
+    for n, text in enumerate(["Tình hình\x00 tốt", "thêm \ud800 phần", "xong"], start=2):
+        out = _turn(runner, _update(n, text))
+        assert "bot.error.internal" not in [m for o in out for m in o.msgs], text
+    with db.uow() as uow:
+        value = uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value
+    assert value == "Tình hình tốt\nthêm \ufffd phần"
+    out = _turn(runner, _update(9, "Nguyễn Văn An"))
+    assert "engine.saved" in [m for o in out for m in o.msgs]

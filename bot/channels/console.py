@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.runner import Binding, Outgoing, Runner, Update
+from bot.runner import Binding, Outgoing, Runner, Update, storage_problem
 from bot.services import Services
 from dialogs.effects import Submitted
 from dialogs.events import Event, Start, Text
@@ -67,7 +67,13 @@ class ConsoleChat:
                 changed, written = False, True
         if interactive:
             self.stdout.write("\n")
-        runner.flush()
+        try:
+            runner.flush()
+        except Exception as exc:  # bookkeeping only (which replies went out): never worth a failed chat
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            self.stdout.write(t(problem) + "\n")
         if changed or not written:
             self._export()
         self.stdout.write(t("bot.console.goodbye") + "\n")

@@ -153,3 +153,15 @@ def test_sample_000_typed_without_diacritics_fills_the_report(tmp_path: Path) ->
     assert "Kế hoạch số 337/KH-UBND ngày 29/12/2023" in text
     assert "Kiến Thụy, ngày 06 tháng 8 năm 2025" in text
     assert "Thuc hien loi day cua Bac" in text and "Nguyen Van Hung" in text
+
+
+def test_bytes_that_are_not_utf8_do_not_stick_the_chat(tmp_path: Path) -> None:
+    """Release 0.1: one such line made every later message of the chat get the apology."""
+    environment = {**os.environ, "REPORTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/reportbot.db"}
+    lines = b"\xff\xfe k\xe9 ho\xe1ch \x00 \x1b[31m\nthem mot phan nua cua bao cao\nxong\nxem lai\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--out", str(tmp_path)], input=lines,
+                            capture_output=True, cwd=tmp_path, env=environment, timeout=120)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
+    assert "Xin lỗi" not in out and "Traceback" not in result.stderr.decode("utf-8", "replace")
+    assert "TÓM TẮT" in out and "\ufffd" in out  # the undecodable bytes are kept as a replacement mark

@@ -6,19 +6,23 @@ after the commit. At the end of input the report is written to a .docx and its p
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli.errors import file_problem
 from bot.runner import Binding, Outgoing, Runner, Update, storage_problem
 from bot.services import Services
 from dialogs.effects import Submitted
+from dialogs.errors import ReportbotError
 from dialogs.events import Event, Start, Text
 from dialogs.messages import t
 
 CHANNEL = "console"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -103,8 +107,15 @@ class ConsoleChat:
         """Write the report (the last submitted version, else the draft) and say where."""
         try:
             path, submitted = self.services.export_unit_docx(self.binding, self.out)
-        except Exception as exc:  # the chat must end cleanly whatever the exporter does
+        except OSError as exc:  # the disk, not the report: say which in Vietnamese
+            self.stdout.write(t("bot.console.export_failed", reason=file_problem(exc, self.out, writing=True)) + "\n")
+            return
+        except ReportbotError as exc:
             self.stdout.write(t("bot.console.export_failed", reason=exc) + "\n")
+            return
+        except Exception:  # the chat must end cleanly whatever the exporter does; the log has the details
+            log.exception("exporting the report failed")
+            self.stdout.write(t("bot.console.export_failed", reason=t("bot.console.export_bug")) + "\n")
             return
         key = "bot.console.saved_docx" if submitted else "bot.console.draft_docx"
         self.stdout.write(t(key, path=path) + "\n")

@@ -1,4 +1,4 @@
-"""Settings from the environment (pydantic-settings): database, channel tokens, public URL, time zone."""
+"""Settings from the environment (pydantic-settings): database, channel tokens, public URL, time zone, log file."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     zalo_api_url: str = Field(default="https://bot-api.zaloplatforms.com", alias="ZALO_API_URL")
     public_url: str = Field(default="", alias="REPORTBOT_PUBLIC_URL")
     tz: str = Field(default="Asia/Ho_Chi_Minh", alias="REPORTBOT_TZ")
+    #: Where the command line writes internal errors with their tracebacks (relative: the working directory).
+    log_file: str = Field(default="reportbot.log", alias="REPORTBOT_LOG")
 
     def zone(self) -> ZoneInfo:
         """The reporting time zone."""

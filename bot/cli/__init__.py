@@ -1,37 +1,62 @@
 """The ``reportbot`` command line: every command module registers on :data:`bot.cli.app.app`.
 
-Errors reach the user as one clear sentence and an exit code, never a traceback.
+Every failure reaches the terminal as one sentence and an exit code (:mod:`bot.cli.errors`, the README's
+"Exit codes"), never a traceback; internal errors and their tracebacks go to the log file
+(:mod:`bot.cli.logs`). ``reportbot --debug …`` (or ``REPORTBOT_DEBUG=1``) shows the traceback as well.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 # Command modules register themselves on import.
-from bot.cli import admin_cmd, chat_cmd, export_cmd, parse_cmd, template_cmd  # noqa: F401
+from bot.cli import admin_cmd, chat_cmd, export_cmd, logs, parse_cmd, template_cmd  # noqa: F401
 from bot.cli.app import app
-from dialogs.errors import ReportbotError
+from bot.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, is_help, is_internal
 from dialogs.messages import t
 
-__all__ = ["app", "main"]
-
-#: Exit codes: 1 a user error the message explains, 2 a usage error (Typer), 3 an operational error.
-EXIT_USER, EXIT_OPERATIONAL = 1, 3
+__all__ = ["app", "main", "run"]
 
 
 def main() -> None:
     """Entry point of the ``reportbot`` console script."""
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(args: Sequence[str]) -> int:
+    """Run the command line ``args``; the exit code. Prints one sentence on standard error when it fails."""
+    logs.configure(_log_file(), debug=logs.debug_from_env())
     try:
-        app()
-    except ReportbotError as exc:
-        print(f"reportbot: {exc}", file=sys.stderr)
-        sys.exit(EXIT_USER)
+        code = app(args=list(args), prog_name="reportbot", standalone_mode=False)
     except KeyboardInterrupt:
         print("", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # never a traceback for the user; REPORTBOT_DEBUG=1 shows it
-        if os.environ.get("REPORTBOT_DEBUG"):
-            raise
-        print(f"reportbot: {t('bot.cli.unexpected', kind=type(exc).__name__, detail=exc)}", file=sys.stderr)
-        sys.exit(EXIT_OPERATIONAL)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the one place every failure becomes a sentence
+        return _failed(exc, args)
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _failed(exc: Exception, args: Sequence[str]) -> int:
+    if is_help(exc):  # "reportbot" or "reportbot unit" alone: the help
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    log = str(logs.log_path())
+    code, sentence = describe(exc, log)
+    if is_internal(code) or logs.debugging():
+        # With --debug the log record (and its traceback) also goes to standard error.
+        written = logs.log_failure(exc, " ".join(args))
+        if code == EXIT_INTERNAL and not written:
+            sentence = t("bot.cli.internal_error_no_log", log=log)
+    print(f"reportbot: {sentence}", file=sys.stderr)
+    return code
+
+
+def _log_file() -> str:
+    from bot.config import Settings
+
+    try:
+        return Settings().log_file
+    except Exception:  # an invalid setting is reported when the command reads it
+        return os.environ.get("REPORTBOT_LOG") or "reportbot.log"

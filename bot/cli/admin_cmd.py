@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-import yaml
 
 from bot.cli.app import answers_app, app, campaign_app, unit_app
+from bot.cli.errors import shown
+from bot.cli.files import load_answers, not_a_folder
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
 from dialogs.messages import t
 from dialogs.vietnamese.format import format_date_short
+
+#: The years a date option may name (those the date grammar reads).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: The longest an invite stays valid, in days (a code left lying around for years is a leak).
+MAX_INVITE_DAYS = 365
 
 
 def _print_json(data: object) -> None:
@@ -23,9 +29,13 @@ def _print_json(data: object) -> None:
 
 def _parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ConfigError(msg="bot.cli.bad_day", option=option, text=text) from exc
+        raise ConfigError(msg="bot.cli.bad_day", option=option, text=shown(text)) from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ConfigError(msg="bot.cli.day_out_of_range", option=option, text=shown(text), first=FIRST_YEAR,
+                          last=LAST_YEAR)
+    return day
 
 
 @campaign_app.command("create")
@@ -41,8 +51,11 @@ def campaign_create(
     as_json: bool = typer.Option(False, "--json", help="Print {\"id\": …} as JSON."),
 ) -> None:
     """Open a reporting campaign on a template, with a deadline."""
+    day = _parse_day(deadline, "--deadline")
+    not_a_folder(template)
+    not_a_folder(word_template)
     services = Services()
-    campaign = services.create_campaign(resolve_template(template), _parse_day(deadline, "--deadline"), title,
+    campaign = services.create_campaign(resolve_template(template), day, title,
                                         tuple(unit), all_units, word_template)
     if as_json:
         _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
@@ -116,15 +129,17 @@ def invite(
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help="The unit the reporter reports for."),
     role: str = typer.Option("reporter", "--role", "-r", help="reporter or department."),
     campaign: Optional[int] = typer.Option(None, "--campaign", "-c", help="Bind to this campaign."),
-    days: int = typer.Option(14, "--days", help="Valid for this many days."),
+    days: int = typer.Option(14, "--days", help=f"Valid for this many days (1 to {MAX_INVITE_DAYS})."),
     bot_username: str = typer.Option("reportbot", "--bot", help="The Telegram bot's username for the link."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"code\", \"link\", \"expires\"} as JSON."),
 ) -> None:
     """Create a one-time invite code and its t.me link."""
     if role not in {"reporter", "department"}:
-        raise ConfigError(msg="bot.cli.bad_role", role=role)
+        raise ConfigError(msg="bot.cli.bad_role", role=shown(role))
     if role == "reporter" and not unit:
         raise ConfigError(msg="bot.cli.invite_needs_unit")
+    if not 1 <= days <= MAX_INVITE_DAYS:
+        raise ConfigError(msg="bot.cli.bad_days", days=days, max=MAX_INVITE_DAYS)
     info = Services().create_invite(unit, role, campaign, days, bot_username)
     if as_json:
         _print_json({"code": info.code, "link": info.link, "expires": info.expires.isoformat()})
@@ -143,10 +158,7 @@ def answers_import(
     """Import answers from a file, parsed exactly as if typed in the chat (all or nothing)."""
     if not file.exists():
         raise ConfigError(msg="bot.cli.no_file", path=file)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(msg="bot.cli.bad_yaml", path=file, detail=exc) from exc
+    raw = load_answers(file) or {}
     if not isinstance(raw, dict):
         raise ConfigError(msg="bot.cli.answers_not_mapping", path=file)
     try:
@@ -176,9 +188,12 @@ def run(
 @app.command()
 def remind(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only print who would be reminded."),
-    at: Optional[str] = typer.Option(None, "--at", help="Pretend it is this time (ISO)."),
+    at: Optional[str] = typer.Option(None, "--at", help="Pretend it is this time (ISO: 2025-08-20T08:00)."),
 ) -> None:
     """Send deadline reminders."""
-    if at:
-        datetime.fromisoformat(at)
+    if at is not None:
+        try:
+            datetime.fromisoformat(at.strip())
+        except ValueError:
+            raise ConfigError(msg="bot.cli.bad_at", text=shown(at)) from None
     raise ConfigError(msg="bot.cli.remind_unavailable")

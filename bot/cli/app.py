@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from bot.cli import logs
+
 app = typer.Typer(
     name="reportbot",
     help="reportbot: collect periodic reports from communes over Telegram and Zalo, and compile them "
@@ -20,3 +22,13 @@ app.add_typer(template_app, name="template")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(unit_app, name="unit")
 app.add_typer(answers_app, name="answers")
+
+
+@app.callback()
+def global_options(
+    debug: bool = typer.Option(False, "--debug", help=f"Show internal errors with their traceback on the "
+                               f"terminal, not only in the log file (also {logs.DEBUG_ENV}=1)."),
+) -> None:
+    """Options before the command name: reportbot --debug COMMAND …"""
+    if debug:
+        logs.enable_debug()

@@ -9,6 +9,7 @@ import typer
 
 from bot.channels.console import ConsoleChat
 from bot.cli.app import app
+from bot.cli.files import not_a_folder
 from bot.services import DEFAULT_UNIT, Services, resolve_template
 
 
@@ -20,6 +21,7 @@ def chat(
     out: Path = typer.Option(Path("."), "--out", "-o", help="Where to write the .docx (file or folder)."),
 ) -> None:
     """Chat with the bot in this terminal (answers may also be piped on stdin); writes the .docx at the end."""
+    not_a_folder(template)
     services = Services()
     tpl = resolve_template(template)
     binding = services.local_binding(tpl, unit)

@@ -9,26 +9,50 @@ from __future__ import annotations
 import json
 import os
 from datetime import date, datetime
-from typing import Annotated
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from bot.cli.app import app
+from bot.cli.errors import shown
 from dialogs.fields import Choice, ParseSpec, parse, types
 from dialogs.messages import t
 
 _NUMERIC = {"integer", "decimal", "percent", "money"}
 _APPROXIMATE_HELP = f"Accept approximate figures ({t('bot.cli.example_approximate')})."
 _UNIT_HELP = f"Unit word of the figure ({t('bot.cli.example_unit_words')})."
+#: Largest range bound accepted, in absolute value (the parsers call larger figures typing accidents).
+BOUND_LIMIT = 10**18
+#: The years the date grammar reads (dialogs/fields/grammar/dates.py): --today and date bounds stay inside.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: Longest --min-length / --max-length (a chat message is far shorter).
+LENGTH_LIMIT = 1_000_000
+#: Words a date bound may use for --today (dialogs/fields/date.py reads them).
+_TODAY_WORDS = ("today",)
+
+
+def _usage(msg: str, **params: object) -> NoReturn:
+    """Refuse an option in one sentence, with the exit code of a usage error (2)."""
+    typer.echo(f"reportbot: {t(msg, **params)}", err=True)
+    raise typer.Exit(2)
+
+
+def _day(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def _today(value: str | None) -> date:
-    if value:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise typer.BadParameter(f"--today must be YYYY-MM-DD, got {value!r}") from None
+    if value is not None:
+        day = _day(value)
+        if day is None:
+            _usage("bot.cli.parse_bad_today", value=shown(value), first=FIRST_YEAR, last=LAST_YEAR)
+        return day
     try:
         zone = ZoneInfo(os.environ.get("REPORTBOT_TZ") or "Asia/Ho_Chi_Minh")
     except (ZoneInfoNotFoundError, ValueError):
@@ -37,12 +61,23 @@ def _today(value: str | None) -> date:
 
 
 def _bound(type_name: str, value: str | None, flag: str) -> float | str | None:
-    if value is None or type_name not in _NUMERIC:
+    if value is None:
+        return None
+    if type_name == "date":
+        if value.strip().lower() in (*_TODAY_WORDS, t("bot.cli.parse_today_word")) or _day(value) is not None:
+            return value.strip()
+        _usage("bot.cli.parse_bad_date_bound", option=flag, value=shown(value), first=FIRST_YEAR, last=LAST_YEAR)
+    if type_name not in _NUMERIC:
         return value
     try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        raise typer.BadParameter(f"{flag} must be a number for {type_name}, got {value!r}") from None
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():  # "abc", "nan", "inf"
+        _usage("bot.cli.parse_bad_bound", option=flag, value=shown(value), type=type_name)
+    if abs(number) > BOUND_LIMIT:  # "1e400", a 5,000-digit number
+        _usage("bot.cli.parse_bound_too_big", option=flag, value=shown(value), limit="10^18")
+    return float(number)
 
 
 def _option(spec: str) -> Choice:
@@ -68,8 +103,10 @@ def parse_command(
     """Parse TEXT as a field of TYPE and print the result as JSON."""
     known = types()
     if type_name not in known:
-        typer.echo(f"reportbot: unknown type {type_name!r}; known types: {', '.join(known)}", err=True)
-        raise typer.Exit(2)
+        _usage("bot.cli.parse_unknown_type", type=shown(type_name), known=", ".join(known))
+    for flag, length in (("--min-length", min_length), ("--max-length", max_length)):
+        if length is not None and not 0 <= length <= LENGTH_LIMIT:
+            _usage("bot.cli.parse_bad_length", option=flag, value=length, limit=LENGTH_LIMIT)
     spec = ParseSpec(
         min=_bound(type_name, min_, "--min"),
         max=_bound(type_name, max_, "--max"),

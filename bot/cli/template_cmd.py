@@ -9,17 +9,20 @@ from typing import Any
 import typer
 
 from bot.cli.app import template_app
+from bot.cli.files import in_folder, not_a_folder, writing
 from dialogs.errors import TemplateError
 from dialogs.messages import t
 from dialogs.template.issues import Issue
 from dialogs.template.loader import check_template, find_template, load_template, shipped_templates
 from dialogs.template.model import Field, Section, Template
 
+EXAMPLE_NAME = "mau-bao-cao.docx"
 FILE_HELP = "A template YAML file, or the name of a shipped template (e.g. tdkt_5nam_2021_2025)."
 
 
 def _resolve(file: str) -> str:
-    """The path of ``file``; a missing file ends the command with one sentence and exit code 1."""
+    """The path of ``file``; a missing file or a folder ends the command with one sentence and exit code 1."""
+    not_a_folder(file)
     try:
         return str(find_template(file))
     except TemplateError:
@@ -114,10 +117,12 @@ def _field_lines(f: Field, depth: int, lines: list[str]) -> None:
 
 @template_app.command("word-example")
 def word_example(
-    out: Path = typer.Option(Path("mau-bao-cao.docx"), "--output", "-o", help="Where to write the .docx."),
+    out: Path = typer.Option(Path(EXAMPLE_NAME), "--output", "-o", help="Where to write the .docx (or a folder)."),
 ) -> None:
     """Write an NĐ 30 Word template with docxtpl tags: a starting point for a department's own layout."""
     from exporters.docxtpl_fill import write_example_template
 
-    path = write_example_template(out)
+    target = in_folder(out, EXAMPLE_NAME)
+    with writing(target):
+        path = write_example_template(target)
     typer.echo(t("bot.cli.word_example", path=path))

@@ -1,12 +1,16 @@
 """Read one field of a template and run the checks that need the whole template (ids, expressions, order).
 
 Used by :mod:`dialogs.template.loader`; every problem is recorded on the :class:`~dialogs.template.yamlnodes.NodeReader`
-as a located :class:`~dialogs.template.issues.Issue`, never raised.
+as a located :class:`~dialogs.template.issues.Issue`, never raised. The checks across fields are linear in
+the number of fields: each field looks names up in shared maps, never in a copy of them.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import ChainMap
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -15,13 +19,14 @@ import yaml
 
 from dialogs.messages import t
 from dialogs.template.expr import ExprError, compile_expr, render_names
-from dialogs.template.issues import suggest
+from dialogs.template.limits import MAX_DIGITS, MAX_FIELDS
 from dialogs.template.model import FIELD_TYPES, Field, Option, Section
+from dialogs.template.patterns import PatternError, compile_pattern
 from dialogs.template.yamlnodes import NodeReader, iso_date, line_of, shown, slug
 from dialogs.vietnamese.text import fold, nfc
 
-__all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "check_fields", "check_numbering",
-           "check_placeholders", "read_field", "resolve_type"]
+__all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "bounded_fields", "check_fields",
+           "check_numbering", "check_placeholders", "read_field", "resolve_type"]
 
 FIELD_KEYS: tuple[str, ...] = (
     "id", "type", "prompt", "short", "help", "example", "required", "allow_none", "min", "max", "min_length",
@@ -112,7 +117,7 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
     ftype = resolve_type(raw_type)
     known = ftype in FIELD_TYPES
     if "type" in keys and not known:
-        r.add("T303", lines["type"], **loc, suggestion=suggest(raw_type, set(FIELD_TYPES) | set(TYPE_ALIASES)),
+        r.add("T303", lines["type"], **loc, suggestion=r.suggest(raw_type, {*FIELD_TYPES, *TYPE_ALIASES}),
               type=raw_type, types=", ".join(FIELD_TYPES))
     if known:
         for key in keys:
@@ -133,9 +138,9 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
     pattern = r.string(keys, "pattern", "", **loc) or None
     if pattern is not None:
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            r.add("T309", lines["pattern"], **loc, detail=str(exc))
+            compile_pattern(pattern)
+        except PatternError as exc:
+            r.add(exc.code, lines["pattern"], **loc, detail=exc.detail)
     for message, rule in (("pattern_message", "pattern"), ("check_message", "check"),
                           ("render_none", "allow_none")):
         if message in keys and rule not in keys:
@@ -180,6 +185,11 @@ def _bound(r: NodeReader, keys: dict[str, yaml.Node], key: str, ftype: str, loc:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
               expected=t("template.expect.number"), example=t("template.expect.number_example"))
+        return None
+    # A bound of 10^15 or more (or .inf, .nan) is a typing accident, and no answer could be compared with it.
+    if not math.isfinite(value) or abs(value) >= 10**MAX_DIGITS:
+        r.add("T314", line_of(node), **loc, key=key, type=ftype, value=shown(node),
+              expected=t("template.expect.bounded_number", max=MAX_DIGITS), example=t("template.expect.number_example"))
         return None
     return value
 
@@ -229,8 +239,18 @@ def _columns(r: NodeReader, node: yaml.Node | None, section: str, gid: str, line
         r.add("T103", r.at(node), section, gid, key="fields", expected=t("template.expect.columns"),
               actual=shown(node))
         return []
-    infos = [read_field(r, item, section, gid or "?") for item in node.value]
+    infos = [read_field(r, item, section, gid or "?") for item in bounded_fields(r, node.value, section)]
     return [i for i in infos if i is not None]
+
+
+def bounded_fields(r: NodeReader, nodes: list[yaml.Node], section: str) -> list[yaml.Node]:
+    """The nodes of ``nodes`` within the template's :data:`~dialogs.template.limits.MAX_FIELDS` (T316 past it)."""
+    out: list[yaml.Node] = []
+    for node in nodes:
+        if not r.within("T316", MAX_FIELDS, node, section):
+            break
+        out.append(node)
+    return out
 
 
 def check_fields(r: NodeReader, infos: list[FieldInfo]) -> None:
@@ -238,21 +258,23 @@ def check_fields(r: NodeReader, infos: list[FieldInfo]) -> None:
     line_of_id: dict[str, int] = {}
     for info in infos:
         _unique(r, info, line_of_id)
-    known = set(line_of_id)
-    earlier: set[str] = set()
+    earlier: dict[str, int] = {}
+    value = {"value": 0}
     for info in infos:
         column_lines: dict[str, int] = {}
         for col in info.columns:
             _unique(r, col, column_lines)
-        cols = set(column_lines)
-        _check_one(r, info, known, earlier, {"value"} | known | cols, line_of_id)
-        col_earlier = set(earlier)
+        # Views, not copies: a field's own check costs the same whether the template has 10 fields or 2,000.
+        placeholders = ChainMap(value, column_lines, line_of_id)
+        _check_one(r, info, line_of_id, earlier, placeholders, line_of_id)
+        with_columns = ChainMap(column_lines, line_of_id)
+        col_earlier: ChainMap[str, int] = ChainMap({}, earlier)
         for col in info.columns:
-            _check_one(r, col, known | cols, col_earlier, {"value"} | known | cols, {**line_of_id, **column_lines})
-            col_earlier.add(col.field.id)
+            _check_one(r, col, with_columns, col_earlier, placeholders, with_columns)
+            col_earlier[col.field.id] = 0  # written to the group's own map, not to ``earlier``
             _check_example(r, col)
         _check_example(r, info)
-        earlier.add(info.field.id)
+        earlier[info.field.id] = 0
 
 
 def _unique(r: NodeReader, info: FieldInfo, seen: dict[str, int]) -> None:
@@ -265,8 +287,8 @@ def _unique(r: NodeReader, info: FieldInfo, seen: dict[str, int]) -> None:
         seen[fid] = info.lines.get("id", info.field.line)
 
 
-def _check_one(r: NodeReader, info: FieldInfo, known: set[str], earlier: set[str], placeholders: set[str],
-               lines: dict[str, int]) -> None:
+def _check_one(r: NodeReader, info: FieldInfo, known: Collection[str], earlier: Container[str],
+               placeholders: Collection[str], lines: Mapping[str, int]) -> None:
     f = info.field
     loc = {"section": f.section, "field": f.id}
     for key in ("check", "when"):
@@ -276,11 +298,14 @@ def _check_one(r: NodeReader, info: FieldInfo, known: set[str], earlier: set[str
         try:
             names = compile_expr(src).names
         except ExprError as exc:
-            r.add("T401", info.lines[key], **loc, key=key, reason=exc.reason, src=src)
+            if exc.reason_id == "template.expr.too_many_digits":
+                r.add("T406", info.lines[key], **loc, key=key, src=src, **exc.reason_params)
+            else:
+                r.add("T401", info.lines[key], **loc, key=key, reason=exc.reason, src=src)
             continue
         for name in sorted(names):
             if name not in known:
-                r.add("T402", info.lines[key], **loc, suggestion=suggest(name, known), key=key, name=name)
+                r.add("T402", info.lines[key], **loc, suggestion=r.suggest(name, known), key=key, name=name)
             elif key == "when" and name not in earlier:
                 where = (t("template.when.self") if name == f.id
                          else t("template.when.later", line=lines.get(name, 0)))
@@ -296,7 +321,7 @@ def _check_one(r: NodeReader, info: FieldInfo, known: set[str], earlier: set[str
             continue
         for name in used:
             if name not in placeholders:
-                r.add("T404", info.lines[key], **loc, suggestion=suggest(name, placeholders), key=key, name=name)
+                r.add("T404", info.lines[key], **loc, suggestion=r.suggest(name, placeholders), key=key, name=name)
 
 
 def _check_example(r: NodeReader, info: FieldInfo) -> None:
@@ -305,7 +330,7 @@ def _check_example(r: NodeReader, info: FieldInfo) -> None:
         return
     loc = {"section": f.section, "field": f.id}
     line = info.lines.get("example", f.line)
-    if f.pattern and _compiles(f.pattern) and not re.fullmatch(f.pattern, f.example.strip()):
+    if f.pattern and not _fits(f.pattern, f.example.strip()):
         r.add("T312", line, **loc, example=f.example, type=f.type,
               detail=t("template.detail.pattern_mismatch", pattern=f.pattern))
         return
@@ -322,12 +347,13 @@ def _check_example(r: NodeReader, info: FieldInfo) -> None:
         r.add("T312", line, **loc, example=f.example, type=f.type, detail=result.error or result.ask or "")
 
 
-def _compiles(pattern: str) -> bool:
+def _fits(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches ``pattern`` as the bot will match answers (a pattern that cannot be used
+    already has its issue, T309 or T315)."""
     try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+        return compile_pattern(pattern).fullmatch(text)
+    except PatternError:
+        return True
 
 
 def check_placeholders(r: NodeReader, doc: dict[str, yaml.Node], texts: dict[str, str]) -> None:
@@ -342,7 +368,7 @@ def check_placeholders(r: NodeReader, doc: dict[str, yaml.Node], texts: dict[str
             continue
         for name in used:
             if name not in allowed:
-                r.add("T110", r.at(doc[key]), suggestion=suggest(name, allowed), key=key, name=name,
+                r.add("T110", r.at(doc[key]), suggestion=r.suggest(name, allowed), key=key, name=name,
                       allowed=", ".join(f"{{{a}}}" for a in allowed))
 
 

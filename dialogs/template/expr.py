@@ -10,6 +10,10 @@ Logic is three-valued: a missing name or a ``None`` value makes comparisons and 
 whether ``x`` has a value and are always decided. The engine asks a field only if its ``when`` is
 ``True`` and refuses an answer only if its ``check`` is ``False``.
 
+Numbers are bounded: a literal has at most :data:`~dialogs.template.limits.MAX_DIGITS` digits, and
+arithmetic that overflows, divides by zero or leaves ±10^30 is unknown too — :meth:`Expr.evaluate` never
+raises, whatever the answers.
+
 >>> e = compile_expr("so_ca_nhan >= so_tap_the")
 >>> sorted(e.names)
 ['so_ca_nhan', 'so_tap_the']
@@ -23,6 +27,12 @@ False
 False
 >>> compile_expr("doi_tuong in ['hoc_sinh', 'giao_vien']").evaluate({"doi_tuong": "giao_vien"})
 True
+>>> [compile_expr(src).evaluate({"x": 10 ** 400}) for src in ("x / 1 > 5", "x * 0 == 0", "5 / (x - x) > 1")]
+[None, None, None]
+>>> compile_expr("x < 1" + "0" * 20)
+Traceback (most recent call last):
+...
+dialogs.template.expr.ExprError: số "100000000000000000000" dài quá 15 chữ số (ký tự 5)
 >>> compile_expr("so_tap_the = 75")
 Traceback (most recent call last):
 ...
@@ -33,6 +43,7 @@ dialogs.template.expr.ExprError: dùng "==" để so sánh bằng, không dùng 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +51,7 @@ from typing import Any
 
 from dialogs.errors import ReportbotError
 from dialogs.messages import t
+from dialogs.template.limits import MAX_DIGITS
 
 __all__ = ["KEYWORDS", "Expr", "ExprError", "compile_expr", "fill", "render_names"]
 
@@ -48,6 +60,8 @@ KEYWORDS: frozenset[str] = frozenset({"and", "or", "not", "in", "true", "false",
 
 _MAX_LENGTH = 500
 _MAX_DEPTH = 40
+# Operands and results beyond this are unknown: far past any figure of a report, and within a float.
+_MAX_MAGNITUDE = 10**30
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<num>\d+(?:_\d+)*(?:\.\d+)?)
@@ -230,6 +244,12 @@ class _Parser:
         tok = self.take()
         if tok.kind == "num":
             text = tok.text.replace("_", "")
+            whole, _, fraction = text.partition(".")
+            # Zeros that only place the point do not count: 0.000001 has one digit, 1000000 has seven.
+            digits = (whole.lstrip("0") + fraction.rstrip("0")) if whole.lstrip("0") else fraction.strip("0")
+            if len(digits) > MAX_DIGITS:
+                shown = text if len(text) <= 40 else text[:39] + "…"
+                raise ExprError("template.expr.too_many_digits", tok.pos, self.src, number=shown, max=MAX_DIGITS)
             return ("lit", float(text) if "." in text else int(text))
         if tok.kind == "str":
             return ("lit", _unquote(tok.text))
@@ -276,6 +296,15 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _bounded(v: Any) -> bool:
+    """A number an expression computes with: finite and within ±10^30 (else it is unknown)."""
+    if not _is_number(v):
+        return False
+    if isinstance(v, float) and not math.isfinite(v):
+        return False
+    return bool(-_MAX_MAGNITUDE <= v <= _MAX_MAGNITUDE)
+
+
 def _truth(v: Any) -> bool | None:
     return None if v is None else bool(v)
 
@@ -298,7 +327,7 @@ def _eval(node: _Node, values: Mapping[str, Any]) -> Any:
         return _kleene(kind, _truth(_eval(node[1], values)), lambda: _truth(_eval(node[2], values)))
     if kind == "neg":
         v = _eval(node[1], values)
-        return -v if _is_number(v) else None
+        return -v if _bounded(v) else None
     if kind == "cmp":
         a, b = _eval(node[2], values), _eval(node[3], values)
         if node[1] in ("==", "!=") and _NULL in (node[2], node[3]):
@@ -332,7 +361,7 @@ def _compare(op: str, a: Any, b: Any) -> bool | None:
         # Yes/no answers are not numbers: ``true == 1`` is false.
         equal = isinstance(a, bool) == isinstance(b, bool) and a == b
         return equal if op == "==" else not equal
-    if not ((_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str))):
+    if not ((_bounded(a) and _bounded(b)) or (isinstance(a, str) and isinstance(b, str))):
         return None
     if op == "<":
         return bool(a < b)
@@ -344,15 +373,15 @@ def _compare(op: str, a: Any, b: Any) -> bool | None:
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:
-    if not (_is_number(a) and _is_number(b)):
+    if not (_bounded(a) and _bounded(b)):
         return None
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    return None if b == 0 else a / b
+    if op == "/" and b == 0:
+        return None
+    try:
+        result = a + b if op == "+" else a - b if op == "-" else a * b if op == "*" else a / b
+    except ArithmeticError:  # e.g. an int quotient too large for a float
+        return None
+    return result if _bounded(result) else None
 
 
 def _contains(item: Any, container: Any) -> bool | None:

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,6 +36,9 @@ CATALOGUE: dict[str, str] = {
     "T108": "deadline-days",
     "T109": "signer-field",
     "T110": "document-placeholder",
+    "T111": "yaml-alias",
+    "T112": "too-large",
+    "T113": "too-many-issues",
     # ---- T2xx: sections ------------------------------------------------------------------------------
     "T201": "no-sections",
     "T202": "duplicate-section",
@@ -43,6 +47,7 @@ CATALOGUE: dict[str, str] = {
     "T205": "section-depth",
     "T206": "empty-section",
     "T207": "mixed-items",
+    "T208": "too-many-sections",
     # ---- T3xx: fields --------------------------------------------------------------------------------
     "T301": "bad-id",
     "T302": "duplicate-id",
@@ -58,12 +63,15 @@ CATALOGUE: dict[str, str] = {
     "T312": "bad-example",
     "T313": "orphan-message",
     "T314": "bad-bound",
+    "T315": "pattern-unsupported",
+    "T316": "too-many-fields",
     # ---- T4xx: expressions and render sentences ----------------------------------------------------
     "T401": "expr-syntax",
     "T402": "expr-unknown-name",
     "T403": "when-later",
     "T404": "render-unknown",
     "T405": "render-syntax",
+    "T406": "number-too-long",
 }
 
 
@@ -120,7 +128,7 @@ def make(code: str, where: Where, suggestion: str | None = None, /, **params: An
     )
 
 
-def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str | None:
+def suggest(word: str, choices: Collection[str]) -> str | None:
     """The closest of ``choices`` to a misspelt ``word``, or ``None`` if nothing is close.
 
     >>> suggest("nuber", ["number", "text", "date"])

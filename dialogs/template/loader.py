@@ -5,9 +5,17 @@ the format (``docs/template-format.md``), aliases are mapped to their canonical 
 problem becomes an :class:`~dialogs.template.issues.Issue` naming file, line, section and field. Cross-field checks
 (ids, expressions, render sentences, examples) run afterwards in :mod:`dialogs.template.checks`.
 
+Nothing a file holds makes the check slow: its size is bounded before it is parsed, its values are counted
+before they are composed (and counted again with aliases expanded before they are read), and the sections,
+fields and issues read are bounded too (:mod:`dialogs.template.limits`); patterns compile under RE2, as the
+bot matches answers (:mod:`dialogs.template.patterns`).
+
 A template is checked in full when a campaign opens (:func:`load_template`, :func:`load_template_text`);
 one stored with a campaign is loaded with :func:`load_stored_template`, which keeps what newer, stricter
 checks say as warnings instead of refusing a template that people are already answering.
+
+>>> [(i.code, i.line) for i in check_text("a: &x [1]\\nb: *x\\n") if i.code == "T111"]
+[('T111', 2)]
 
 >>> t = load_shipped()
 >>> t.id, t.field("so_ca_nhan").section, t.field("so_ca_nhan").check
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +40,7 @@ from dialogs.messages import t
 from dialogs.template.checks import (
     TYPE_ALIASES,
     FieldInfo,
+    bounded_fields,
     check_fields,
     check_numbering,
     check_placeholders,
@@ -38,7 +48,19 @@ from dialogs.template.checks import (
 )
 from dialogs.template.expr import ExprError, compile_expr
 from dialogs.template.issues import Issue, Where, make, suggest
+from dialogs.template.limits import (
+    MAX_BYTES,
+    MAX_DEADLINE_DAYS,
+    MAX_FIELDS,
+    MAX_ISSUES,
+    MAX_LEVELS,
+    MAX_NODES,
+    MAX_SECTIONS,
+    count_values,
+    measure,
+)
 from dialogs.template.model import FIELD_TYPES, Field, Meta, Section, Signer, Template
+from dialogs.template.patterns import PatternError, compile_pattern
 from dialogs.template.yamlnodes import NodeReader, kind_of, line_of, shown, slug
 
 __all__ = [
@@ -103,7 +125,8 @@ def load_stored_template(text: str, source: str) -> tuple[Template, list[Issue]]
     It was checked in full when its campaign opened, but a newer, stricter reportbot may now find issues:
     the template is built all the same, with only what would fail at run time left out (an expression
     or ``pattern`` that does not compile; an unknown type is asked as ``text``). Raise
-    :class:`TemplateError` only if ``text`` is not a template at all (not YAML, or not a mapping).
+    :class:`TemplateError` only if ``text`` is not a template at all: not YAML, not a mapping, or past the
+    limits of :mod:`dialogs.template.limits` (larger than 2 MB, or an alias bomb).
 
     >>> text = load_shipped().text.replace("so_ca_nhan >= so_tap_the", "so_ca_nhan >= so_nguoi")
     >>> template, warnings = load_stored_template(text, "tdkt@1")
@@ -145,11 +168,18 @@ def check_text(text: str, source: str = "<text>") -> list[Issue]:
 
 def _read(path: Path) -> str | Issue:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # not even read: a 50 MB file is refused at once
+            return _too_large(str(path), size)
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return _missing_file_issue(str(path), t("template.file.not_utf8"))
     except OSError as exc:
         return _missing_file_issue(str(path), exc.strerror or t("template.file.unreadable"))
+
+
+def _too_large(source: str, size: int) -> Issue:
+    return make("T112", Where(source, 1), detail=t("template.detail.too_many_bytes", size=size, max=MAX_BYTES))
 
 
 def _missing_file_issue(name: str, detail: str) -> Issue:
@@ -176,10 +206,21 @@ _YAML_PROBLEMS = (
 
 
 def _load(text: str, source: str) -> tuple[Template | None, list[Issue]]:
-    """Build the template and collect every issue; the template is ``None`` if the YAML is unreadable
-    or is not a mapping (the builder then still walks it, for the issues)."""
+    """Build the template and collect every issue; the template is ``None`` if the YAML is unreadable,
+    is past the limits, or is not a mapping (the builder then still walks it, for the issues)."""
+    if len(text) > MAX_BYTES:
+        return None, [_too_large(source, len(text.encode("utf-8", "surrogatepass")))]
     try:
-        root = yaml.compose(text, Loader=_YAML_LOADER)
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate: no file holds one, and libyaml would raise
+        line = text.count("\n", 0, exc.start) + 1
+        return None, [make("T101", Where(source, line), detail=t("template.file.not_utf8"))]
+    if size > MAX_BYTES:
+        return None, [_too_large(source, size)]
+    try:
+        # Counted before it is composed: composing a million tiny values would take seconds.
+        values = count_values(text, _YAML_LOADER, MAX_NODES)
+        root = yaml.compose(text, Loader=_YAML_LOADER) if values.count <= MAX_NODES else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = str(exc.problem or exc.context or "")
@@ -187,9 +228,18 @@ def _load(text: str, source: str) -> tuple[Template | None, list[Issue]]:
         return None, [make("T101", Where(source, mark.line + 1 if mark else 0), detail=detail)]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return None, [make("T101", Where(source, 1), detail=str(exc))]
+    if values.count > MAX_NODES:
+        return None, [make("T112", Where(source, 1), detail=t("template.detail.too_many_nodes", max=MAX_NODES))]
     builder = _Builder(source)
+    if values.alias_line:
+        builder.add("T111", values.alias_line, name=values.alias_name)
+        # Measured before it is read: an alias bomb of 1 KB would otherwise be walked as billions of values.
+        if measure(root, MAX_NODES).nodes > MAX_NODES:
+            return None, builder.issues
     template = builder.template(root, text)
     issues = sorted(builder.issues, key=lambda i: (i.line, i.code))
+    if builder.dropped:
+        issues.append(make("T113", Where(source, builder.dropped_line), count=builder.dropped, shown=MAX_ISSUES))
     return (template if isinstance(root, yaml.MappingNode) else None), issues
 
 
@@ -200,7 +250,7 @@ def _runnable(template: Template) -> Template:
     def field(f: Field) -> Field:
         changes: dict[str, Any] = {key: None for key in ("check", "when")
                                    if getattr(f, key) is not None and not _expression_compiles(getattr(f, key))}
-        if f.pattern is not None and not _pattern_compiles(f.pattern):
+        if f.pattern is not None and not _pattern_compiles(f.pattern):  # under RE2: see patterns.py
             changes["pattern"] = None
         if f.type not in FIELD_TYPES:
             changes["type"] = "text"
@@ -227,8 +277,8 @@ def _expression_compiles(src: str) -> bool:
 
 def _pattern_compiles(pattern: str) -> bool:
     try:
-        re.compile(pattern)
-    except re.error:
+        compile_pattern(pattern)
+    except PatternError:
         return False
     return True
 
@@ -280,8 +330,9 @@ class _Builder(NodeReader):
         deadline = base.deadline_days
         if "deadline_days" in top:
             value = self.scalar(top["deadline_days"])
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                self.add("T108", line_of(top["deadline_days"]), value=shown(top["deadline_days"]))
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_DEADLINE_DAYS:
+                self.add("T108", line_of(top["deadline_days"]), value=shown(top["deadline_days"]),
+                         max=MAX_DEADLINE_DAYS)
             else:
                 deadline = value
         texts = {k: self.string(doc, k, getattr(base, k)) for k in DOCUMENT_KEYS
@@ -306,9 +357,16 @@ class _Builder(NodeReader):
             return ()
         if level == 1 and not node.value:
             self.add("T201", self.at(node))
-        out = [self.section(item, parent, level) for item in node.value]
+        out = [self.section(item, parent, level) for item in self.bounded_sections(node.value, parent)]
         check_numbering(self, out, parent, level)
         return tuple(out)
+
+    def bounded_sections(self, nodes: list[yaml.Node], parent: str) -> Iterator[yaml.Node]:
+        """``nodes`` up to the template's :data:`MAX_SECTIONS` (T208 at the first one past it)."""
+        for node in nodes:
+            if not self.within("T208", MAX_SECTIONS, node, parent):
+                return
+            yield node
 
     def section(self, node: yaml.Node, parent: str, level: int) -> Section:
         keys = self.keys(node, SECTION_KEYS, t("template.place.section"), required=("number", "title"),
@@ -318,6 +376,8 @@ class _Builder(NodeReader):
         line = line_of(node)
         if level > 3:
             self.add("T205", line, path)
+        if level > MAX_LEVELS:  # already too deep (T205 above): not read further, so never a RecursionError
+            return Section(number=number, title=self.string(keys, "title", ""), path=path, line=line)
         children: list[Field | Section] = []
         content_issues = len(self.issues)
         if "items" in keys:
@@ -328,6 +388,8 @@ class _Builder(NodeReader):
                 subsections: list[Section] = []
                 for item in items.value:
                     if isinstance(item, yaml.MappingNode) and any(k.value == "number" for k, _ in item.value):
+                        if not self.within("T208", MAX_SECTIONS, item, path):
+                            break
                         sub = self.section(item, path, level + 1)
                         subsections.append(sub)
                         children.append(sub)
@@ -348,8 +410,10 @@ class _Builder(NodeReader):
             if "sections" in keys:
                 children.extend(self.sections(keys["sections"], path, level + 1))
         intro = self.string(keys, "intro", "")
-        # A section whose content was unreadable already has its issue: do not also call it empty.
-        if not children and not intro.strip() and "number" in keys and len(self.issues) == content_issues:
+        # A section whose content was unreadable, or not read (past MAX_FIELDS), already has its issue:
+        # do not also call it empty.
+        unread = len(self.issues) != content_issues or self.counts["T316"] > MAX_FIELDS
+        if not children and not intro.strip() and "number" in keys and not unread:
             self.add("T206", line, path, number=number)
         in_report = self.flag(keys, "in_report", True, path)
         return Section(number=number, title=self.string(keys, "title", ""), path=path, intro=intro,
@@ -357,7 +421,7 @@ class _Builder(NodeReader):
 
     def fields_of(self, nodes: list[yaml.Node], section: str) -> list[Field]:
         out: list[Field] = []
-        for node in nodes:
+        for node in bounded_fields(self, nodes, section):
             info = read_field(self, node, section, None)
             if info is not None:
                 self.infos.append(info)

@@ -1,7 +1,9 @@
 """Read composed YAML nodes (which keep line numbers) into plain values, recording located issues.
 
 :class:`NodeReader` is the base of the template loader: it resolves a mapping's keys (aliases, unknown
-keys with a suggestion, duplicates, missing required keys) and reads scalars without ever raising.
+keys with a suggestion, duplicates, missing required keys) and reads scalars without ever raising. It lists at
+most :data:`~dialogs.template.limits.MAX_ISSUES` issues (:attr:`NodeReader.dropped` counts the rest), and
+:meth:`NodeReader.within` counts things bounded by a limit (sections, fields).
 
 >>> r = NodeReader("t.yaml")
 >>> keys = r.keys(yaml.compose("promt: Hỏi\\nid: a\\n"), ("id", "prompt"), "trường", required=("id",))
@@ -12,6 +14,8 @@ keys with a suggestion, duplicates, missing required keys) and reads scalars wit
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -19,11 +23,13 @@ import yaml
 
 from dialogs.messages import t
 from dialogs.template.issues import Issue, Where, make, suggest
+from dialogs.template.limits import MAX_ISSUES
 from dialogs.vietnamese.text import fold, nfc
 
 __all__ = ["NodeReader", "iso_date", "kind_of", "line_of", "shown", "slug"]
 
 _NULL = "tag:yaml.org,2002:null"
+_SHOWN = 60  # characters of a value quoted in a message
 
 
 def line_of(node: yaml.Node | None) -> int:
@@ -37,12 +43,15 @@ def kind_of(node: yaml.Node) -> str:
         return t("template.kind.mapping")
     if isinstance(node, yaml.SequenceNode):
         return t("template.kind.list")
-    return f'"{node.value}"'
+    return f'"{shown(node)}"'
 
 
 def shown(node: yaml.Node) -> str:
-    """A node's text as written, for messages."""
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else kind_of(node)
+    """A node's text as written (its start, when long), for messages."""
+    if not isinstance(node, yaml.ScalarNode):
+        return kind_of(node)
+    text = str(node.value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def slug(text: str) -> str:
@@ -75,8 +84,30 @@ class NodeReader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.issues: list[Issue] = []
+        #: Issues found past :data:`MAX_ISSUES`, not listed; and the line of the first of them.
+        self.dropped = 0
+        self.dropped_line = 0
+        #: How many of each bounded thing were met, by the code of the issue that bounds it.
+        self.counts: Counter[str] = Counter()
         # Line of the key that holds each value node (a block list starts on the line after its key).
         self._key_lines: dict[int, int] = {}
+        self._constructor: yaml.SafeLoader | None = None
+
+    @property
+    def full(self) -> bool:
+        """Whether no more issues are listed (so that their suggestions need not be looked for)."""
+        return len(self.issues) >= MAX_ISSUES
+
+    def suggest(self, word: str, choices: Collection[str]) -> str | None:
+        """The nearest of ``choices`` to ``word`` (see :func:`~dialogs.template.issues.suggest`), unless full."""
+        return None if self.full else suggest(word, choices)
+
+    def within(self, code: str, limit: int, node: yaml.Node | None, section: str = "") -> bool:
+        """Count one more thing bounded by ``limit``: False past it (the first time, issue ``code`` at ``node``)."""
+        self.counts[code] += 1
+        if self.counts[code] == limit + 1:
+            self.add(code, line_of(node), section, max=limit)
+        return self.counts[code] <= limit
 
     def at(self, node: yaml.Node | None) -> int:
         """The line of the key holding ``node`` (or of ``node`` itself when it is not a mapping value)."""
@@ -84,7 +115,11 @@ class NodeReader:
 
     def add(self, code: str, line: int, section: str = "", field: str = "", suggestion: str | None = None,
             **params: Any) -> None:
-        """Record issue ``code`` at ``line`` of this file."""
+        """Record issue ``code`` at ``line`` of this file (or count it, past :data:`MAX_ISSUES`)."""
+        if self.full:
+            self.dropped += 1
+            self.dropped_line = self.dropped_line or line
+            return
         self.issues.append(make(code, Where(self.source, line, section, field), suggestion, **params))
 
     def keys(self, node: yaml.Node | None, allowed: tuple[str, ...], where: str,
@@ -105,7 +140,7 @@ class NodeReader:
             canonical = aliases.get(name, name)
             line = line_of(key_node)
             if canonical not in allowed:
-                self.add("T104", line, section, field, suggest(name, set(allowed) | set(aliases)), key=name,
+                self.add("T104", line, section, field, self.suggest(name, {*allowed, *aliases}), key=name,
                          place=where, allowed=", ".join(allowed))
                 continue
             if canonical in out:
@@ -120,12 +155,16 @@ class NodeReader:
         return out
 
     def scalar(self, node: yaml.Node | None) -> Any:
-        """The Python value of a scalar node (``None`` for a list or mapping)."""
+        """The Python value of a scalar node (``None`` for a list or mapping; its text if it has no value,
+        like ``2021-13-45`` or a 5,000-digit number)."""
         if not isinstance(node, yaml.ScalarNode):
             return None
+        if self._constructor is None:
+            self._constructor = yaml.SafeLoader("")
         try:
-            return yaml.SafeLoader("").construct_object(node, deep=True)
-        except yaml.YAMLError:
+            return self._constructor.construct_object(node, deep=True)
+        except Exception:  # PyYAML's constructors raise what they like on a bad tagged scalar (!!timestamp abc)
+            self._constructor = None  # it may be left mid-construction
             return node.value
 
     def string(self, keys: dict[str, yaml.Node], key: str, default: str, section: str = "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, inspect, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -142,6 +142,10 @@ class ConversationRepository:
             .order_by(ConversationState.state_version)
         )
         return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        """How many conversations there are."""
+        return int(self.session.scalar(select(func.count()).select_from(Conversation)) or 0)
 
     def for_report(self, report_id: int) -> list[Conversation]:
         """The conversations on a report: one per person working on it (e.g. to remind them)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -108,6 +108,10 @@ class PersonRepository:
         """Give ``person`` another role."""
         _check_role(role)
         person.role = role
+
+    def count(self) -> int:
+        """How many people there are."""
+        return int(self.session.scalar(select(func.count()).select_from(Person)) or 0)
 
     def with_role(self, role: str) -> list[Person]:
         """Everyone with this role, oldest first."""

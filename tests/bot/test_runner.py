@@ -1,4 +1,4 @@
-"""The runner on a real database (SQLite and PostgreSQL): one update = one transaction, then delivery."""
+"""The runner on the fake store, SQLite and PostgreSQL (one body each): one update = one transaction, then delivery."""
 
 from __future__ import annotations
 
@@ -9,29 +9,30 @@ from typing import Any
 import pytest
 
 from bot import runner as runner_module
-from bot.runner import Binding, Outgoing, Runner, Update
+from bot.runner import Binding, Handled, Outgoing, Runner, Update
 from dialogs.answers import AnswerRecord
 from dialogs.events import Start, Text
 from dialogs.template.loader import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "dialogs" / "templates" / "mini.yaml"
+TINY = Path(__file__).resolve().parent / "templates" / "tiny.yaml"
 NOW = datetime(2025, 8, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def world(db: Any) -> tuple[Any, Binding]:
+def world(anydb: Any) -> tuple[Any, Binding]:
     """A database with the mini template, one unit and one campaign."""
     template = load_template(TEMPLATE)
-    with db.uow() as uow:
+    with anydb.uow() as uow:
         unit = uow.units.add("Xã Khúc Thừa Dụ", now=NOW)
         version = uow.templates.ensure(template, NOW)
         campaign = uow.campaigns.create(version, "Thử", date(2025, 8, 20), NOW, [unit.id])
         uow.commit()
-        return db, Binding(campaign.id, unit.id)
+        return anydb, Binding(campaign.id, unit.id)
 
 
 def _runner(db: Any, binding: Binding | None) -> Runner:
-    return Runner(db.session_factory, lambda: NOW, binding=binding)
+    return Runner(db.session_factory, lambda: NOW, binding=binding, uow=db.uow)
 
 
 def _update(n: int, text: str | None, chat: str = "c1") -> Update:
@@ -161,7 +162,7 @@ def test_a_message_is_never_sent_twice_even_when_sending_is_interrupted(world: t
 def test_a_failed_send_is_retried_later(world: tuple[Any, Binding]) -> None:
     db, binding = world
     clock = [NOW]
-    runner = Runner(db.session_factory, lambda: clock[0], binding=binding)
+    runner = Runner(db.session_factory, lambda: clock[0], binding=binding, uow=db.uow)
     handled = runner.process(_update(1, None))
 
     def broken(message: Outgoing) -> None:
@@ -371,3 +372,64 @@ def test_a_nul_byte_or_a_lone_surrogate_never_sticks_a_conversation(world: tuple
     assert value == "Tình hình tốt\nthêm \ufffd phần"
     out = _turn(runner, _update(9, "Nguyễn Văn An"))
     assert "engine.saved" in [m for o in out for m in o.msgs]
+
+def _tiny_campaign(store: Any, *codes: str, unit_name: str = "Xã Kiến Thụy") -> tuple[int, int]:
+    """A unit, a campaign on the tiny template and reporter invites ``codes``; (campaign id, unit id)."""
+    with store.uow() as uow:
+        unit = uow.units.add(unit_name, now=NOW)
+        version = uow.templates.ensure(load_template(TINY), NOW)
+        campaign = uow.campaigns.create(version, "Quý I", date(2025, 8, 20), NOW, [unit.id])
+        for code in codes:
+            uow.invites.create(code, "reporter", unit.id, campaign.id, None, NOW)
+        uow.commit()
+        return campaign.id, unit.id
+
+
+def _msgs(out: list[Outgoing]) -> list[str]:
+    return [m for o in out for m in o.msgs]
+
+
+def test_an_invite_then_answers_then_a_stored_submission(anydb: Any) -> None:
+    store = anydb
+    campaign_id, unit_id = _tiny_campaign(store, "KT000001")
+    runner = _runner(store, None)
+    steps = [("/start KT000001", "bot.invite_accepted"), ("75", "engine.saved"), ("tot", "engine.review_ready"),
+             ("nop", "engine.confirm_submit"), ("dong y", "engine.receipt")]
+    for n, (text, says) in enumerate(steps):
+        assert says in _msgs(_turn(runner, Update("telegram", str(n), "42", "42", Text(text)))), text
+    with store.uow() as uow:
+        report = uow.reports.by_campaign_unit(campaign_id, unit_id)
+        submitted = uow.submissions.last_submitted(campaign_id, unit_id)
+        assert report is not None and report.status == "submitted" and report.ref
+        assert submitted is not None and submitted.version == 1 and submitted.ref == report.ref
+        assert submitted.answers is not None
+        assert {k: v["value"] for k, v in submitted.answers.items()} == {"so_tap_the": 75, "muc_do": "tot"}
+        assert uow.people.lookup("telegram", "42")[0].id == submitted.submitted_by
+
+
+def test_two_staff_of_one_unit_share_the_reports_answers(anydb: Any) -> None:
+    store = anydb
+    campaign_id, unit_id = _tiny_campaign(store, "AN000001", "BI000001")
+    runner = _runner(store, None)
+
+    def say(user: str, n: int, text: str) -> tuple[Handled, list[Outgoing]]:
+        handled = runner.process(Update("telegram", f"{user}{n}", user, user, Text(text), display_name=user))
+        out: list[Outgoing] = []
+        runner.send_replies([handled], out.append)
+        return handled, out
+
+    say("an", 1, "/start AN000001")
+    say("an", 2, "75")
+    _, joined = say("binh", 1, "/start BI000001")
+    assert "bot.invite_accepted" in _msgs(joined) and "Tự đánh giá" in joined[-1].text  # asked what is left
+    say("binh", 2, "kha")
+    _, review = say("an", 3, "xem lai")
+    assert "engine.review" in _msgs(review) and "75" in review[-1].text and "Khá" in review[-1].text
+    with store.uow() as uow:
+        an, binh = uow.people.lookup("telegram", "an")[0], uow.people.lookup("telegram", "binh")[0]
+        report = uow.reports.by_campaign_unit(campaign_id, unit_id)
+        assert report is not None
+        assert [(a.field_id, a.person_id) for a in uow.answers.history(campaign_id, unit_id)] == [
+            ("so_tap_the", an.id), ("muc_do", binh.id)]
+        assert {c.person_id for c in uow.conversations.for_report(report.id)} == {an.id, binh.id}
+        assert len(uow.reports.for_campaign(campaign_id)) == 1

@@ -1,30 +1,28 @@
-"""The runner over the in-memory unit of work (:mod:`tests.fakes.uow`): the runner's guarantees without a database,
-the deployment transcripts on the fake, and proof that the fake behaves like SQLite where the runner can tell.
+"""The in-memory unit of work (:mod:`tests.fakes.uow`) is faithful: the same conversation on the fake and on
+SQLite stores and says the same things, and the fake keeps the schema's rules. (The runner's own tests and
+the deployment transcripts run on the fake too, through the ``anydb`` fixture of ``tests/bot/conftest.py``.)
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot import runner as runner_module
 from bot.runner import Binding, Handled, Outgoing, Runner, Update
 from dialogs.answers import AnswerRecord
 from dialogs.events import Event, Start, Text
 from dialogs.template.loader import load_template
 from storage import models
 from storage.errors import ConcurrencyError, InviteExpired, InviteUsed, NotFound, StorageError
-from tests.bot.test_runner_transcripts import TRANSCRIPTS, Deployment, _event, check
-from tests.fakes.uow import FakeStore, FakeUnitOfWork
+from tests.bot.test_runner import _boom_breaks_the_engine
+from tests.fakes.uow import FakeStore
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "dialogs" / "templates" / "mini.yaml"
@@ -38,17 +36,6 @@ def store() -> FakeStore:
     return FakeStore()
 
 
-@pytest.fixture
-def world(store: FakeStore) -> tuple[FakeStore, Binding]:
-    """The mini template, one unit and one campaign, committed."""
-    with store.uow() as uow:
-        unit = uow.units.add("Xã Khúc Thừa Dụ", now=NOW)
-        version = uow.templates.ensure(load_template(MINI), NOW)
-        campaign = uow.campaigns.create(version, "Thử", date(2025, 8, 20), NOW, [unit.id])
-        uow.commit()
-        return store, Binding(campaign.id, unit.id)
-
-
 def _runner(store: FakeStore, binding: Binding | None = None, clock: Callable[[], datetime] = lambda: NOW,
             **options: Any) -> Runner:
     return Runner(None, clock, binding=binding, uow=store.uow, **options)
@@ -56,37 +43,6 @@ def _runner(store: FakeStore, binding: Binding | None = None, clock: Callable[[]
 
 def _update(n: int, text: str | None, chat: str = "c1") -> Update:
     return Update("console", f"u{n}", chat, f"user-{chat}", Start() if text is None else Text(text))
-
-
-def _turn(runner: Runner, *updates: Update) -> list[Outgoing]:
-    """Process updates in one commit and send their replies, as a channel does."""
-    out: list[Outgoing] = []
-    runner.send_replies(runner.process_batch(list(updates)), out.append)
-    return out
-
-
-def _msgs(out: list[Outgoing]) -> list[str]:
-    return [m for o in out for m in o.msgs]
-
-
-def _conversation(uow: Any, channel: str, user: str) -> Any:
-    found = uow.people.lookup(channel, user)
-    if found is None:
-        return None
-    person, identity = found
-    return uow.conversations.get(person.id, identity.report_id, for_update=False)
-
-
-def _flaky(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine fails on the text "boom" (a bug in one update)."""
-    real = runner_module.resume
-
-    def flaky(template: Any, report: Any, state: Any, event: Any, now: datetime) -> Any:
-        if isinstance(event, Text) and event.text == "boom":
-            raise RuntimeError("engine bug")
-        return real(template, report, state, event, now)
-
-    monkeypatch.setattr(runner_module, "resume", flaky)
 
 
 def _tiny_campaign(store: FakeStore, *codes: str, unit_name: str = "Xã Kiến Thụy") -> tuple[int, int]:
@@ -99,246 +55,6 @@ def _tiny_campaign(store: FakeStore, *codes: str, unit_name: str = "Xã Kiến T
             uow.invites.create(code, "reporter", unit.id, campaign.id, None, NOW)
         uow.commit()
         return campaign.id, unit.id
-
-
-# ---- the runner's guarantees, on the fake --------------------------------------------------------------------
-def test_one_update_stores_state_answers_and_outbox(world: tuple[FakeStore, Binding]) -> None:
-    store, binding = world
-    runner = _runner(store, binding)
-    _turn(runner, _update(1, None))
-    _turn(runner, _update(2, "Tình hình tốt."))
-    messages = _turn(runner, _update(3, "xong"))
-    assert "Họ tên cán bộ phụ trách?" in messages[-1].text and "engine.question" in messages[-1].msgs
-    runner.flush()
-    with store.uow() as uow:
-        answers = uow.answers.current_records(binding.campaign_id, binding.unit_id)
-        conv = _conversation(uow, "console", "user-c1")
-        assert answers["tinh_hinh"].value == "Tình hình tốt." and answers["tinh_hinh"].field_type == "text"
-        assert conv is not None and conv.state["wait"] == {"kind": "answer", "field": "can_bo"}
-        assert uow.outbox.pending(NOW) == [] and uow.outbox.unsent_count() == 0
-
-
-def test_an_invite_then_answers_then_a_stored_submission() -> None:
-    store = FakeStore()
-    campaign_id, unit_id = _tiny_campaign(store, "KT000001")
-    runner = _runner(store)
-    steps = [("/start KT000001", "bot.invite_accepted"), ("75", "engine.saved"), ("tot", "engine.review_ready"),
-             ("nop", "engine.confirm_submit"), ("dong y", "engine.receipt")]
-    for n, (text, says) in enumerate(steps):
-        assert says in _msgs(_turn(runner, Update("telegram", str(n), "42", "42", Text(text)))), text
-    with store.uow() as uow:
-        report = uow.reports.by_campaign_unit(campaign_id, unit_id)
-        submitted = uow.submissions.last_submitted(campaign_id, unit_id)
-        assert report is not None and report.status == "submitted" and report.ref
-        assert submitted is not None and submitted.version == 1 and submitted.ref == report.ref
-        assert submitted.answers is not None
-        assert {k: v["value"] for k, v in submitted.answers.items()} == {"so_tap_the": 75, "muc_do": "tot"}
-        assert uow.people.lookup("telegram", "42")[0].id == submitted.submitted_by
-
-
-def test_a_duplicate_update_is_processed_once(world: tuple[FakeStore, Binding]) -> None:
-    store, binding = world
-    runner = _runner(store, binding)
-    _turn(runner, _update(1, None))
-    first = _turn(runner, _update(2, "Tình hình tốt."))
-    again = runner.process(_update(2, "Tình hình tốt."))
-    assert again.duplicate and again.outgoing == [] and first
-    _turn(runner, _update(3, "xong"))
-    with store.uow() as uow:
-        assert uow.answers.count(binding.campaign_id) == 1
-        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
-
-
-def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
-    world: tuple[FakeStore, Binding], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store, binding = world
-    runner = _runner(store, binding)
-    _flaky(monkeypatch)
-    results = runner.process_batch([_update(1, None, "a"), _update(2, "boom", "b"), _update(3, None, "c")])
-    assert [r.error is None for r in results] == [True, False, True]
-    out: list[Outgoing] = []
-    runner.send_replies(results, out.append)
-    texts = {m.chat_id: m.text for m in out}
-    assert "Xin lỗi" in texts["b"] and "Xin chào" in texts["a"] and "Xin chào" in texts["c"]
-    assert "engine bug" not in texts["b"]
-    with store.uow() as uow:
-        assert _conversation(uow, "console", "user-a") is not None
-        assert _conversation(uow, "console", "user-c") is not None
-        assert uow.updates.seen("console", "u2")
-        assert uow.people.lookup("console", "user-b") is None  # the failed update's writes are gone
-
-
-def test_nothing_is_kept_when_the_commit_never_happens(
-    world: tuple[FakeStore, Binding], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store, binding = world
-    runner = _runner(store, binding)
-    _turn(runner, _update(1, None))
-    before = {name: store.rows(name) for name in store.tables}
-
-    def crash(name: str) -> None:
-        if name == "before_commit":
-            raise SystemExit("power cut")
-
-    monkeypatch.setattr(runner_module.faults, "point", crash)
-    with pytest.raises(SystemExit):
-        runner.process(_update(2, "Tình hình tốt."))
-    monkeypatch.undo()
-    assert {name: store.rows(name) for name in store.tables} == before  # not one row changed
-    runner.process(_update(2, "Tình hình tốt."))  # the channel redelivers it
-    runner.process(_update(3, "xong"))
-    with store.uow() as uow:
-        assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
-
-
-def test_a_person_created_in_a_rolled_back_batch_is_never_reused(
-    world: tuple[FakeStore, Binding], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store, binding = world
-    runner = _runner(store, binding)
-    _flaky(monkeypatch)
-    assert runner.process_batch([Update("console", "r1", "first", "first", Text("boom"))])[0].error is not None
-    with store.uow() as uow:
-        assert uow.people.lookup("console", "first") is None
-    runner.process(Update("console", "r2", "second", "second", Start()))
-    runner.process(Update("console", "r3", "first", "first", Start()))
-    with store.uow() as uow:
-        second, first = uow.people.lookup("console", "second"), uow.people.lookup("console", "first")
-        assert second is not None and first is not None and second[0].id != first[0].id
-        assert [i.external_id for i in uow.people.identities(first[0].id)] == ["first"]
-
-
-def test_a_message_is_never_sent_twice_and_a_failed_send_is_retried(world: tuple[FakeStore, Binding]) -> None:
-    store, binding = world
-    clock = [NOW]
-    runner = _runner(store, binding, clock=lambda: clock[0])
-    handled = runner.process(_update(1, None))  # committed and claimed
-    delivered: list[Outgoing] = []
-    assert _runner(store, binding).deliver(delivered.append) == 0  # in doubt: never offered again
-    with store.uow() as uow:
-        uow.outbox.add("console", "other", {"text": "nhắc hạn", "buttons": []}, NOW)
-        uow.commit()
-    assert [m.text for m in _runner(store, binding).claim("console")] == ["nhắc hạn"]  # then the sender dies
-    assert _runner(store, binding).deliver(delivered.append) == 0
-
-    def broken(message: Outgoing) -> None:
-        raise ConnectionError("network down")
-
-    assert runner.send_replies([handled], broken) == 0
-    assert runner.deliver(delivered.append) == 0  # not due yet
-    clock[0] = NOW + runner_module.RETRY_AFTER * 2
-    assert runner.deliver(delivered.append) == 1 and delivered[0].id == handled.outgoing[0].id
-    with store.uow() as uow:
-        row = uow.outbox.get(handled.outgoing[0].id)
-        # claimed with the reply, failed, claimed again (the error cleared), sent
-        assert row.sent_at == clock[0] and row.last_error is None and row.attempts == 4
-
-
-def test_two_staff_of_one_unit_share_the_reports_answers() -> None:
-    store = FakeStore()
-    campaign_id, unit_id = _tiny_campaign(store, "AN000001", "BI000001")
-    runner = _runner(store)
-
-    def say(user: str, n: int, text: str) -> tuple[Handled, list[Outgoing]]:
-        handled = runner.process(Update("telegram", f"{user}{n}", user, user, Text(text), display_name=user))
-        out: list[Outgoing] = []
-        runner.send_replies([handled], out.append)
-        return handled, out
-
-    say("an", 1, "/start AN000001")
-    say("an", 2, "75")
-    _, joined = say("binh", 1, "/start BI000001")
-    assert "bot.invite_accepted" in _msgs(joined) and "Tự đánh giá" in joined[-1].text  # asked what is left
-    say("binh", 2, "kha")
-    _, review = say("an", 3, "xem lai")
-    assert "engine.review" in _msgs(review) and "75" in review[-1].text and "Khá" in review[-1].text
-    with store.uow() as uow:
-        an, binh = uow.people.lookup("telegram", "an")[0], uow.people.lookup("telegram", "binh")[0]
-        report = uow.reports.by_campaign_unit(campaign_id, unit_id)
-        assert report is not None
-        assert [(a.field_id, a.person_id) for a in uow.answers.history(campaign_id, unit_id)] == [
-            ("so_tap_the", an.id), ("muc_do", binh.id)]
-        assert {c.person_id for c in uow.conversations.for_report(report.id)} == {an.id, binh.id}
-        assert len(uow.reports.for_campaign(campaign_id)) == 1
-
-
-def test_a_wrong_invite_code_is_one_message_and_spoils_no_batch(
-    world: tuple[FakeStore, Binding], caplog: pytest.LogCaptureFixture
-) -> None:
-    store, binding = world
-    runner = _runner(store)
-    with store.uow() as uow:
-        uow.invites.create("GOOD0001", "reporter", binding.unit_id, binding.campaign_id, None, NOW)
-        uow.commit()
-    _turn(runner, Update("telegram", "s1", "a", "a", Text("/start GOOD0001")))
-    caplog.clear()
-    results = runner.process_batch([Update("telegram", "s2", "x", "x", Text("/start WRONG999")),
-                                    Update("telegram", "s3", "a", "a", Text("Tình hình tốt."))])
-    assert [r.error for r in results] == [None, None]
-    out: list[Outgoing] = []
-    runner.send_replies(results, out.append)
-    wrong = [m for m in out if m.chat_id == "x"]
-    assert [m.msgs for m in wrong] == [("bot.invite.unknown",)] and "WRONG999" in wrong[0].text
-    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
-    with store.uow() as uow:
-        found = uow.people.lookup("telegram", "x")
-        assert found is not None and found[0].unit_id is None
-        assert uow.updates.seen("telegram", "s3") and [m for m in out if m.chat_id == "a"]
-        assert _conversation(uow, "telegram", "a").state_version == 3  # the other chat's turn was kept
-
-
-def test_department_staff_progress_and_a_request_for_help(world: tuple[FakeStore, Binding]) -> None:
-    store, binding = world
-    with store.uow() as uow:
-        other = uow.units.add("Xã Kiến Thụy", now=NOW)
-        uow.campaigns.invite_units(binding.campaign_id, [other.id])
-        uow.invites.create("SO123456", "department", None, binding.campaign_id, datetime(2025, 9, 1, tzinfo=UTC), NOW)
-        uow.commit()
-    staff = _runner(store)
-    assert "/tiendo" in _turn(staff, Update("telegram", "d1", "99", "99", Text("/start SO123456")))[-1].text
-    progress = _turn(staff, Update("telegram", "d2", "99", "99", Text("tien do")))[-1].text
-    assert "Đã nộp 0/2" in progress and "Xã Kiến Thụy" in progress
-    reporter = _runner(store, binding)
-    _turn(reporter, _update(1, None))
-    assert "Đã báo cho cán bộ Sở" in _turn(reporter, _update(2, "lien he so"))[0].text
-    delivered: list[Outgoing] = []
-    assert reporter.deliver(delivered.append, channel="telegram") == 1
-    assert delivered[0].chat_id == "99" and "Xã Khúc Thừa Dụ" in delivered[0].text
-    assert reporter.deliver(delivered.append, channel="telegram") == 0
-
-
-# ---- the deployment transcripts, on the fake -----------------------------------------------------------------
-@dataclass
-class _FakeDatabase:
-    """What :class:`Deployment` needs of a database, over a fake store."""
-
-    store: FakeStore
-    session_factory: None = None
-
-    def uow(self, **options: bool) -> FakeUnitOfWork:
-        return self.store.uow(**options)
-
-
-@pytest.mark.parametrize("path", TRANSCRIPTS, ids=[p.stem for p in TRANSCRIPTS])
-def test_deployment_transcript_on_the_fake(path: Path) -> None:
-    """tests/bot/transcripts/*.yaml (a second campaign starting fresh while the first stays submitted, two
-    channels of one person, refused invites …) played over the fake; counts are read from the store."""
-    store = FakeStore()
-    world = Deployment(_FakeDatabase(store))
-    script = yaml.safe_load(path.read_text(encoding="utf-8"))
-    world.setup(script.get("setup") or {})
-    for number, step in enumerate(script["steps"], start=1):
-        where = f"{path.name} step {number}"
-        if "open_campaign" in step:
-            world.open_campaign(step["open_campaign"])
-        event = _event(step)
-        effects, out = world.send(str(step["from"]), event) if event is not None else ([], [])
-        check(world, {k: v for k, v in step.items() if k not in ("people", "conversations")}, effects, out, where)
-        if "people" in step:
-            assert store.count("people") == step["people"], where
-        if "conversations" in step:
-            assert store.count("conversations") == step["conversations"], where
 
 
 # ---- the fake is faithful: the same conversation on the fake and on SQLite ----------------------------------
@@ -383,7 +99,7 @@ def _play_script(make_uow: Callable[..., Any], runner: Runner, monkeypatch: pyte
             uow.invites.create(code, role, unit.id if role == "reporter" else None, q1.id, None, NOW)
         uow.commit()
         unit_id, version_id = unit.id, version.id
-    _flaky(monkeypatch)
+    _boom_breaks_the_engine(monkeypatch)
     numbers = itertools.count(1)
     last: list[Update] = []
     replies: list[Any] = []

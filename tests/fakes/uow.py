@@ -676,6 +676,9 @@ class UnitRepository(_Repository):
 class PersonRepository(_Repository):
     """As :class:`storage.repositories.PersonRepository`."""
 
+    def count(self) -> int:
+        return len(self._rows(Person))
+
     def get(self, person_id: int) -> Person:
         person = self._get(Person, person_id)
         if person is None:
@@ -1006,6 +1009,9 @@ class ConversationRepository(_Repository):
     def by_id(self, conversation_id: int) -> Conversation | None:
         return self._get(Conversation, conversation_id)
 
+    def count(self) -> int:
+        return len(self._rows(Conversation))
+
     def get_or_create(self, person_id: int, report_id: int | None, *, channel: str | None, chat_id: str | None,
                       state: dict[str, Any], now: datetime) -> tuple[Conversation, bool]:
         found = self.get(person_id, report_id)
@@ -1127,3 +1133,16 @@ class OutboxRepository(_Repository):
 
 #: The factory type ``Runner(uow=...)`` takes.
 UowFactory = Callable[..., FakeUnitOfWork]
+
+
+@dataclass
+class FakeDatabase:
+    """What tests use of a :class:`tests.storage.dbfixtures.Database`, over a :class:`FakeStore`."""
+
+    store: FakeStore
+    backend: str = "fake"
+    session_factory: None = None
+
+    def uow(self, **options: bool) -> FakeUnitOfWork:
+        """A new unit of work on the store."""
+        return self.store.uow(**options)

@@ -150,6 +150,11 @@ def fresh_db(backend: str, tmp_path: object, request: pytest.FixtureRequest) -> 
 @pytest.fixture
 def db(backend: str, tmp_path: object, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated, empty database of the backend under test."""
+    yield from open_database(backend, tmp_path, request)
+
+
+def open_database(backend: str, tmp_path: object, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated, empty database: a file under ``tmp_path`` (SQLite), or the session's schema emptied."""
     if backend == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path}/test.db")
         migrate(engine)

@@ -24,7 +24,8 @@ from dialogs.errors import ConfigError, NotFound, ReportbotError
 from dialogs.messages import t
 from dialogs.template.loader import find_template, load_stored_template, load_template
 from dialogs.template.model import Template
-from dialogs.vietnamese.text import fold
+from dialogs.vietnamese.cleaning import clean
+from dialogs.vietnamese.text import fold, squash
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Campaign, Unit
 from storage.units_import import add_ward, find_ward
@@ -88,9 +89,12 @@ class Services:
 
     def add_unit(self, name: str) -> Unit:
         """Add a unit by name (with its code and province when `vietnam-provinces` knows it)."""
+        name = squash(clean(name, limit=200))
+        if not name:
+            raise ConfigError(msg="bot.cli.unit_name_empty")
         with self.uow() as uow:
             ward = find_ward(name)
-            unit = add_ward(uow, ward, self.now()) if ward is not None else uow.units.add(name.strip(), now=self.now())
+            unit = add_ward(uow, ward, self.now()) if ward is not None else uow.units.add(name, now=self.now())
             uow.commit()
             return unit
 

@@ -289,6 +289,7 @@ MESSAGES: dict[str, str] = {
         "(gửi tệp qua Telegram/Zalo có ở phiên bản sau)."
     ),
     "bot.cli.campaign_created": "Đã mở đợt báo cáo số {id}: «{title}», hạn nộp {deadline}, mời {units} đơn vị.",
+    "bot.cli.unit_name_empty": "Tên đơn vị đang để trống. Hãy gõ tên đơn vị, ví dụ: reportbot unit add \"Xã Kiến Thụy\".",
     "bot.cli.unit_added": "Đã thêm đơn vị #{id}: {name}.",
     "bot.cli.units_imported": "Đã thêm {added} đơn vị; {skipped} đơn vị đã có từ trước.",
     "bot.cli.invite": "Mã mời {code} — {link} (hết hạn lúc {expires}).",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -32,8 +32,10 @@ class ConsoleChat:
     services: Services
     binding: Binding
     out: Path
-    stdin: TextIO = sys.stdin
-    stdout: TextIO = sys.stdout
+    #: The streams read and written (the process's own when not given: looked up when the chat starts,
+    #: so a redirection made after import is honoured).
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
 
     @property
     def chat_id(self) -> str:

@@ -433,3 +433,16 @@ def test_two_staff_of_one_unit_share_the_reports_answers(anydb: Any) -> None:
             ("so_tap_the", an.id), ("muc_do", binh.id)]
         assert {c.person_id for c in uow.conversations.for_report(report.id)} == {an.id, binh.id}
         assert len(uow.reports.for_campaign(campaign_id)) == 1
+
+
+def test_an_unreachable_database_is_said_in_one_sentence(tmp_path: Any) -> None:
+    """The database cannot be reached (here: its folder is gone): the user is told, and nothing pretends
+    to be stored."""
+    from storage.db import make_engine, make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path}/gone/nowhere.db")
+    runner = Runner(make_session_factory(engine), lambda: NOW)
+    out = _turn(runner, Update("telegram", "1", "42", "42", Text("/start AB12CD34")))
+    assert [m.msgs for m in out] == [("bot.error.storage_down",)] and out[0].id == 0
+    assert "chưa được lưu" in out[0].text
+    engine.dispose()

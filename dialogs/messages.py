@@ -121,6 +121,7 @@ MESSAGES: dict[str, str] = {
     "engine.flag.none_refused": "mục này nay cần được trả lời, không ghi «không có» được",
     "engine.choose_again": "Anh/chị chọn một trong các cách hiểu sau (gõ số thứ tự), hoặc gõ lại câu trả lời:\n{choices}",
     "engine.stale_button": "Nút này thuộc một câu hỏi trước. Câu đang hỏi là:",
+    "engine.review_back": "Đã sửa xong. Còn {missing} mục bắt buộc chưa trả lời. Gõ «xem lại» để xem toàn bộ, hoặc «nộp» để nộp.",
     "engine.review_hint": "Đã trả lời hết các câu. Gõ «nộp» để nộp, hoặc «sửa <số mục>» để sửa một mục.",
     "engine.ask.head": "Mục {section} — câu {number}/{total}",
     "engine.ask.help": "Gợi ý: {help}",

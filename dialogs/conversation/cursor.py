@@ -17,14 +17,16 @@ def go_to(turn: Turn, field: Field) -> None:
     st = turn.state
     if st.wait.field != field.id:
         st.failures = 0
-        if st.buffer:
-            st.orphans[f"text:{st.wait.field}@{turn.now.isoformat()}"] = "\n".join(st.buffer)
+        if st.buffer and st.wait.field:
+            st.drafts[st.wait.field] = st.buffer  # an unfinished paragraph waits for its field
         st.buffer = []
     if field.type == "group":
         if st.group is None or st.group.field != field.id:
             st.group = GroupProgress(field.id)
         st.wait = Wait("column", field.id, next_column(field, st.group))
     elif flow.is_long_text(field):
+        if not st.buffer:
+            st.buffer = st.drafts.pop(field.id, [])
         st.wait = Wait("text", field.id)
     else:
         st.wait = Wait("answer", field.id)
@@ -40,9 +42,15 @@ def next_column(field: Field, progress: GroupProgress) -> str:
 
 
 def review(turn: Turn) -> None:
-    """Nothing left to ask: wait at the review."""
-    turn.state.wait = Wait("review")
-    turn.state.failures = 0
+    """Nothing left to ask: wait at the review (after an edit begun there, one line instead of the summary)."""
+    st = turn.state
+    st.wait = Wait("review")
+    st.failures = 0
+    if st.from_review:
+        st.from_review = False
+        missing = len(flow.missing_required(turn.template, turn.answers))
+        turn.say("engine.review_back", missing=missing)
+        return
     turn.reask()
 
 
@@ -73,6 +81,7 @@ def edit(turn: Turn, field: Field) -> None:
     """Jump to ``field`` to change its answer; afterwards come back to where the user was."""
     st = turn.state
     turn.ensure_draft()
+    st.from_review = st.from_review or st.wait.kind == "review"
     here = turn.current()
     if here is not None and here.id != field.id and st.return_to is None and not flow.is_done(here, turn.answers):
         st.return_to = here.id

@@ -108,6 +108,10 @@ class State:
     wait: Wait = default(default_factory=lambda: Wait("start"))
     #: Parts of a long text answer sent in several messages, not yet closed with "xong".
     buffer: list[str] = default(default_factory=list)
+    #: Unfinished long texts of other fields (left with a command): field id → parts, taken up again there.
+    drafts: dict[str, list[str]] = default(default_factory=dict)
+    #: The edit under way began at the review: come back to it with a line, not the whole summary.
+    from_review: bool = False
     #: Failed attempts at the current question.
     failures: int = 0
     #: After "sửa" or "quay lại", the field to come back to.
@@ -134,6 +138,8 @@ class State:
             "template": {"id": self.template_id, "version": self.template_version, "digest": self.template_digest},
             "wait": self.wait.to_json(),
             "buffer": list(self.buffer),
+            "drafts": {k: list(v) for k, v in self.drafts.items()},
+            "from_review": self.from_review,
             "failures": self.failures,
             "return_to": self.return_to,
             "group": self.group.to_json() if self.group else None,
@@ -162,6 +168,9 @@ class State:
         if raw_wait and state.wait.kind == "start" and (raw_wait or {}).get("kind") != "start":
             state.orphans["wait"] = raw_wait
         state.buffer = [str(x) for x in data.get("buffer") or []]
+        state.drafts = {str(k): [str(x) for x in v] for k, v in (data.get("drafts") or {}).items()
+                        if isinstance(v, list)}
+        state.from_review = bool(data.get("from_review"))
         state.failures = int(data.get("failures") or 0)
         state.return_to = data.get("return_to")
         state.group = GroupProgress.from_json(data.get("group"))

@@ -19,6 +19,9 @@ from dialogs.messages import t
 from dialogs.template.model import Field
 from dialogs.vietnamese.cleaning import index
 
+#: The commands that close a paragraph being sent in several messages (and save it) before they act.
+CLOSE_TEXT = frozenset({"done", "submit", "confirm"})
+
 #: Commands taken as such wherever the conversation waits.
 EVERYWHERE = frozenset({"start", "resume", "review", "edit", "back", "skip", "later", "pause", "help", "contact",
                         "submit", "none", "keep", "progress", "compile", "unknown"})
@@ -47,17 +50,17 @@ def on_text(turn: Turn, text: str) -> None:
         return
     command = recognise(text)
     if command is not None and takes(turn, rules, command, text):
-        if turn.state.wait.kind == "text" and not answering.flush(turn):
-            turn.reask(brief=True)
-            return
-        commands.run(turn, command)
+        on_command(turn, command)
         return
     rules.text(turn, text)
 
 
 def on_command(turn: Turn, command: Command) -> None:
-    """A command from a button (``cmd:…``): always meant as one."""
-    if turn.state.wait.kind == "text" and not answering.flush(turn):
+    """Carry out a command (typed, or from a button: always meant as one).
+
+    Inside a paragraph sent in several messages only "xong" and "nộp" close it; any other command acts on
+    the question on screen and leaves the paragraph open, to be continued there."""
+    if turn.state.wait.kind == "text" and command.name in CLOSE_TEXT and not answering.flush(turn):
         turn.reask(brief=True)
         return
     if command.name == "confirm" and turn.state.wait.kind != "confirm":
@@ -104,8 +107,12 @@ def takes(turn: Turn, rules: Rules, command: Command, text: str) -> bool:
         return False
     if command.name == "keep":
         return field is not None and flow.is_done(field, turn.answers)
-    # "không có" in the middle of a long text is part of it.
-    return not (command.name == "none" and turn.state.wait.kind == "text" and turn.state.buffer)
+    in_paragraph = turn.state.wait.kind == "text" and bool(turn.state.buffer)
+    if in_paragraph and command.name == "none":
+        return False  # "không có" in the middle of a long text is part of it
+    # "Sửa chữa trụ sở …" inside a paragraph: words, not a command.
+    return not (in_paragraph and command.name == "edit" and command.arg
+                and not commands.resolve_target(turn, command.arg))
 
 
 def is_yesno(turn: Turn, text: str) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.report import DRAFT, SUBMITTED, Report
-from dialogs.effects import AnswerSaved, ContactRequested, Effect, Submitted, VersionOpened
+from dialogs.effects import AnswerSaved, ContactRequested, Effect, Say, Submitted, VersionOpened
 from dialogs.messages import t
 from storage.models import Report as ReportRow
 from storage.uow import UnitOfWork
@@ -24,9 +24,14 @@ def report_view(uow: UnitOfWork, row: ReportRow) -> Report:
 
 
 def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], now: datetime, *,
-                  person_id: int | None, channel: str) -> None:
-    """Store what the engine decided: answers (append-only), versions, submissions, requests for help."""
+                  person_id: int | None, channel: str, department: str = "") -> list[Effect]:
+    """Store what the engine decided: answers (append-only), versions, submissions, requests for help.
+
+    Returns the effects to send, with what only storage knows said in its place: whether a request for
+    help reached anyone at the department (``department``: its name, for when nobody can be told)."""
+    out: list[Effect] = []
     for effect in effects:
+        out.append(effect)
         if isinstance(effect, AnswerSaved):
             record = AnswerRecord.from_json(effect.record)
             uow.answers.append(campaign_id=row.campaign_id, unit_id=row.unit_id, field_id=effect.field_id,
@@ -41,6 +46,10 @@ def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], no
             uow.reports.save(row, now, status=SUBMITTED, version=effect.version, ref=effect.ref)
         elif isinstance(effect, ContactRequested):
             text = t("bot.contact_request", unit=uow.units.get(row.unit_id).name, field=effect.field_id)
+            told = 0
             for staff in uow.people.with_role("department"):
                 for identity in uow.people.identities(staff.id):
                     uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
+                    told += 1
+            out.append(Say("bot.contact.sent") if told else Say("bot.contact.nobody", {"department": department}))
+    return out

@@ -122,6 +122,11 @@ MESSAGES: dict[str, str] = {
     "engine.choose_again": "Anh/chị chọn một trong các cách hiểu sau (gõ số thứ tự), hoặc gõ lại câu trả lời:\n{choices}",
     "engine.stale_button": "Nút này thuộc một câu hỏi trước. Câu đang hỏi là:",
     "engine.review_back": "Đã sửa xong. Còn {missing} mục bắt buộc chưa trả lời. Gõ «xem lại» để xem toàn bộ, hoặc «nộp» để nộp.",
+    "engine.redo_done": "Đã xoá phần đang gõ của mục này. Anh/chị gõ lại từ đầu nhé.",
+    "engine.redo_nothing": "Mục này chưa có phần nào đang gõ dở để xoá.",
+    "engine.append_ready": "Câu trả lời đã lưu của mục này:\n{text}\nGửi tiếp phần muốn thêm vào, xong thì gõ «xong».",
+    "engine.append_nothing": "Mục này chưa có câu trả lời để viết tiếp; anh/chị gõ câu trả lời nhé.",
+    "engine.text_refused_hint": "Phần đã gõ vẫn được giữ: gửi tiếp để bổ sung, hoặc gõ «làm lại» để xoá và gõ lại từ đầu.",
     "engine.review_hint": "Đã trả lời hết các câu. Gõ «nộp» để nộp, hoặc «sửa <số mục>» để sửa một mục.",
     "engine.ask.head": "Mục {section} — câu {number}/{total}",
     "engine.ask.help": "Gợi ý: {help}",
@@ -161,7 +166,12 @@ MESSAGES: dict[str, str] = {
     "engine.paused": (
         "Đã tạm dừng, mọi câu trả lời đã được lưu. Khi nào tiện, gõ «tiếp tục» (hoặc /baocao) để làm tiếp."
     ),
-    "engine.contact_sent": "Đã báo cho cán bộ Sở; họ sẽ liên hệ với anh/chị. Trong lúc chờ, có thể làm các mục khác.",
+    "bot.contact.sent": "Đã báo cho cán bộ Sở; họ sẽ liên hệ với anh/chị. Trong lúc chờ, có thể làm các mục khác.",
+    "bot.contact.department_default": "Sở",
+    "bot.contact.nobody": (
+        "Hiện chưa có cán bộ Sở nào nhận tin qua bot nên chưa báo được. Anh/chị liên hệ trực tiếp "
+        "{department} (theo số điện thoại trong công văn); trong lúc chờ, có thể làm các mục khác."
+    ),
     "engine.department_only": "Lệnh này dành cho cán bộ Sở.",
     "engine.help.field": "Mục {section}: {prompt}\nHướng dẫn: {help}\nVí dụ: {example}",
     "engine.help.commands": (
@@ -184,7 +194,8 @@ MESSAGES: dict[str, str] = {
         "Còn {count} mục bắt buộc chưa trả lời. Bấm vào mục dưới đây hoặc gõ «sửa <số mục>» để trả lời."
     ),
     "engine.review_ready": "Đã trả lời đủ các mục. Gõ «nộp» để nộp báo cáo, hoặc «sửa <số mục>» để sửa.",
-    "engine.submit_missing": "Chưa nộp được: còn {count} mục bắt buộc chưa trả lời:\n{items}\nTa trả lời mục đầu tiên nhé.",
+    "engine.submit_missing": "Chưa nộp được: còn {count} mục bắt buộc chưa trả lời:\n{items}\n{more}\nTa trả lời mục đầu tiên nhé.",
+    "engine.submit_more": "- … và {count} mục khác (gõ «xem lại» để xem hết)",
     "engine.confirm_submit": "Anh/chị xác nhận nộp «{title}»? Gõ «đồng ý» để nộp, hoặc «không» để xem lại.",
     "engine.confirm_unclear": "Gõ «đồng ý» để nộp, hoặc «không» để quay lại xem và sửa.",
     "engine.submit_cancelled": "Chưa nộp. Anh/chị có thể «xem lại» hoặc «sửa <mục>», rồi gõ «nộp» khi sẵn sàng.",

@@ -140,11 +140,39 @@ def flush(turn: Turn) -> bool:
     if problem:
         st.buffer = [text]
         turn.say_problem(problem)
+        turn.say("engine.text_refused_hint")
         return False
     turn.save(field, turn.record(field, "answered", result, text))
     turn.say("engine.text_saved", chars=len(text))
     cursor.move_on(turn)
     return True
+
+
+def redo(turn: Turn, field: Field) -> None:
+    """"làm lại": drop what is being typed for this field (kept aside, never lost) and start again."""
+    st = turn.state
+    if not st.buffer:
+        turn.say("engine.redo_nothing")
+    else:
+        st.orphans[f"text:{field.id}@{turn.now.isoformat()}"] = "\n".join(st.buffer)
+        st.buffer = []
+        turn.say("engine.redo_done")
+    turn.reask(brief=True)
+
+
+def append(turn: Turn, field: Field) -> None:
+    """"viết tiếp": continue the saved text of this field (what is sent next is added to it)."""
+    st = turn.state
+    record = turn.answers.get(field.id)
+    if st.buffer:  # already typing: what comes next is added anyway
+        turn.reask(brief=True)
+        return
+    if record is None or record.status != "answered" or not isinstance(record.value, str):
+        turn.say("engine.append_nothing")
+        turn.reask(brief=True)
+        return
+    st.buffer = [record.value]
+    turn.say("engine.append_ready", (Button("cmd:done", msg="engine.button.done"),), text=record.value)
 
 
 def file(turn: Turn, event: FileReceived) -> None:

@@ -76,8 +76,8 @@ def _pause(turn: Turn, command: Command) -> None:
 def _contact(turn: Turn, command: Command) -> None:
     field = turn.current()
     note = turn.state.buffer[-1] if turn.state.buffer else ""
+    # The host knows whether anyone at the department can be told: it says so right after this effect.
     turn.effects.append(ContactRequested(field.id if field else "", note=note))
-    turn.say("engine.contact_sent")
     turn.reask(brief=True)
 
 
@@ -141,6 +141,22 @@ def _later(turn: Turn, command: Command) -> None:
     answering.later(turn, field)
 
 
+def _redo(turn: Turn, command: Command) -> None:
+    field = turn.current()
+    if field is None or turn.state.wait.kind != "text":
+        turn.reask()
+        return
+    answering.redo(turn, field)
+
+
+def _append(turn: Turn, command: Command) -> None:
+    field = turn.current()
+    if field is None or turn.state.wait.kind != "text":
+        turn.reask()
+        return
+    answering.append(turn, field)
+
+
 def _back(turn: Turn, command: Command) -> None:
     st = turn.state
     group = _group_here(turn)
@@ -180,6 +196,7 @@ def _edit(turn: Turn, command: Command) -> None:
 
 
 _ROMAN = re.compile(r"^[ivxlc]+$")
+_ROMANS = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
 def resolve_target(turn: Turn, target: str) -> list[Field]:
@@ -187,6 +204,9 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
     template = turn.template
     applicable = flow.applicable(template, turn.answers)
     folded = fold(target).replace(" ", ".").rstrip(".")
+    head, dot, tail = folded.partition(".")
+    if dot and index(head) is not None and 0 < (index(head) or 0) < len(_ROMANS):
+        folded = f"{_ROMANS[index(head) or 0]}.{tail}"  # "4.2" is how many type section IV.2
     number = index(folded)
     if number is not None:
         return [applicable[number - 1]] if 1 <= number <= len(applicable) else []
@@ -209,6 +229,11 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
     candidates += [Candidate(f"§{s.path}", (fold(s.title),)) for s in template.all_sections()]
     found = match(fold(target), candidates)
     keys = [found.key] if found.kind == "one" and found.key else list(found.keys)
+    if not keys:
+        # "sửa số tiền": every field whose name (or id) holds these words, in order.
+        words = f" {fold(target)} "
+        keys = [f.id for f in applicable
+                if words in f" {fold(f.name)} " or words in f" {fold(f.id.replace('_', ' '))} "]
     out: list[Field] = []
     for key in keys:
         if key.startswith("§"):
@@ -262,4 +287,6 @@ HANDLERS: dict[str, Handler] = {
     "submit": _submit,
     "confirm": _submit,
     "cancel": _cancel,
+    "redo": _redo,
+    "append": _append,
 }

@@ -44,6 +44,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "confirm": ("đồng ý", "dong y", "xác nhận", "xac nhan", "đồng ý nộp"),
     "progress": ("tiến độ", "tien do"),
     "compile": ("tổng hợp", "tong hop"),
+    "redo": ("làm lại", "lam lai", "viết lại", "viet lai", "xóa đi", "xoa di"),
+    "append": ("viết tiếp", "viet tiep", "thêm tiếp", "them tiep", "viết thêm"),
     "link": ("liên kết kênh", "lien ket kenh", "nối kênh", "noi kenh"),
 }
 
@@ -85,6 +87,8 @@ class Command:
 def recognise(text: str) -> Command | None:
     """The command ``text`` asks for, or None if it reads as an answer (cached: a turn asks several times)."""
     stripped = text.strip()
+    if stripped in ("?", "？", "??"):
+        return Command("help")
     slash = _SLASH.match(stripped)
     if slash:
         name = SLASH.get(slash.group("name").lower())
@@ -109,9 +113,15 @@ def _edit_arg(original: str) -> str:
         rest = rest[1:]
     if words and fold(words[0]) == "sua" and rest and fold(rest[0]) == "lai":
         rest = rest[1:]
-    if rest and fold(rest[0]) in {"muc", "cau", "phan", "so"} and len(rest) > 1:
+    # "mục", "câu", "phần" always introduce the target; "số" only before a number ("sửa số 3", but
+    # "sửa số tiền" names the field "số tiền").
+    if rest and len(rest) > 1 and (fold(rest[0]) in {"muc", "cau", "phan"}
+                                   or (fold(rest[0]) == "so" and _NUMBERED.match(fold(rest[1])))):
         rest = rest[1:]
     return " ".join(rest)
+
+
+_NUMBERED = re.compile(r"^(?:\d+|[ivxlc]+)(?:[.)]\S*)?$")
 
 
 def label(name: str) -> str:

@@ -12,6 +12,7 @@ from dialogs.conversation.context import Turn
 from dialogs.conversation.report import SUBMITTED
 from dialogs.conversation.state import Wait
 from dialogs.effects import Submitted
+from dialogs.messages import ref
 from dialogs.template.model import Template
 
 
@@ -24,7 +25,8 @@ def request(turn: Turn) -> None:
     flagged = [f for f in flow.flagged(turn.template, turn.answers) if f not in missing]
     blocking = missing + flagged
     if blocking:
-        turn.say("engine.submit_missing", count=len(blocking), items=wording.missing_lines(blocking))
+        more = ref("engine.submit_more", count=len(blocking) - wording.LISTED) if len(blocking) > wording.LISTED else ""
+        turn.say("engine.submit_missing", count=len(blocking), items=wording.missing_lines(blocking), more=more)
         first = blocking[0]
         if first.id in turn.state.deferred:
             turn.state.deferred.remove(first.id)

@@ -269,7 +269,7 @@ def _start_text(turn: Turn, text: str) -> None:
 RULES: dict[str, Rules] = {
     "start": Rules(_start_text, _stale),
     "answer": Rules(_on_field(answering.answer), _answer_option),
-    "text": Rules(_on_field(answering.add_part), _stale, EVERYWHERE | {"done"}),
+    "text": Rules(_on_field(answering.add_part), _stale, EVERYWHERE | {"done", "redo", "append"}),
     "column": Rules(_on_field(groups.answer_column), _stale, (EVERYWHERE - {"keep"}) | {"done"}),
     "more": Rules(_more_text, _more_option, EVERYWHERE | {"done"}, yesno=True),
     "choose": Rules(_choose_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),

@@ -179,6 +179,10 @@ def receipt(template: Template, answers: Mapping[str, AnswerRecord], version: in
     }
 
 
+#: How many of the fields that block a submission are listed by name.
+LISTED = 10
+
+
 def missing_lines(fields: list[Field]) -> list[str]:
-    """ "- I.2 Tên mục" lines for the fields that block submission (at most ten)."""
-    return [f"- {f.section} {short(f.name, 60)}" for f in fields[:10]]
+    """ "- I.2 Tên mục" lines for the fields that block submission (at most :data:`LISTED`)."""
+    return [f"- {f.section} {short(f.name, 60)}" for f in fields[:LISTED]]

@@ -69,8 +69,8 @@ APPLIES: dict[str, tuple[str, ...]] = {
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _PAIRS = (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items"))
 _DOC_PLACEHOLDERS = {
-    "opening": ("request", "request_about", "agency", "unit"),
-    "closing": ("request", "request_about", "agency", "unit"),
+    "opening": ("request", "request_about", "agency", "unit", "unit_kind"),
+    "closing": ("request", "request_about", "agency", "unit", "unit_kind"),
     "agency": ("unit",),
     "parent_agency": ("unit",),
 }
@@ -259,7 +259,8 @@ def check_fields(r: NodeReader, infos: list[FieldInfo]) -> None:
     for info in infos:
         _unique(r, info, line_of_id)
     earlier: dict[str, int] = {}
-    value = {"value": 0}
+    # Besides field ids: the answer itself, and the reporting unit ("xã Khúc Thừa Dụ") and its kind ("phường").
+    value = {"value": 0, "unit": 0, "unit_kind": 0}
     for info in infos:
         column_lines: dict[str, int] = {}
         for col in info.columns:

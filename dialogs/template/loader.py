@@ -80,9 +80,10 @@ DEFAULT_TEMPLATE = "tdkt_5nam_2021_2025"
 
 TOP_KEYS = ("id", "version", "title", "document", "deadline_days", "sections")
 DOCUMENT_KEYS = ("subject", "request", "request_about", "recipients", "agency", "parent_agency", "kind",
-                 "symbol", "opening", "closing", "noi_nhan", "signer", "department", "department_parent")
+                 "symbol", "opening", "closing", "noi_nhan", "signer", "department", "department_parent",
+                 "kinh_gui")
 SIGNER_KEYS = ("authority", "deputy", "position", "name_field")
-SECTION_KEYS = ("number", "title", "intro", "in_report", "fields", "sections", "items")
+SECTION_KEYS = ("number", "title", "intro", "in_report", "render_none", "fields", "sections", "items")
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -336,14 +337,16 @@ class _Builder(NodeReader):
             else:
                 deadline = value
         texts = {k: self.string(doc, k, getattr(base, k)) for k in DOCUMENT_KEYS
-                 if k not in ("recipients", "noi_nhan", "signer")}
+                 if k not in ("recipients", "noi_nhan", "signer", "kinh_gui")}
         check_placeholders(self, doc, texts)
+        kinh_gui = self.flag(doc, "kinh_gui", False) if "kinh_gui" in doc else None
         return Meta(
             title=self.string(top, "title", ""),
             recipients=self.strings(doc, "recipients"),
             noi_nhan=self.strings(doc, "noi_nhan"),
             signer=signer,
             deadline_days=deadline,
+            kinh_gui=kinh_gui,
             **texts,
         )
 
@@ -416,8 +419,9 @@ class _Builder(NodeReader):
         if not children and not intro.strip() and "number" in keys and not unread:
             self.add("T206", line, path, number=number)
         in_report = self.flag(keys, "in_report", True, path)
+        render_none = self.string(keys, "render_none", "", path) if "render_none" in keys else None
         return Section(number=number, title=self.string(keys, "title", ""), path=path, intro=intro,
-                       children=tuple(children), in_report=in_report, line=line)
+                       children=tuple(children), in_report=in_report, render_none=render_none, line=line)
 
     def fields_of(self, nodes: list[yaml.Node], section: str) -> list[Field]:
         out: list[Field] = []

@@ -102,6 +102,8 @@ class Section:
     children: tuple[Field | Section, ...] = ()
     #: False for sections that are asked but not printed as a heading (e.g. the signer's name).
     in_report: bool = True
+    #: What the report prints under the heading when nothing in the section is printed (None: no heading).
+    render_none: str | None = None
     line: int = 0
 
     def fields(self) -> Iterator[Field]:
@@ -152,6 +154,8 @@ class Meta:
     #: The department that receives the compiled report (its letterhead).
     department: str = ""
     department_parent: str = ""
+    #: Whether the document has a "Kính gửi" line; None: every kind but a báo cáo (NĐ 30, Mẫu 1.4).
+    kinh_gui: bool | None = None
 
 
 @dataclass(frozen=True)

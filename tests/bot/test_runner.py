@@ -242,6 +242,18 @@ def test_department_staff_see_who_has_reported(world: tuple[Any, Binding]) -> No
     assert "Đã nộp 1/2 đơn vị (50%): đúng hạn 1, muộn 0" in progress and "Chưa nộp: Xã Kiến Thụy" in progress
 
 
+def test_a_request_for_help_with_nobody_at_the_department_says_so(world: tuple[Any, Binding]) -> None:
+    """No department staff use the bot yet: the user is told the truth, and whom to contact instead."""
+    db, binding = world
+    runner = _runner(db, binding)
+    _turn(runner, _update(1, None))
+    reply = _turn(runner, _update(2, "lien he so"))
+    msgs = [m for o in reply for m in o.msgs]
+    assert "bot.contact.nobody" in msgs and "bot.contact.sent" not in msgs
+    with db.uow() as uow:
+        assert uow.outbox.pending(NOW) == []  # nothing queued for anybody else
+
+
 def test_a_request_for_help_reaches_department_staff_through_the_outbox(world: tuple[Any, Binding]) -> None:
     """"liên hệ sở" queues a message to every department chat; a sender delivers it once."""
     db, binding = world
@@ -252,7 +264,7 @@ def test_a_request_for_help_reaches_department_staff_through_the_outbox(world: t
     runner = _runner(db, binding)
     _turn(runner, _update(1, None))
     reply = _turn(runner, _update(2, "lien he so"))
-    assert "Đã báo cho cán bộ Sở" in reply[0].text and all(m.chat_id == "c1" for m in reply)
+    assert "bot.contact.sent" in reply[0].msgs and all(m.chat_id == "c1" for m in reply)
     delivered: list[Outgoing] = []
     assert runner.deliver(delivered.append, channel="telegram") == 1
     assert delivered[0].chat_id == "777" and "Xã Khúc Thừa Dụ" in delivered[0].text

@@ -9,8 +9,9 @@ Each step is an event (``user``, ``pick``, ``file``, ``start``, ``reminder``, ``
 switch) followed by what must happen: ``asks`` (the field id of the question asked, ``null`` for none),
 ``saved`` (field → value stored this step), ``status`` (field → none/skipped), ``says`` (message ids
 among the replies), ``not_says``, ``contains`` (text in the rendered replies), ``nothing_saved``,
-``submitted``, ``opened_version``, ``state`` (a subset of the acting conversation's state; ``wait`` may be
-given as its kind alone) and ``report`` (``answers`` field → value or null, ``status``, ``version``).
+``submitted``, ``opened_version``, ``contact`` (a request for the department's help was made), ``state``
+(a subset of the acting conversation's state; ``wait`` may be given as its kind alone) and ``report``
+(``answers`` field → value or null, ``status``, ``version``).
 Every state is JSON-encoded between steps and every effect must survive a JSON round trip.
 """
 
@@ -27,7 +28,7 @@ import yaml
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.engine import resume
 from dialogs.conversation.report import Report, apply
-from dialogs.effects import AnswerSaved, Ask, Say, Submitted, VersionOpened, effect_from_json
+from dialogs.effects import AnswerSaved, Ask, ContactRequested, Say, Submitted, VersionOpened, effect_from_json
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
 from dialogs.messages import render
 from dialogs.template.loader import load_template
@@ -119,6 +120,9 @@ def check_step(step: dict[str, Any], effects: list[Any], state: dict[str, Any], 
     if "submitted" in step:
         subs = [e for e in effects if isinstance(e, Submitted)]
         assert bool(subs) == bool(step["submitted"]), f"{where}: submitted={subs}\n{texts}"
+    if "contact" in step:
+        asked = [e for e in effects if isinstance(e, ContactRequested)]
+        assert bool(asked) == bool(step["contact"]), f"{where}: contact requested = {asked}"
     if "opened_version" in step:
         opened = [e.version for e in effects if isinstance(e, VersionOpened)]
         assert opened == [step["opened_version"]], f"{where}: opened {opened}"

@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     "engine.append_ready": "Câu trả lời đã lưu của mục này:\n{text}\nGửi tiếp phần muốn thêm vào, xong thì gõ «xong».",
     "engine.append_nothing": "Mục này chưa có câu trả lời để viết tiếp; anh/chị gõ câu trả lời nhé.",
     "engine.text_refused_hint": "Phần đã gõ vẫn được giữ: gửi tiếp để bổ sung, hoặc gõ «làm lại» để xoá và gõ lại từ đầu.",
+    "engine.maybe_command": "Ý anh/chị là «{command}»? Trả lời «có» để {command}, hoặc «không» để ghi «{text}» vào đoạn văn.",
     "engine.review_hint": "Đã trả lời hết các câu. Gõ «nộp» để nộp, hoặc «sửa <số mục>» để sửa một mục.",
     "engine.ask.head": "Mục {section} — câu {number}/{total}",
     "engine.ask.help": "Gợi ý: {help}",

@@ -33,6 +33,9 @@ def ask_current(turn: Turn, brief: bool = False) -> None:
         turn.say("engine.edit_which", wording.edit_buttons([f for c in wait.choices
                                                                  if (f := turn.field(str(c["value"])))]),
                  items=[f"{i}. {c['label']}" for i, c in enumerate(wait.choices, start=1)])
+    elif wait.kind == "maybe_command" and wait.choices:
+        turn.ask(wait.field, "engine.maybe_command", wording.yesno_buttons(wait.field),
+                 command=str(wait.choices[0]["label"]), text=wait.raw)
     elif wait.kind == "confirm":
         turn.say("engine.confirm_submit", wording.confirm_buttons(), title=turn.template.meta.title)
     elif wait.kind == "review":

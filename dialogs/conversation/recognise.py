@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from dialogs.vietnamese.matching import Candidate, match
 from dialogs.vietnamese.text import fold
 
@@ -102,6 +104,25 @@ def recognise(text: str) -> Command | None:
     found = match(folded, _CANDIDATES)
     if found.kind == "one" and found.key is not None:
         return Command(found.key)
+    return None
+
+
+#: Commands a one-word message may be a typo of, by their one-word spelling.
+_NEAR = {"xong": "done", "nop": "submit"}
+
+
+def near(text: str) -> Command | None:
+    """The command a one-word message is one typo away from ("xog", "xnog", "nopp"), to ask back about.
+
+    >>> near("xog"), near("nopp"), near("xong"), near("Đơn vị tốt")
+    (Command(name='done', arg=''), Command(name='submit', arg=''), None, None)
+    """
+    folded = fold(text)
+    if " " in folded or len(folded) < 3 or recognise(text) is not None:
+        return None
+    for word, name in _NEAR.items():
+        if OSA.distance(folded, word) == 1:
+            return Command(name)
     return None
 
 

@@ -32,6 +32,7 @@ WAIT_KINDS: tuple[str, ...] = (
     "pick_field",  # which of ``choices`` (field ids) to edit
     "review",  # everything is answered or deferred: the summary was shown
     "confirm",  # "Nộp báo cáo?"
+    "maybe_command",  # "Ý anh/chị là «xong»?" after a one-word typo (``raw``) while typing ``field``'s text
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dialogs.conversation import answering, asking, commands, cursor, flow, groups, submission, wording
 from dialogs.conversation.context import Turn
-from dialogs.conversation.recognise import Command, recognise
+from dialogs.conversation.recognise import Command, label, near, recognise
 from dialogs.conversation.state import Wait
 from dialogs.fields import ParseResult, parse
 from dialogs.messages import t
@@ -51,6 +51,13 @@ def on_text(turn: Turn, text: str) -> None:
     command = recognise(text)
     if command is not None and takes(turn, rules, command, text):
         on_command(turn, command)
+        return
+    typo = near(text) if kind == "text" else None
+    if typo is not None:  # "xog": a command mistyped, or a word of the paragraph? Ask, don't guess.
+        field = turn.state.wait.field
+        turn.state.wait = Wait("maybe_command", field, raw=text, choices=({"label": label(typo.name),
+                                                                              "value": typo.name},))
+        turn.ask(field, "engine.maybe_command", wording.yesno_buttons(field), command=label(typo.name), text=text)
         return
     rules.text(turn, text)
 
@@ -233,6 +240,37 @@ def _picked(turn: Turn, index: int) -> None:
         answering.accept(turn, field, result, wait.raw or str(choice["label"]))
 
 
+def _maybe_answer(turn: Turn, yes: bool) -> None:
+    """The answer to "Ý anh/chị là «xong»?": yes runs the command, no keeps the word in the paragraph."""
+    wait = turn.state.wait
+    field = turn.field(wait.field)
+    if field is None:
+        cursor.move_on(turn)
+        return
+    turn.state.wait = Wait("text", field.id)
+    if yes:
+        on_command(turn, Command(str(wait.choices[0]["value"])))
+    else:
+        answering.add_part(turn, field, wait.raw)
+
+
+def _maybe_text(turn: Turn, text: str) -> None:
+    result = parse("yesno", text, None, turn.now.date())
+    if result.ok:
+        _maybe_answer(turn, bool(result.value))
+        return
+    # Neither: back to the paragraph, and this message is a new part of it (or a command).
+    turn.state.wait = Wait("text", turn.state.wait.field)
+    on_text(turn, text)
+
+
+def _maybe_option(turn: Turn, value: str) -> None:
+    if value in ("yes", "no"):
+        _maybe_answer(turn, value == "yes")
+    else:
+        _stale(turn, value)
+
+
 def _review_text(turn: Turn, text: str) -> None:
     turn.say("engine.review_hint")
     turn.reask(brief=True)
@@ -277,4 +315,5 @@ RULES: dict[str, Rules] = {
     "review": Rules(_review_text, _stale),
     "confirm": Rules(_confirm_text, _confirm_option, EVERYWHERE | {"confirm", "cancel"}, yesno=True),
     "submitted": Rules(_submitted_text, _stale),
+    "maybe_command": Rules(_maybe_text, _maybe_option, EVERYWHERE, yesno=True),
 }

@@ -20,7 +20,9 @@ _SPLIT = re.compile(r"\s*[,;\n+/]\s*")
 _AND = re.compile(r"\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
 #: How the parts of an option's label split at "và" are joined back.
 _AND_JOIN = " và "
-_ALL = {"tat ca", "ca hai", "ca ba", "tat ca cac muc", "all"}
+_ALL = {"tat ca", "tat ca cac muc", "all"}
+#: "cả hai", "cả ba" … mean every option only when there are that many.
+_ALL_OF = {"ca hai": 2, "ca 2": 2, "ca ba": 3, "ca 3": 3, "ca bon": 4, "ca 4": 4, "ca nam": 5, "ca 5": 5}
 
 
 def _example(spec: ParseSpec, multi: bool) -> str:
@@ -60,6 +62,12 @@ def _pick(piece: str, spec: ParseSpec, ex: str) -> int | list[int] | ParseResult
                 options=_options_text(spec),
                 example=ex,
             )
+    # A word shared by several options' labels ("ubnd" for «UBND cấp huyện» and «UBND xã») names none of
+    # them: ask which, never pick one silently.
+    exact = [i for i, o in enumerate(spec.options) if prepare(o.label)[0] == folded]
+    sharing = [i for i, o in enumerate(spec.options) if f" {folded} " in f" {prepare(o.label)[0]} "]
+    if not exact and len(sharing) > 1:
+        return sharing
     found = match(piece, _candidates(spec))
     if found.kind == "one":
         return int(found.key or 0)
@@ -134,8 +142,11 @@ def parse_multichoice(text: str, spec: ParseSpec, today: date) -> ParseResult:
     if len(_SPLIT.split(text)) > 2 * len(spec.options) + 2:
         return refuse("parse.choice.too_many", count=len(_SPLIT.split(text)), options=_options_text(spec), example=ex)
     folded = prepare(text)[0]
-    if folded in _ALL:
+    if folded in _ALL or _ALL_OF.get(folded) == len(spec.options):
         return _result(list(range(len(spec.options))), spec)
+    if folded in _ALL_OF:
+        return refuse("parse.choice.all_of", text=quote(text), count=len(spec.options),
+                      options=_options_text(spec), example=ex)
     whole = match(text, _candidates(spec))
     if whole.kind == "one" and whole.score == 100.0:
         return _result([int(whole.key or 0)], spec)

@@ -24,3 +24,17 @@ def test_submit_with_many_gaps_says_how_many_it_does_not_list() -> None:
     assert total > 10 and len(said.params["items"]) == 10
     assert said.params["more"]["params"]["count"] == total - 10
     assert f"… và {total - 10} mục khác" in render(said.msg, said.params)
+
+
+def test_ca_hai_means_all_only_when_there_are_two_and_a_shared_word_is_asked_about() -> None:
+    from dialogs.fields import Choice, ParseSpec, parse
+
+    three = ParseSpec(options=(Choice("UBND cấp huyện", "h"), Choice("UBND thành phố", "tp"), Choice("UBND xã", "x")))
+    refused = parse("multichoice", "cả hai", three)
+    assert not refused.ok and refused.code == "parse.choice.all_of"
+    two = ParseSpec(options=(Choice("Giáo dục", "gd"), Choice("Y tế", "yt")))
+    assert parse("multichoice", "ca hai", two).value == ["gd", "yt"]
+    for kind in ("choice", "multichoice"):
+        asked = parse(kind, "ubnd", three)
+        assert asked.ask is not None and [c.value for c in asked.choices] == ["h", "tp", "x"]
+        assert parse(kind, "ubnd xa", three).ok

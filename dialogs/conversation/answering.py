@@ -52,7 +52,8 @@ def parse_problem(result: ParseResult) -> dict[str, Any]:
 def accept(turn: Turn, field: Field, result: ParseResult, raw: str) -> None:
     """Save a parsed answer, confirm what was understood, and move on."""
     turn.save(field, turn.record(field, "answered", result, raw))
-    turn.say("engine.saved", display=wording.short(result.display or str(result.value)))
+    shown = result.display or str(result.value)
+    turn.say("engine.saved", display=wording.short(shown, wording.TEXT_SNIPPET) if field.type == "text" else shown)
     cursor.move_on(turn)
 
 

@@ -29,6 +29,11 @@ def short(text: str, limit: int = SNIPPET) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
+#: A free text is shown up to this length in the summary (its start is enough to recognise it); every other
+#: answer — a list of choices, a figure, a reference — is shown whole, so that it can be checked.
+TEXT_SNIPPET = 300
+
+
 def shown(record: AnswerRecord | None) -> Any:
     """An answer as the summary shows it (a message for "missing", "không có" and "bỏ qua")."""
     if record is None:
@@ -40,7 +45,7 @@ def shown(record: AnswerRecord | None) -> Any:
     text = record.display or ("" if record.value is None else str(record.value))
     if record.qualifier and not fold(text).startswith(fold(record.qualifier)):
         text = f"{record.qualifier} {text}"
-    return short(text)
+    return short(text, TEXT_SNIPPET) if record.field_type in ("text", "") else " ".join(text.split())
 
 
 def question(template: Template, answers: Mapping[str, AnswerRecord], field: Field,

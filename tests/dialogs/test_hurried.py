@@ -39,3 +39,20 @@ def test_ca_hai_means_all_only_when_there_are_two_and_a_shared_word_is_asked_abo
         values = [c.value if kind == "choice" else c.value[0] for c in asked.choices]  # multichoice: lists
         assert asked.ask is not None and values == ["h", "tp", "x"]
         assert parse(kind, "ubnd xa", three).ok
+
+
+def test_every_choice_is_shown_whole_in_the_confirmation_and_the_review() -> None:
+    """Release 0.1 cut a multi-choice answer so the second choice could not be checked."""
+    field = TEMPLATE.field("phong_trao_thanh_pho")
+    step = resume(TEMPLATE, Report(), None, Start(), NOW)
+    report, state = apply(Report(), step.effects), step.state
+    step = resume(TEMPLATE, report, state, Text("sua phong_trao_thanh_pho"), NOW)
+    report, state = apply(report, step.effects), step.state
+    step = resume(TEMPLATE, report, state, Text("1, 2"), NOW)
+    saved = next(e for e in step.effects if isinstance(e, Say) and e.msg == "engine.saved")
+    both = [o.label for o in field.options[:2]]
+    assert all(" ".join(label.split()) in render(saved.msg, saved.params) for label in both)
+    report, state = apply(report, step.effects), step.state
+    review = resume(TEMPLATE, report, state, Text("xem lai"), NOW)
+    text = "\n".join(render(e.msg, e.params) for e in review.effects if isinstance(e, Say))
+    assert all(" ".join(label.split()) in text for label in both)

@@ -80,6 +80,10 @@ MESSAGES: dict[str, str] = {
         "Tôi chưa thấy «{text}» trong các lựa chọn: {options}. Hãy gõ số thứ tự hoặc tên lựa chọn, "
         "ví dụ: {example}."
     ),
+    "parse.choice.all_of": (
+        "Có {count} lựa chọn ({options}), nên «{text}» chưa rõ là những lựa chọn nào. "
+        "Hãy gõ số thứ tự các lựa chọn, ví dụ: {example}."
+    ),
     "parse.choice.too_many": (
         "Tôi thấy {count} phần trong câu trả lời, nhiều hơn số lựa chọn ({options}). "
         "Hãy gõ số thứ tự các lựa chọn, cách nhau bằng dấu phẩy, ví dụ: {example}."
@@ -219,13 +223,20 @@ MESSAGES: dict[str, str] = {
     "engine.summary.missing": "— chưa trả lời",
     "engine.summary.none": "không có",
     "engine.summary.skipped": "(bỏ qua)",
-    "engine.group.column": "{intro}\nMục thứ {index} — {prompt}\nVí dụ: {example}",
+    "engine.group.column": "{intro}\nMục thứ {index} — {prompt}\nVí dụ: {example}\n{current}",
+    "engine.group.column_current": "Hiện đang ghi: {value}. Gõ giá trị mới, hoặc «giữ nguyên».",
+    "engine.group.how_to_change": "Gõ «sửa 2» để sửa mục thứ 2, «xoá 2» để xoá nó.",
+    "engine.group.record_changed": "Đã sửa mục này; các mục khác giữ nguyên.",
+    "engine.group.record_deleted": "Đã xoá mục thứ {number}.",
+    "engine.group.no_such_record": "Không có mục thứ {number}: danh sách có {count} mục.",
+    "engine.group.full": "Đã đủ {max} mục, là số tối đa của phần này.",
+    "engine.delete_where": "Lệnh «xoá» dùng trong một danh sách, ví dụ «xoá 2» để xoá mục thứ 2.",
     "engine.group.columns_changed": (
         "Mẫu báo cáo vừa thêm thông tin cần có cho mỗi mục của phần này: {count} mục đã nhập cần bổ sung, "
         "ta bổ sung lần lượt nhé (những gì đã nhập vẫn được giữ)."
     ),
     "engine.group.none_too_late": "Đã có mục được nhập nên không chọn «không có» được nữa. Gõ «xong» nếu đã đủ.",
-    "engine.group.more": "Đã ghi {count} {noun}. Còn {noun} nào nữa không? (có / không)",
+    "engine.group.more": "{records}\nĐã ghi {count} {noun}. Còn {noun} nào nữa không? (có / không)\n{change}",
     "engine.group.record": "mục",
     "engine.group.display": "{count} {noun}: {names}",
     "engine.group.need_one": "Cần ít nhất một mục; nếu không có, gõ «không có».",

@@ -75,8 +75,10 @@ def ask_group(turn: Turn, field: Field) -> None:
     items = data.items if data is not None and data.field == field.id else []
     item = data.item if data is not None and data.field == field.id else {}
     if st.wait.kind == "more":
+        records = [f"{n}. {wording.record_line(field, item)}" for n, item in enumerate(items, start=1)]
         turn.ask(field.id, "engine.group.more", wording.yesno_buttons(field.id), count=len(items),
-                 noun=field.unit or ref("engine.group.record"))
+                 noun=field.unit or ref("engine.group.record"), records=records,
+                 change=ref("engine.group.how_to_change") if items else "")
         return
     column = next((c for c in field.fields if c.id == st.wait.column), None)
     if column is None:
@@ -89,8 +91,14 @@ def ask_group(turn: Turn, field: Field) -> None:
         buttons.append(Button("cmd:none", msg="engine.button.none"))
     if not column.required:
         buttons.append(Button("cmd:skip", msg="engine.button.skip"))
-    turn.ask(f"{field.id}.{column.id}", "engine.group.column", tuple(buttons), intro=intro, index=len(items) + 1,
-             prompt=column.prompt, example=column.example or "—")
+    editing = data is not None and data.field == field.id and data.editing is not None
+    current: Any = ""
+    if editing and data is not None and column.id in data.old:
+        current = ref("engine.group.column_current", value=wording.short(str(data.old[column.id] or "—"), 200))
+        buttons.append(Button("cmd:keep", msg="engine.button.keep"))
+    number = (data.editing + 1) if editing and data is not None and data.editing is not None else len(items) + 1
+    turn.ask(f"{field.id}.{column.id}", "engine.group.column", tuple(buttons), intro=intro, index=number,
+             prompt=column.prompt, example=column.example or "—", current=current)
 
 
 def review(turn: Turn) -> None:

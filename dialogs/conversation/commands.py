@@ -88,8 +88,22 @@ def _department_only(turn: Turn, command: Command) -> None:
 
 def _keep(turn: Turn, command: Command) -> None:
     field = turn.current()
+    if field is not None and turn.state.wait.kind == "column":
+        if not groups.keep_column(turn, field):
+            turn.reask()
+        return
     if field is None or not answering.keep(turn, field):
         turn.reask()
+
+
+def _delete(turn: Turn, command: Command) -> None:
+    group = _group_here(turn)
+    number = index(command.arg)
+    if group is None or number is None:
+        turn.say("engine.delete_where")
+        turn.reask()
+        return
+    groups.delete_record(turn, group, number)
 
 
 def _group_here(turn: Turn) -> Field | None:
@@ -178,6 +192,11 @@ def _back(turn: Turn, command: Command) -> None:
 
 def _edit(turn: Turn, command: Command) -> None:
     target = command.arg.strip()
+    group = _group_here(turn)
+    number = index(fold(target).replace("thu ", "").strip())
+    if group is not None and turn.state.wait.kind == "more" and number is not None:
+        groups.edit_record(turn, group, number)  # "sửa 2" under the list of records: record 2
+        return
     if not target:
         sections = [s for s in turn.template.all_sections() if "." not in s.path]
         turn.say("engine.edit_how", sections=[f"{s.path}. {wording.short(s.title, 60)}" for s in sections])
@@ -288,5 +307,6 @@ HANDLERS: dict[str, Handler] = {
     "confirm": _submit,
     "cancel": _cancel,
     "redo": _redo,
+    "delete": _delete,
     "append": _append,
 }

@@ -85,6 +85,13 @@ def edit(turn: Turn, field: Field) -> None:
     here = turn.current()
     if here is not None and here.id != field.id and st.return_to is None and not flow.is_done(here, turn.answers):
         st.return_to = here.id
+    items: list[dict[str, object]] = []
     if field.type == "group" and (st.group is None or st.group.field != field.id):
-        st.group = GroupProgress(field.id)  # a new list; the answer it has stays until this one is saved
+        record = turn.answers.get(field.id)
+        if record is not None and isinstance(record.value, list):
+            items = [dict(i) for i in record.value if isinstance(i, dict)]
+        # Start from the records it has (the list is saved again only when the user says it is done).
+        st.group = GroupProgress(field.id, items=items)
     go_to(turn, field)
+    if items:
+        st.wait = Wait("more", field.id)  # the list, and what to change in it

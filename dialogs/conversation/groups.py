@@ -62,7 +62,15 @@ def put(turn: Turn, field: Field, column: Field, value: Any) -> None:
         turn.state.wait = Wait("column", field.id, missing[0].id)
         turn.reask()
         return
-    data.items.append({c.id: data.item.get(c.id) for c in field.fields})
+    record = {c.id: data.item.get(c.id) for c in field.fields}
+    if data.editing is not None:  # a record changed in place: back where it was, then the list again
+        data.items.insert(data.editing, record)
+        data.item, data.editing, data.old = {}, None, {}
+        turn.say("engine.group.record_changed")
+        turn.state.wait = Wait("more", field.id)
+        turn.reask()
+        return
+    data.items.append(record)
     data.item = {}
     if data.todo:  # a record typed before the template added a column: complete it next
         data.item = data.todo.pop(0)
@@ -70,10 +78,47 @@ def put(turn: Turn, field: Field, column: Field, value: Any) -> None:
         turn.reask()
         return
     if field.max_items is not None and len(data.items) >= field.max_items:
+        turn.say("engine.group.full", max=field.max_items)
         finish(turn, field)
         return
     turn.state.wait = Wait("more", field.id)
     turn.reask()
+
+
+def edit_record(turn: Turn, field: Field, number: int) -> None:
+    """"sửa mục 2": type record 2 again, one column at a time, each showing its value ("giữ nguyên" keeps it)."""
+    data = progress(turn, field)
+    if not 1 <= number <= len(data.items):
+        turn.say("engine.group.no_such_record", number=number, count=len(data.items))
+        turn.reask()
+        return
+    data.old = data.items.pop(number - 1)
+    data.editing, data.item = number - 1, {}
+    turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
+    turn.reask()
+
+
+def delete_record(turn: Turn, field: Field, number: int) -> None:
+    """"xoá mục 2": take record 2 out of the list (kept aside, never lost)."""
+    data = progress(turn, field)
+    if not 1 <= number <= len(data.items):
+        turn.say("engine.group.no_such_record", number=number, count=len(data.items))
+    else:
+        removed = data.items.pop(number - 1)
+        turn.state.orphans[f"group_deleted:{field.id}@{turn.now.isoformat()}"] = removed
+        turn.say("engine.group.record_deleted", number=number)
+    turn.state.wait = Wait("more", field.id)
+    turn.reask()
+
+
+def keep_column(turn: Turn, field: Field) -> bool:
+    """"giữ nguyên" on a column of a record being changed: its value stays; False when there is none."""
+    data = progress(turn, field)
+    column = column_of(field, turn.state.wait.column)
+    if data.editing is None or column is None or column.id not in data.old:
+        return False
+    put(turn, field, column, data.old[column.id])
+    return True
 
 
 def answer_more(turn: Turn, field: Field, yes: bool) -> None:

@@ -71,6 +71,7 @@ SLASH: dict[str, str] = {
 }
 
 _EDIT_PREFIX = re.compile(r"^(?:chinh sua|sua lai|sua|chinh)\s+(?:muc|cau|phan|so)?\s*(?P<arg>.+)$")
+_DELETE = re.compile(r"^xoa\s+(?:muc|nguoi|so|ban ghi)?\s*(?:thu\s+)?(?P<n>\d+)$")
 _SLASH = re.compile(r"^/(?P<name>[a-zA-Z_]+)(?:@\S+)?(?:\s+(?P<arg>.*))?$", re.S)
 _CANDIDATES = tuple(Candidate(name, tuple(fold(s) for s in spellings)) for name, spellings in SPELLINGS.items())
 #: The longest command is a few words; anything longer is an answer, never a command.
@@ -101,6 +102,9 @@ def recognise(text: str) -> Command | None:
     edit = _EDIT_PREFIX.match(folded)
     if edit:
         return Command("edit", _edit_arg(stripped))
+    delete = _DELETE.match(folded)
+    if delete:
+        return Command("delete", delete.group("n"))
     found = match(folded, _CANDIDATES)
     if found.kind == "one" and found.key is not None:
         return Command(found.key)

@@ -77,6 +77,9 @@ class GroupProgress:
     item: dict[str, Any] = default(default_factory=dict)
     #: Records to complete before a new one (the template added a required column after they were typed).
     todo: list[dict[str, Any]] = default(default_factory=list)
+    #: The record being changed ("sửa mục 2"): its place in ``items`` and its values before the change.
+    editing: int | None = None
+    old: dict[str, Any] = default(default_factory=dict)
     schema: int = GROUP_SCHEMA
 
     def to_json(self) -> dict[str, Any]:
@@ -85,6 +88,8 @@ class GroupProgress:
                 "item": dict(self.item)}
         if self.todo:
             data["todo"] = copy.deepcopy(self.todo)
+        if self.editing is not None:
+            data["editing"], data["old"] = self.editing, dict(self.old)
         return data
 
     @classmethod
@@ -95,7 +100,10 @@ class GroupProgress:
         items = [dict(i) for i in data.get("items") or [] if isinstance(i, dict)]
         item = dict(data.get("item") or {})
         todo = [dict(i) for i in data.get("todo") or [] if isinstance(i, dict)]
-        return cls(str(data["field"]), items, item, todo, int(data.get("schema") or GROUP_SCHEMA))
+        editing = data.get("editing")
+        position = int(editing) if isinstance(editing, int) and 0 <= editing <= len(items) else None
+        old = dict(data.get("old") or {}) if position is not None else {}
+        return cls(str(data["field"]), items, item, todo, position, old, int(data.get("schema") or GROUP_SCHEMA))
 
 
 @dataclass

@@ -112,6 +112,9 @@ def takes(turn: Turn, rules: Rules, command: Command, text: str) -> bool:
     yesno = rules.yesno or (turn.state.wait.kind == "answer" and field is not None and field.type == "yesno")
     if yesno and command.name not in ("submit", "confirm") and is_yesno(turn, text):
         return False
+    if command.name == "keep" and turn.state.wait.kind == "column":
+        data = turn.state.group
+        return data is not None and data.editing is not None
     if command.name == "keep":
         return field is not None and flow.is_done(field, turn.answers)
     in_paragraph = turn.state.wait.kind == "text" and bool(turn.state.buffer)
@@ -308,8 +311,8 @@ RULES: dict[str, Rules] = {
     "start": Rules(_start_text, _stale),
     "answer": Rules(_on_field(answering.answer), _answer_option),
     "text": Rules(_on_field(answering.add_part), _stale, EVERYWHERE | {"done", "redo", "append"}),
-    "column": Rules(_on_field(groups.answer_column), _stale, (EVERYWHERE - {"keep"}) | {"done"}),
-    "more": Rules(_more_text, _more_option, EVERYWHERE | {"done"}, yesno=True),
+    "column": Rules(_on_field(groups.answer_column), _stale, EVERYWHERE | {"done"}),
+    "more": Rules(_more_text, _more_option, EVERYWHERE | {"done", "delete"}, yesno=True),
     "choose": Rules(_choose_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),
     "pick_field": Rules(_pick_field_text, _stale, EVERYWHERE | {"cancel"}, first=_try_pick),
     "review": Rules(_review_text, _stale),

@@ -136,6 +136,11 @@ def group_display(field: Field, items: list[dict[str, Any]]) -> str:
     return t("engine.group.display", count=len(items), noun=field.unit or t("engine.group.record"), names=names)
 
 
+def record_line(field: Field, item: dict[str, Any]) -> str:
+    """One record of a group on one line: its columns' values, "—" for an empty one."""
+    return "; ".join(short(str(item.get(c.id) or "—"), 80) for c in field.fields)
+
+
 def review(template: Template, answers: Mapping[str, AnswerRecord], version: int) -> dict[str, Any]:
     """The parameters of ``engine.review``: every applicable question, numbered, with its answer, what is
     missing, and what must be checked again."""

@@ -6,6 +6,7 @@ Opening the database applies its migrations, so every command works on a fresh m
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -184,8 +185,12 @@ class Services:
         return uow.answers.current_records(campaign_id, unit_id), False, None
 
     # ---- exports -----------------------------------------------------------------------------------
-    def export_unit_docx(self, binding: Binding, out: Path) -> tuple[Path, bool]:
-        """Write one unit's report; returns the path and whether it is a submitted version."""
+    def export_unit_docx(self, binding: Binding, out: Path, own: set[Path] | None = None) -> tuple[Path, bool]:
+        """Write one unit's report; returns the path and whether it is a submitted version.
+
+        In a folder the file is named for the unit and the version (``bao-cao-xa-kien-thuy-v2.docx``,
+        ``…-v3-du-thao.docx`` for a draft). A file that is already there is never overwritten unless it is
+        in ``own`` (written earlier by the same command): the new one gets the next free name instead."""
         from exporters.docx_unit import write_unit_docx
         from exporters.model import DocInfo, UnitInfo
 
@@ -196,10 +201,16 @@ class Services:
             answers, submitted, when = self.unit_answers(uow, campaign.id, unit.id)
             info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
             word_template = campaign.word_template
-        path = out / f"bao-cao-{fold(unit.name).replace(' ', '-')}.docx" if out.is_dir() else out
+            report = uow.reports.by_campaign_unit(campaign.id, unit.id)
+            last = uow.submissions.last_submitted(campaign.id, unit.id)
+            version = (last.version if submitted and last else report.version if report else 1)
+        if out.is_dir():
+            name = f"bao-cao-{fold(unit.name).replace(' ', '-')}-v{version}{'' if submitted else '-du-thao'}.docx"
+            out = out / name
+        path = free_path(out, own or set())
         path.parent.mkdir(parents=True, exist_ok=True)
         issued = _signing_date(template, answers) or (when or self.now()).date()
-        doc = DocInfo(number=None, issued_on=issued)
+        doc = DocInfo(number=None, issued_on=issued, draft=not submitted)
         if word_template:
             _fill_word_template(word_template, template, info, answers, doc, path)
         else:
@@ -226,16 +237,36 @@ class Services:
         from exporters.xlsx import write_compiled_xlsx
 
         template, campaign, statuses = self.campaign_statuses(campaign_id)
+        out = free_path(out, set())
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
             return write_compiled_xlsx(template, campaign, statuses, out)
-        docx = out.with_suffix(".docx") if fmt == "pdf" else out
-        write_compiled_docx(template, campaign, statuses, docx, issued_on=self.now().date())
         if fmt == "pdf":
             from exporters.pdf import convert_to_pdf
 
-            return convert_to_pdf(docx, out)
-        return docx
+            with tempfile.TemporaryDirectory(prefix="reportbot-") as folder:  # no .docx left beside the PDF
+                docx = Path(folder) / out.with_suffix(".docx").name
+                write_compiled_docx(template, campaign, statuses, docx, issued_on=self.now().date())
+                return convert_to_pdf(docx, out)
+        write_compiled_docx(template, campaign, statuses, out, issued_on=self.now().date())
+        return out
+
+
+def free_path(path: Path, own: set[Path]) -> Path:
+    """``path``, or when a file the command did not write is there, the next free ``name (2).ext``.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp()); (folder / "a.docx").write_text("clerk's copy")
+    12
+    >>> free_path(folder / "a.docx", set()).name, free_path(folder / "b.docx", set()).name
+    ('a (2).docx', 'b.docx')
+    """
+    if not path.is_file() or path.resolve() in {p.resolve() for p in own}:  # a device (/dev/full) is no file
+        return path
+    for n in range(2, 1000):
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+    return path.with_name(f"{path.stem} ({uuid.uuid4().hex[:6]}){path.suffix}")
 
 
 def _fill_word_template(blob: bytes, template: Template, unit: Any, answers: Mapping[str, AnswerRecord],

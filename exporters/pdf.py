@@ -7,8 +7,10 @@ Serif (metric-compatible, aliased by fontconfig) where Microsoft's font is not i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -40,6 +42,22 @@ def _soffice() -> str:
     return soffice
 
 
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run LibreOffice in a process group of its own; past :data:`TIMEOUT_S` the whole group is killed (its
+    ``soffice.bin`` child included), never left running."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ExportError(t("export.pdf_failed", reason=t("export.timeout", seconds=TIMEOUT_S))
+                          + f" / LibreOffice took longer than {TIMEOUT_S} s") from exc
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) -> list[Path]:
     """Convert several .docx files in one LibreOffice start (much faster than one by one)."""
     soffice = _soffice()
@@ -50,11 +68,7 @@ def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) ->
         profile = Path(work, "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, *map(str, sources)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ExportError(t("export.pdf_failed", reason=t("export.timeout", seconds=TIMEOUT_S))
-                              + f" / LibreOffice took longer than {TIMEOUT_S} s") from exc
+        done = _run(command)
         out = []
         for source in sources:
             produced = Path(work, source.with_suffix(".pdf").name)

@@ -36,6 +36,8 @@ class ConsoleChat:
     #: so a redirection made after import is honoured).
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    #: The documents this chat wrote (only those may be written again; anything else gets a new name).
+    _written: set[Path] = field(default_factory=set)
 
     @property
     def chat_id(self) -> str:
@@ -108,9 +110,10 @@ class ConsoleChat:
     def _export(self) -> None:
         """Write the report (the last submitted version, else the draft) and say where."""
         try:
-            path, submitted = self.services.export_unit_docx(self.binding, self.out)
+            path, submitted = self.services.export_unit_docx(self.binding, self.out, own=self._written)
         except OSError as exc:  # the disk, not the report: say which in Vietnamese
-            self.stdout.write(t("bot.console.export_failed", reason=file_problem(exc, self.out, writing=True)) + "\n")
+            problem = file_problem(exc, self.out, writing=True)
+            self.stdout.write(t("bot.console.export_failed", reason=problem) + "\n")
             return
         except ReportbotError as exc:
             self.stdout.write(t("bot.console.export_failed", reason=exc) + "\n")
@@ -120,5 +123,6 @@ class ConsoleChat:
             self.stdout.write(t("bot.console.export_failed", reason=t("bot.console.export_bug")) + "\n")
             return
         key = "bot.console.saved_docx" if submitted else "bot.console.draft_docx"
+        self._written.add(path)
         self.stdout.write(t(key, path=path) + "\n")
         self.stdout.flush()

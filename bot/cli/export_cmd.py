@@ -40,16 +40,21 @@ def export(
             unit_id = services.find_unit(uow, unit).id
             uow.campaigns.get(campaign)
             uow.commit()
-        # A folder: the services name the .docx inside it, and the PDF goes next to it.
-        docx = out if out.is_dir() or fmt != "pdf" else out.with_suffix(".docx")
-        with writing(docx):
-            path, submitted = services.export_unit_docx(Binding(campaign, unit_id), docx)
-        if fmt == "pdf":
+        if fmt != "pdf":
+            with writing(out):
+                path, submitted = services.export_unit_docx(Binding(campaign, unit_id), out)
+        else:
+            import tempfile
+
+            from bot.services import free_path
             from exporters.pdf import convert_to_pdf
 
-            pdf = path.with_suffix(".pdf") if out.is_dir() else out
-            with writing(pdf):
-                path = convert_to_pdf(path, pdf)
+            # The .docx is made in a scratch folder: nothing beside the PDF is ever overwritten.
+            with tempfile.TemporaryDirectory(prefix="reportbot-") as folder:
+                docx, submitted = services.export_unit_docx(Binding(campaign, unit_id), Path(folder))
+                pdf = free_path(out / docx.with_suffix(".pdf").name if out.is_dir() else out, set())
+                with writing(pdf):
+                    path = convert_to_pdf(docx, pdf)
         typer.echo(t("bot.cli.exported" if submitted else "bot.cli.exported_draft", path=path))
         return
     target = in_folder(out, f"tong-hop-dot-{campaign}.{fmt}")

@@ -211,8 +211,21 @@ def test_an_output_folder_gets_the_file_named_inside(cli: CLI) -> None:
     cli("export", "--campaign", "1", "--compiled", "--format", "xlsx", "-o", str(out))
     cli("export", "--campaign", "1", "--unit", "Xã Khúc Thừa Dụ", "--format", "docx", "-o", str(out))
     cli("template", "word-example", "-o", str(out))
-    assert sorted(p.name for p in out.iterdir()) == ["bao-cao-xa-khuc-thua-du.docx", "mau-bao-cao.docx",
+    assert sorted(p.name for p in out.iterdir()) == ["bao-cao-xa-khuc-thua-du-v1-du-thao.docx", "mau-bao-cao.docx",
                                                       "tong-hop-dot-1.xlsx"]
+
+
+def test_an_export_never_overwrites_a_file_it_did_not_write(cli: CLI) -> None:
+    """A clerk's hand-corrected copy of last week's export stays as it was; the new export gets a new name."""
+    _campaign(cli)
+    out = cli.folder / "ra"
+    out.mkdir()
+    cli("export", "--campaign", "1", "--unit", "Xã Khúc Thừa Dụ", "--format", "docx", "-o", str(out))
+    corrected = out / "bao-cao-xa-khuc-thua-du-v1-du-thao.docx"
+    corrected.write_bytes(b"the clerk's corrected copy")
+    cli("export", "--campaign", "1", "--unit", "Xã Khúc Thừa Dụ", "--format", "docx", "-o", str(out))
+    assert corrected.read_bytes() == b"the clerk's corrected copy"
+    assert (out / "bao-cao-xa-khuc-thua-du-v1-du-thao (2).docx").stat().st_size > 1000
 
 
 def test_no_permission_to_write_is_one_sentence_and_exit_3(cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,3 +126,32 @@ def test_missing_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch: pytes
     assert "LibreOffice" in message and "chưa cài" in message and "not installed" in message
 
 
+
+
+def test_a_conversion_that_hangs_is_killed_with_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Release 0.1 left a timed-out LibreOffice running (its soffice.bin child survived the parent)."""
+    import os
+    import time
+
+    from dialogs.errors import ExportError
+    from exporters import pdf
+
+    pidfile = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("REPORTBOT_SOFFICE", str(fake))
+    monkeypatch.setattr(pdf, "TIMEOUT_S", 1)
+    source = tmp_path / "r.docx"
+    source.write_bytes(b"PK")
+    with pytest.raises(ExportError):
+        pdf.convert_to_pdf(source, tmp_path / "r.pdf")
+    child = int(pidfile.read_text())
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the hung conversion's child process is still running")

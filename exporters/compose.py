@@ -9,22 +9,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Literal
 
 from dialogs.answers import AnswerRecord
-from dialogs.template.model import Field, Section, Template
-from dialogs.vietnamese.format import format_date_long
-from dialogs.vietnamese.text import nfc, squash
+from dialogs.template.model import NUMERIC_TYPES, Field, Meta, Section, Template
+from dialogs.vietnamese.format import format_date_long, format_date_short
+from dialogs.vietnamese.text import fold, nfc, squash
 from exporters.model import DocInfo, UnitInfo
 from exporters.places import place_name
 from exporters.render import (
     MISSING,
     PLACEHOLDER,
     field_label,
+    field_name,
+    figure_sentence,
     fill,
+    filled_names,
     format_plain,
+    format_value,
+    has_value,
     placeholder_text,
     sentence,
+    tidy,
 )
 
 HeadingStyle = Literal["roman", "arabic", "letter"]
@@ -80,8 +87,19 @@ class Letterhead:
 
 
 @dataclass(frozen=True)
+class Properties:
+    """The file's own metadata (File › Properties): never python-docx's defaults."""
+
+    title: str
+    author: str
+    subject: str = ""
+    created: datetime | None = None
+    keywords: str = ""
+
+
+@dataclass(frozen=True)
 class ReportDocument:
-    """A whole report, ready to lay out."""
+    """A whole report, ready to lay out; ``draft`` holds the "DỰ THẢO" mark's lines (empty when final)."""
 
     letterhead: Letterhead
     kind: str
@@ -91,6 +109,14 @@ class ReportDocument:
     noi_nhan: tuple[str, ...]
     signer_lines: tuple[str, ...]
     signer_name: str
+    draft: tuple[str, ...] = ()
+    properties: Properties | None = None
+
+
+#: The mark of a report not yet submitted, printed above the header.
+DRAFT_MARK = "DỰ THẢO"
+#: What the unit's kind reads as in ``{unit_kind}`` when the unit has none.
+DEFAULT_KIND = "đơn vị"
 
 
 def number_line(number: int | None, symbol: str) -> str:
@@ -149,16 +175,63 @@ def formatted_answers(template: Template, answers: Mapping[str, AnswerRecord]) -
     return {field.id: placeholder_text(field, answers.get(field.id)) for field in template.fields()}
 
 
-def field_blocks(field: Field, record: AnswerRecord | None, others: Mapping[str, str]) -> list[Block]:
+def unit_values(unit: UnitInfo) -> dict[str, str]:
+    """``{unit}`` ("phường Lê Chân") and ``{unit_kind}`` ("phường") for render sentences and document texts."""
+    return {"unit": unit.in_sentence, "unit_kind": unit.type_word or DEFAULT_KIND}
+
+
+def draft_lines(doc: DocInfo) -> tuple[str, ...]:
+    """The "DỰ THẢO" mark of a draft, dated: ``("DỰ THẢO", "(chưa nộp, bản ngày 06/8/2025)")``; () when final."""
+    return (DRAFT_MARK, f"(chưa nộp, bản ngày {format_date_short(doc.issued_on)})") if doc.draft else ()
+
+
+def place_date(place: str, doc: DocInfo) -> str:
+    """The place and date line; a draft leaves the day blank for the văn thư, as the number is left blank.
+
+    >>> from datetime import date
+    >>> place_date("Kiến Thụy", DocInfo(None, date(2025, 8, 6)))
+    'Kiến Thụy, ngày 06 tháng 8 năm 2025'
+    >>> place_date("Kiến Thụy", DocInfo(None, date(2025, 8, 6), draft=True))
+    'Kiến Thụy, ngày      tháng 8 năm 2025'
+    """
+    when = format_date_long(doc.issued_on)
+    if doc.draft:
+        when = f"ngày      tháng {doc.issued_on.month} năm {doc.issued_on.year}"
+    return f"{place}, {when}"
+
+
+def shows_kinh_gui(meta: Meta) -> bool:
+    """Whether the document has a "Kính gửi" line: ``document.kinh_gui``, else all kinds but a báo cáo (NĐ 30)."""
+    if meta.kinh_gui is not None:
+        return meta.kinh_gui
+    return fold(meta.kind) != "bao cao"
+
+
+def field_blocks(field: Field, record: AnswerRecord | None, others: Mapping[str, str], *,
+                 alone: bool = True) -> list[Block]:
     """The blocks one field contributes: prose paragraphs, a table for a group, or nothing."""
     if record is None or record.status == "skipped":
         # Optional and conditional fields simply do not appear; a required one shows the gap (a draft).
         if field.required and not field.when:
-            return [Paragraph(f"{field_label(field)}: {MISSING}")]
+            return [Paragraph(f"{field_name(field)}: {MISSING}")]
         return []
     if field.type == "group" and record.status == "answered":
         return _group_blocks(field, record, others)
-    return paragraphs(sentence(field, record, others))
+    return paragraphs(sentence(field, record, others, alone=alone))
+
+
+def quoted_fields(template: Template, answers: Mapping[str, AnswerRecord], others: Mapping[str, str]) -> set[str]:
+    """The fields whose value some printed sentence quotes (left-out optional parts do not count)."""
+    texts = [template.meta.opening, template.meta.closing, *(s.intro for s in template.all_sections())]
+    names = {n for text in texts for n in filled_names(text, others)}
+    for field in template.fields():
+        record = answers.get(field.id)
+        if record is None or record.status == "skipped":
+            continue
+        pattern = field.render if record.status == "answered" else field.render_none
+        if pattern:
+            names |= filled_names(pattern, {**others, "value": "", "unit": ""})
+    return names
 
 
 def paragraphs(text: str) -> list[Block]:
@@ -168,19 +241,30 @@ def paragraphs(text: str) -> list[Block]:
 
 def section_blocks(
     section: Section, answers: Mapping[str, AnswerRecord], others: Mapping[str, str], skip: frozenset[str],
-    depth: int = 0,
+    depth: int = 0, quoted: frozenset[str] | set[str] | None = None,
 ) -> list[Block]:
-    """A section's heading, intro and children, depth first, in template order."""
+    """A section's heading, intro and children, depth first, in template order; nothing when it says nothing.
+
+    A figure given but quoted by no printed sentence (its neighbours were "không có", or the sentence's own
+    question was not asked) still reads as its own sentence: a value is never dropped.
+    """
     if not section.in_report:
         return []
-    blocks: list[Block] = [heading_for(section, depth)]
-    blocks += paragraphs(fill(section.intro, others))
+    content: list[Block] = paragraphs(tidy(fill(section.intro, others))) if section.intro else []
+    own = [c for c in section.children if isinstance(c, Field) and c.id not in skip and c.render != ""]
     for child in section.children:
         if isinstance(child, Section):
-            blocks += section_blocks(child, answers, others, skip, depth + 1)
-        elif child.id not in skip:
-            blocks += field_blocks(child, answers.get(child.id), others)
-    return blocks
+            content += section_blocks(child, answers, others, skip, depth + 1, quoted)
+            continue
+        record = answers.get(child.id)
+        if child.id not in skip:
+            content += field_blocks(child, record, others, alone=len(own) <= 1)
+        if (quoted is not None and child.type in NUMERIC_TYPES and has_value(record) and record is not None
+                and child.id not in quoted and (child.render == "" or child.id in skip)):
+            content.append(Paragraph(figure_sentence(child, format_value(child, record))))
+    if not content and section.render_none:
+        content = paragraphs(tidy(fill(section.render_none, others)))
+    return [heading_for(section, depth), *content] if content else []
 
 
 def absorbed_fields(template: Template) -> frozenset[str]:
@@ -198,33 +282,44 @@ def compose_unit(
 ) -> ReportDocument:
     """The whole per-unit report: header, title, Kính gửi, opening, sections, closing, Nơi nhận, signer."""
     meta = template.meta
-    agency = fill(meta.agency, {"unit": unit.in_sentence})
-    others = {**formatted_answers(template, answers), "agency": agency, "unit": unit.in_sentence,
+    units = unit_values(unit)
+    agency = fill(meta.agency, units)
+    others = {**formatted_answers(template, answers), "agency": agency, **units,
               "request": meta.request, "request_about": meta.request_about}
     signer_field = meta.signer.name_field
     skip = absorbed_fields(template) | ({signer_field} if signer_field else set())
+    quoted = quoted_fields(template, answers, others)
     body: list[Block] = []
     if meta.request or "{request}" not in meta.opening:
         body.append(Paragraph(squash(fill(meta.opening, others))))
     for section in template.sections:
-        body += section_blocks(section, answers, others, skip)
+        body += section_blocks(section, answers, others, skip, quoted=quoted)
     body += paragraphs(fill(meta.closing, others))
     name_record = answers.get(signer_field) if signer_field else None
     letterhead = Letterhead(
         parent=fill(meta.parent_agency, {"province": unit.province_name, "unit": unit.in_sentence}).upper(),
         agency_lines=agency_lines(meta.agency, unit),
         number_line=number_line(doc.number, meta.symbol),
-        place_date=f"{doc.place or place_name(unit)}, {format_date_long(doc.issued_on)}",
+        place_date=place_date(doc.place or place_name(unit), doc),
+    )
+    subject = squash(nfc(meta.subject))
+    properties = Properties(
+        title=f"{meta.kind[:1].upper()}{meta.kind[1:].lower()} {subject[:1].lower()}{subject[1:]}"
+              + (f" ({DRAFT_MARK.lower()})" if doc.draft else ""),
+        author=squash(agency[:1].upper() + agency[1:]), subject=squash(nfc(meta.title)),
+        created=datetime.combine(doc.issued_on, time()), keywords=unit.name,
     )
     return ReportDocument(
         letterhead=letterhead,
         kind=meta.kind.upper(),
-        subject=squash(nfc(meta.subject)),
-        recipients=tuple(squash(nfc(r)) for r in meta.recipients),
+        subject=subject,
+        recipients=tuple(squash(nfc(r)) for r in meta.recipients) if shows_kinh_gui(meta) else (),
         body=close_body(body),
         noi_nhan=noi_nhan_lines(list(meta.noi_nhan)),
         signer_lines=signer_lines(meta.signer.authority, meta.signer.deputy, meta.signer.position),
         signer_name=str(name_record.value) if name_record and name_record.status == "answered" else "",
+        draft=draft_lines(doc),
+        properties=properties,
     )
 
 

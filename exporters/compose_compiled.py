@@ -27,11 +27,12 @@ from exporters.compose import (
     noi_nhan_lines,
     number_line,
     signer_lines,
+    unit_values,
 )
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.places import department_place
 from exporters.rate import Rate, reporting_rate
-from exporters.render import DEFAULT_QUALIFIER, field_label
+from exporters.render import DEFAULT_QUALIFIER, field_label, field_name
 
 STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi"}
 _SMALL_WORDS = frozenset({"và"})
@@ -68,35 +69,52 @@ def figure_header(field: Field) -> str:
 
 
 def figure_cell(field: Field, record: AnswerRecord | None) -> str:
-    """A figure as a table cell: ``570.000.000``, ``hơn 650``, ``85,5%``; "không có" is 0, no answer is blank."""
-    if record is None or record.status == "skipped":
+    """A figure as a table cell: ``570.000.000``, ``hơn 650``, ``85,5%``; no data ("không có", no answer) is blank."""
+    if record is None or record.status != "answered":
         return ""
-    if record.status == "none":
-        return "0"
     value = record.value
     text = format_percent(value) if field.type == "percent" else format_number(value)
     return f"{record.qualifier or DEFAULT_QUALIFIER} {text}" if record.approximate else text
 
 
 def figure_value(record: AnswerRecord | None) -> float | int | None:
-    """The number a record contributes to totals (0 for "không có", None when not answered)."""
-    if record is None or record.status == "skipped":
+    """The number a record contributes to totals: None when there is no data ("không có" is not zero)."""
+    if record is None or record.status != "answered":
         return None
-    if record.status == "none":
-        return 0
     return record.value if isinstance(record.value, (int, float)) and not isinstance(record.value, bool) else None
 
 
 def totals(fields: Sequence[Field], units: Sequence[UnitStatus]) -> list[float | int | None]:
-    """Column totals of the figures (None for percentages, which do not add up)."""
+    """Column totals of the figures over the units with data (None for percentages, and with no data at all)."""
     out: list[float | int | None] = []
     for field in fields:
         if field.type == "percent":
             out.append(None)
             continue
-        values = [figure_value(u.answers.get(field.id)) for u in units]
-        out.append(sum(v for v in values if v is not None))
+        values = [v for v in (figure_value(u.answers.get(field.id)) for u in units) if v is not None]
+        out.append(sum(values) if values else None)
     return out
+
+
+def without_data(fields: Sequence[Field], units: Sequence[UnitStatus]) -> list[int]:
+    """Per figure, how many units that reported gave no data for it (left out of the totals)."""
+    reported = [u for u in units if u.status != "missing"]
+    return [sum(figure_value(u.answers.get(f.id)) is None for u in reported) for f in fields]
+
+
+def figures_note(fields: Sequence[Field], units: Sequence[UnitStatus]) -> str:
+    """The note under the figures: what "hơn"/"khoảng" mean, and which blanks are units without data."""
+    notes = []
+    if any(r.status == "answered" and r.approximate for u in units for r in u.answers.values()):
+        notes.append("số liệu có chữ “hơn”, “trên”, “khoảng” là số ước tính của đơn vị; tổng cộng cộng các số "
+                     "đã báo cáo")
+    counts = [(field, n) for field, n in zip(fields, without_data(fields, units), strict=True) if n]
+    if counts:
+        listed = "; ".join(f"{field_name(f)}: {format_number(n)} đơn vị" for f, n in counts)
+        notes.append(f"ô để trống là đơn vị chưa có số liệu, không tính vào tổng cộng ({listed})")
+    if not notes:
+        return ""
+    return "Ghi chú: " + "; ".join(notes) + "."
 
 
 def agency_in_sentence(name: str) -> str:
@@ -175,7 +193,7 @@ def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterator[B
     if template.meta.signer.name_field:
         skip |= {template.meta.signer.name_field}
     reported = [u for u in units if u.status != "missing"]
-    others = [formatted_answers(template, u.answers) for u in reported]
+    others = [{**formatted_answers(template, u.answers), **unit_values(u.unit)} for u in reported]
     for section in template.sections:
         yield from _digest_section(section, reported, others, skip, 0)
 
@@ -186,32 +204,43 @@ def _has_digest(section: Section, skip: frozenset[str]) -> bool:
 
 def _digest_section(section: Section, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
                     skip: frozenset[str], depth: int) -> Iterator[Block]:
+    """A section's digest; a heading or a field's label only when something is quoted under it."""
     if not _has_digest(section, skip):
         return
     title = squash(nfc(section.title))
-    yield Heading(f"{section.path}." if section.path else "", title, "arabic" if depth == 0 else "letter",
-                  min(depth + 2, 3))
-    fields = [c for c in section.children if isinstance(c, Field) and c.id not in skip]
+    content: list[Block] = []
+    fields = [c for c in section.children if isinstance(c, Field) and c.id not in skip and c.render != ""]
     for child in section.children:
         if isinstance(child, Section):
-            yield from _digest_section(child, units, others, skip, depth + 1)
+            content += _digest_section(child, units, others, skip, depth + 1)
+        elif child.id not in skip:
+            quoted = list(_digest_field(child, units, others, alone=len(fields) <= 1))
+            if quoted and len(fields) > 1:
+                content.append(Paragraph(field_name(child) + ":"))
+            content += quoted
+    if content:
+        yield Heading(f"{section.path}." if section.path else "", title, "arabic" if depth == 0 else "letter",
+                      min(depth + 2, 3))
+        yield from content
+
+
+def _digest_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]], *,
+                  alone: bool) -> Iterator[Block]:
+    """Each unit's text for one field under the unit's name; units with nothing to print are left out."""
+    for unit, formatted in zip(units, others, strict=True):
+        record = unit.answers.get(field.id)
+        if record is None or record.status == "skipped":
             continue
-        if child.id in skip:
+        blocks = field_blocks(field, record, formatted, alone=alone)
+        if not blocks:
             continue
-        if len(fields) > 1:
-            yield Paragraph(field_label(child) + ":")
-        for unit, formatted in zip(units, others, strict=True):
-            record = unit.answers.get(child.id)
-            if record is None or record.status == "skipped":
-                continue
-            blocks = field_blocks(child, record, formatted)
-            lead = f"{unit.unit.name}: "
-            if blocks and isinstance(blocks[0], Paragraph):
-                yield Paragraph(blocks[0].text, lead)
-                yield from blocks[1:]
-            else:
-                yield Paragraph("", lead)
-                yield from blocks
+        lead = f"{unit.unit.name}: "
+        if isinstance(blocks[0], Paragraph):
+            yield Paragraph(blocks[0].text, lead)
+            yield from blocks[1:]
+        else:
+            yield Paragraph("", lead)
+            yield from blocks
 
 
 def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence[UnitStatus], *,
@@ -227,9 +256,7 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
     sums = totals(fields, units)
     footer = ("", "Tổng cộng", f"{format_number(rate.reported)}/{format_number(rate.expected)}",
               *("" if s is None else format_number(s) for s in sums))
-    approximate = any(r.approximate for u in units for r in u.answers.values())
-    note = ("Ghi chú: số liệu có chữ “hơn”, “trên”, “khoảng” là số ước tính của đơn vị; tổng cộng cộng các số "
-            "đã báo cáo." if approximate else "")
+    note = figures_note(fields, units)
     department = agency_in_sentence(campaign.department)
     letterhead = Letterhead(
         parent=squash(nfc(campaign.department_parent)).upper(),

@@ -7,14 +7,15 @@ python-docx objects: 3,321 communes must compile in seconds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from itertools import chain
 from pathlib import Path
 
 from dialogs.template.model import Template
+from dialogs.vietnamese.text import nfc, squash
 from exporters import nd30, nd30_blocks
 from exporters.compose import Heading
-from exporters.compose_compiled import CompiledReport, closing_text, compose_compiled
+from exporters.compose_compiled import CompiledReport, agency_in_sentence, closing_text, compose_compiled
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.nd30 import STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE, text_width_cm, twips
 from exporters.stream import save_streamed, section_break, section_properties
@@ -65,6 +66,9 @@ def write_compiled_docx(template: Template, campaign: CampaignInfo, units: Seque
     """Write the compiled report of ``campaign`` over ``units`` to ``path`` and return it."""
     report = compose_compiled(template, campaign, units, issued_on=issued_on)
     document = nd30.new_document()
+    title = f"{report.kind[:1]}{report.kind[1:].lower()} {report.subject[:1].lower()}{report.subject[1:]}"
+    nd30.set_properties(document, title=title, author=agency_in_sentence(campaign.department),
+                        subject=squash(nfc(campaign.title)), created=datetime.combine(issued_on, time()))
     base = document.sections[0]._sectPr
     landscape = len(report.figure_kinds) > PORTRAIT_MAX_FIGURES
     parts: list[Iterable[str]] = [[nd30_blocks.letterhead(report.letterhead)],

@@ -17,7 +17,12 @@ from exporters.model import DocInfo, UnitInfo
 def build_report(report: ReportDocument) -> Document:
     """Lay a composed report out on an NĐ 30 page (python-docx ``Document``, not yet saved)."""
     document = nd30.new_document()
-    fragments = [nd30_blocks.letterhead(report.letterhead)]
+    if report.properties is not None:
+        props = report.properties
+        nd30.set_properties(document, title=props.title, author=props.author, subject=props.subject,
+                            keywords=props.keywords, created=props.created)
+    fragments = nd30_blocks.draft_mark(report.draft)
+    fragments.append(nd30_blocks.letterhead(report.letterhead))
     fragments += nd30_blocks.title_block(report.kind, report.subject, report.recipients)
     fragments += nd30_blocks.body(report.body)
     fragments.append(nd30_blocks.signature(report.noi_nhan, report.signer_lines, report.signer_name))

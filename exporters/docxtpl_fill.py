@@ -4,7 +4,8 @@ The context offers the composed report (the same words as the built-in .docx) an
 
 - ``unit.name``, ``unit.bare_name``, ``unit.in_sentence``, ``unit.code``, ``unit.province``
 - ``doc.number`` ("05" or ""), ``doc.number_line`` ("Số: 05/BC-UBND"), ``doc.place``, ``doc.date``
-  ("ngày 06 tháng 8 năm 2025"), ``doc.place_date``
+  ("ngày 06 tháng 8 năm 2025"), ``doc.place_date``, ``doc.draft`` (not submitted yet), ``doc.draft_mark``
+  ("DỰ THẢO (chưa nộp, bản ngày 06/8/2025)", "" when final)
 - ``parent``, ``agency_lines`` (list), ``agency_1``, ``agency_2``, ``kind``, ``subject``, ``recipients``
 - ``blocks``: the content in order, each ``{kind: heading1|heading2|heading3|paragraph|row, text, lead}``
   (a group's table comes as ``row`` lines "1. Nguyễn Văn A — Giáo viên")
@@ -72,9 +73,11 @@ def build_context(template: Template, unit: UnitInfo, answers: Mapping[str, Answ
         unit={"name": unit.name, "bare_name": unit.bare_name, "in_sentence": unit.in_sentence,
               "code": unit.code, "kind": unit.type_word, "province": unit.province_name},
         doc={"number": "" if doc.number is None else f"{doc.number:02d}", "number_line": report.letterhead.number_line,
-             "place": place, "date": format_date_long(doc.issued_on), "place_date": report.letterhead.place_date},
+             "place": place, "date": format_date_long(doc.issued_on), "place_date": report.letterhead.place_date,
+             "draft": doc.draft, "draft_mark": " ".join(report.draft)},
         parent=report.letterhead.parent, agency_lines=list(report.letterhead.agency_lines),
-        agency_1=lines[0], agency_2=lines[1], kind=report.kind, subject=report.subject,
+        agency_1=lines[0], agency_2=lines[1], kind=report.kind,
+        subject="\n".join(nd30_blocks.subject_lines(report.subject, nd30.TEXT_W_CM * 72 / 2.54)),
         recipients=list(report.recipients), blocks=_blocks(report), answers=sentences, values=values, raw=raw,
         noi_nhan=list(report.noi_nhan), signer_lines=list(report.signer_lines), signer_name=report.signer_name,
     )
@@ -97,7 +100,9 @@ def write_example_template(path: str | Path) -> Path:
     document = nd30.new_document()
     head = Letterhead("{{ parent }}", ("{{ agency_1 }}", "{{ agency_2 }}"), "{{ doc.number_line }}",
                       "{{ doc.place_date }}")
-    fragments = [nd30_blocks.letterhead(head)]
+    fragments = [para("{%p if doc.draft %}", STYLE_BODY), para("{{ doc.draft_mark }}", STYLE_BODY, bold=True,
+                                                               align="right"), para("{%p endif %}", STYLE_BODY)]
+    fragments.append(nd30_blocks.letterhead(head))
     fragments += nd30_blocks.title_block("{{ kind }}", "{{ subject }}", ())
     fragments.append(para("{%p if recipients %}", STYLE_BODY))
     fragments.append(para("Kính gửi: {{ recipients|join('; ') }}", STYLE_BODY, align="center"))

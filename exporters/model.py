@@ -54,11 +54,15 @@ class UnitInfo:
 
 @dataclass(frozen=True)
 class DocInfo:
-    """The document's number (``None`` leaves it blank for the văn thư), issue date and place override."""
+    """The document's number (``None`` leaves it blank for the văn thư), issue date and place override.
+
+    ``draft``: the report is not submitted yet: it is marked "DỰ THẢO" and its day is left blank.
+    """
 
     number: int | None
     issued_on: date
     place: str | None = None
+    draft: bool = False
 
 
 @dataclass(frozen=True)

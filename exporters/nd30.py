@@ -7,6 +7,7 @@ Sizes follow Phụ lục I of Nghị định 30/2020/NĐ-CP; each constant names
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 import docx
@@ -78,6 +79,19 @@ def append(doc: Document, fragments: list[str] | tuple[str, ...]) -> None:
     sect_pr = doc.element.body.find(qn("w:sectPr"))
     for element in parse_fragments(fragments):
         sect_pr.addprevious(element)
+
+
+def set_properties(doc: Document, *, title: str, author: str, subject: str = "", keywords: str = "",
+                   created: datetime | None = None) -> None:
+    """The file's metadata (File › Properties): title, author, dates; nothing left from python-docx's defaults."""
+    props = doc.core_properties
+    props.title, props.subject, props.keywords = title, subject, keywords
+    props.author = props.last_modified_by = author
+    props.comments, props.category, props.content_status = "", "", ""
+    props.revision = 1
+    props.language = "vi-VN"
+    if created is not None:
+        props.created = props.modified = created
 
 
 def setup_page(section: Section, *, landscape: bool = False) -> None:

@@ -6,6 +6,7 @@ Phụ lục I (Nghị định 30/2020/NĐ-CP) or Mẫu 1.4 of Phụ lục III th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from exporters.compose import Block, Heading, Letterhead, Paragraph, Table
@@ -32,6 +33,14 @@ KIND_PT, SIGNER_PT, NOI_NHAN_TITLE_PT, NOI_NHAN_ITEM_PT = 14, 14, 12, 11
 RULE_FRACTION = 0.4
 #: Blank lines left for the signature and seal.
 SIGN_SPACE_LINES = 4
+#: The "DỰ THẢO" mark of a draft: bold in a box at the top right of the first page.
+DRAFT_PT, DRAFT_NOTE_PT = 13, 12
+NBSP = "\u00a0"
+#: A parenthesised phrase this short is never broken across lines: "(giai đoạn 2021 - 2025)".
+GLUE_MAX_CHARS = 40
+#: A subject line is broken before these words rather than in the middle of a phrase.
+_BREAK_BEFORE = frozenset({"và", "về", "của", "trong", "đối"})
+_PARENS = re.compile(rf"\([^()]{{1,{GLUE_MAX_CHARS}}}\)")
 
 _NO_BORDERS = "".join(
     f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -101,6 +110,42 @@ def letterhead(lh: Letterhead, widths_cm: Sequence[float] = HEADER_COLS_CM) -> s
     )
 
 
+def glue(text: str) -> str:
+    """Short parenthesised phrases held together by non-breaking spaces, so a line never ends inside one.
+
+    >>> glue("5 năm (giai đoạn 2021 - 2025)") == "5 năm (giai\u00a0đoạn\u00a02021\u00a0-\u00a02025)"
+    True
+    """
+    return _PARENS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+
+
+def subject_lines(subject: str, avail_pt: float, size_pt: float = KIND_PT) -> list[str]:
+    """The subject in lines as a văn thư breaks it: one line if it fits, else two of balanced length,
+    broken before "và", "về", "của"… or after a comma where that costs little, never inside a short "(…)".
+
+    >>> subject_lines("Tổng kết phong trào thi đua yêu nước và công tác khen thưởng 5 năm (giai đoạn 2021 - 2025)",
+    ...               468)[0]
+    'Tổng kết phong trào thi đua yêu nước'
+    """
+    text = glue(subject)
+    width = text_width_pt(text, size_pt, bold=True)
+    if width <= avail_pt:
+        return [text]
+    words = text.split(" ")
+    best: tuple[float, list[str]] | None = None
+    for n in range(1, len(words)):
+        left, right = " ".join(words[:n]), " ".join(words[n:])
+        wl, wr = text_width_pt(left, size_pt, bold=True), text_width_pt(right, size_pt, bold=True)
+        if max(wl, wr) > avail_pt:
+            continue
+        nice = words[n].lower() in _BREAK_BEFORE or left.endswith(",")
+        score = max(wl, wr) - (0.2 * avail_pt if nice else 0.0)
+        if best is None or score < best[0]:
+            best = (score, [left, right])
+    # Longer than two lines: the glued text, and the reader's own line breaking.
+    return best[1] if best else [text]
+
+
 def title_block(kind: str, subject: str, recipients: Sequence[str], text_w_cm: float = TEXT_W_CM) -> list[str]:
     """"BÁO CÁO", the subject with its short rule, and "Kính gửi" (one line, or an aligned dash list)."""
     avail = text_w_cm * 72 / 2.54
@@ -108,10 +153,32 @@ def title_block(kind: str, subject: str, recipients: Sequence[str], text_w_cm: f
         f'<w:p><w:pPr><w:pStyle w:val="{STYLE_TITLE}"/><w:spacing w:before="360"/></w:pPr>{run(kind)}</w:p>',
     ]
     if subject:
-        out.append(para(subject, STYLE_TITLE))
-        out.append(rule(RULE_FRACTION * min(text_width_pt(subject, KIND_PT, bold=True), avail), avail))
+        lines = subject_lines(subject, avail)
+        runs = "<w:r><w:br/></w:r>".join(run(line) for line in lines)
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="{STYLE_TITLE}"/></w:pPr>{runs}</w:p>')
+        widest = max(text_width_pt(line, KIND_PT, bold=True) for line in lines)
+        out.append(rule(RULE_FRACTION * min(widest, avail), avail))
     out += kinh_gui(recipients, avail)
     return out
+
+
+def draft_mark(lines: Sequence[str], text_w_cm: float = TEXT_W_CM) -> list[str]:
+    """The "DỰ THẢO" mark of a report not yet submitted: its lines in a box at the top right."""
+    if not lines:
+        return []
+    avail = text_w_cm * 72 / 2.54
+    sizes = [DRAFT_PT if n == 0 else DRAFT_NOTE_PT for n in range(len(lines))]
+    widest = max(text_width_pt(line, size, bold=n == 0, italic=n > 0)
+                 for n, (line, size) in enumerate(zip(lines, sizes, strict=True)))
+    left = round(max(0.0, avail - widest - 16) * 20)
+    box = "".join(f'<w:{side} w:val="single" w:sz="6" w:space="2" w:color="auto"/>'
+                  for side in ("top", "left", "bottom", "right"))
+    return [
+        f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/><w:keepNext/><w:pBdr>{box}</w:pBdr>'
+        f'<w:ind w:left="{left}" w:right="0"/></w:pPr>'
+        f"{run(line, bold=n == 0, italic=n > 0, size_pt=size)}</w:p>"
+        for n, (line, size) in enumerate(zip(lines, sizes, strict=True))
+    ] + [f'<w:p><w:pPr><w:pStyle w:val="{STYLE_CELL}"/><w:spacing w:after="120"/></w:pPr></w:p>']
 
 
 def kinh_gui(recipients: Sequence[str], avail_pt: float) -> list[str]:

@@ -20,7 +20,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dialogs.template.model import Template
 from dialogs.vietnamese.format import format_number
-from exporters.compose_compiled import STATUS_LABELS, figure_fields, figure_headers, figure_value, totals
+from exporters.compose_compiled import (
+    STATUS_LABELS,
+    figure_fields,
+    figure_headers,
+    figure_value,
+    totals,
+    without_data,
+)
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate
 from exporters.render import DEFAULT_QUALIFIER, field_label
@@ -87,6 +94,10 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
     sums = totals(fields, units)
     footer = ["", "", "Tổng cộng", "", f"{sum(u.status != 'missing' for u in units)}/{len(units)}", None, None,
               *(_stored(f.type, s) for f, s in zip(fields, sums, strict=True)), ""]
+    # "Không có" is no data, not zero: blank in its row, out of the total, and counted here.
+    no_data = ["", "", "Số đơn vị chưa có số liệu", "", "", None, None, *without_data(fields, units),
+               "Ô để trống: không tính vào tổng cộng"]
+    no_data_formats = [*formats[:7], *("#,##0" for _ in fields), None]
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tổng hợp")
@@ -104,6 +115,7 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
     for row in rows:
         ws.append([_cell(ws, v, fmt=f) for v, f in zip(row, formats, strict=True)])
     ws.append([_cell(ws, v, fmt=f, bold=True) for v, f in zip(footer, formats, strict=True)])
+    ws.append([_cell(ws, v, fmt=f) for v, f in zip(no_data, no_data_formats, strict=True)])
 
     rate = reporting_rate(units)
     rate_ws = wb.create_sheet("Tỷ lệ báo cáo")

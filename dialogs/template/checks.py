@@ -158,13 +158,16 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
     render = optional("render")
     if "render" in keys and render is None:
         render = ""  # "render:" left empty means: print nothing for this field
+    render_none = optional("render_none")
+    if "render_none" in keys and render_none is None:
+        render_none = ""  # likewise: a "không có" answer prints nothing
     fld = Field(
         id=fid, type=ftype, prompt=text("prompt"), short=text("short"), help=text("help"), example=text("example"),
         required=r.flag(keys, "required", True, **loc), allow_none=r.flag(keys, "allow_none", False, **loc),
         min=values["min"], max=values["max"], min_length=values["min_length"], max_length=values["max_length"],
         pattern=pattern, pattern_message=optional("pattern_message"), check=optional("check"),
         check_message=optional("check_message"), when=optional("when"), render=render,
-        render_none=optional("render_none"), approximate=r.flag(keys, "approximate", False, **loc),
+        render_none=render_none, approximate=r.flag(keys, "approximate", False, **loc),
         unit=text("unit"), options=options, fields=tuple(c.field for c in columns),
         min_items=values["min_items"], max_items=values["max_items"], section=section, line=line_of(node),
     )
@@ -402,7 +405,8 @@ def _styled(number: str, level: int) -> bool:
     if level == 1:
         return bool(number) and _ROMAN.fullmatch(number) is not None
     if level == 2:
-        return number.isdigit() and not number.startswith("0")
+        # At most 15 digits, like every number of a template: a longer one is never a section's number.
+        return number.isdigit() and not number.startswith("0") and len(number) <= 15
     return len(number) == 1 and (number in _VN_LETTERS or "a" <= number <= "z")
 
 

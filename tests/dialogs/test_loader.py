@@ -190,7 +190,7 @@ def test_shipped_template_loads_clean() -> None:
     assert [p.stem for p in paths] == ["tdkt_5nam_2021_2025"]
     assert check_template(paths[0]) == []
     t = load_shipped()
-    assert t.version == "2025.1"
+    assert t.version == "2025.2"
     assert t.text == paths[0].read_text(encoding="utf-8")
     assert len(t.digest) == 64 and t.digest == load_template(paths[0]).digest
     assert t.source == str(paths[0])
@@ -204,8 +204,10 @@ def test_shipped_template_has_the_figures_and_their_sentence() -> None:
         assert (f.type, f.unit, f.approximate, f.section) == (ftype, unit, True, "IV.2")
     assert t.field("so_ca_nhan").check == "so_ca_nhan >= so_tap_the"
     sentence = t.field("cap_khen_thuong").render or ""
-    filled = sentence.format(value="UBND cấp huyện", so_tap_the="trên 75", so_ca_nhan="hơn 650",
-                             so_tien_khen_thuong="hơn 570 triệu đồng")
+    from exporters.render import fill  # the sentence has optional parts "[…|…]" that only the exporter reads
+
+    filled = fill(sentence, dict(value="UBND cấp huyện", so_tap_the="trên 75", so_ca_nhan="hơn 650",
+                                 so_tien_khen_thuong="hơn 570 triệu đồng", unit_kind="xã"))
     assert filled == ("Hằng năm, xã đã đề nghị và được UBND cấp huyện khen thưởng cho trên 75 tập thể, hơn 650 "
                       "cá nhân với số tiền hơn 570 triệu đồng.")
 

@@ -30,7 +30,7 @@ class Look:
         yield from (root if root is not None else self.body).iter(qn("w:p"))
 
     def text(self, p: etree._Element) -> str:
-        """The text of a paragraph (tabs as a tab character)."""
+        """The text of a paragraph (tabs as a tab character, line breaks as a new line)."""
         out = []
         for r in p.iter(qn("w:r")):
             for el in r:
@@ -38,6 +38,8 @@ class Look:
                     out.append(el.text or "")
                 elif el.tag == qn("w:tab"):
                     out.append("\t")
+                elif el.tag == qn("w:br"):
+                    out.append("\n")
         return "".join(out)
 
     def find(self, text: str, root: etree._Element | None = None) -> etree._Element:

@@ -74,7 +74,7 @@ def test_figures_table_every_unit_with_totals(look: Look, units: list[UnitStatus
     first = body[0]
     assert first[4] == "hơn 100"  # an approximate figure keeps its word
     none_row = body[5]
-    assert none_row[5] == "0"  # "không có" counts as zero
+    assert none_row[5] == ""  # "không có" is no data: blank, never 0
     assert all(cell == "" for cell in body[3][3:])  # a missing unit has no figures
 
 

@@ -76,8 +76,10 @@ def test_signer_name_and_hidden_sections_stay_out_of_the_body() -> None:
 def test_none_answer_uses_render_none_or_a_default_sentence() -> None:
     report = compose_unit(small_template(), KHUC_THUA_DU, small_answers(), DOC)
     assert "Ủy ban nhân dân xã không có đối tượng đáp ứng đủ các tiêu chí như yêu cầu." in _texts(report.body)
-    field = Field("ton_tai", "text", "Những tồn tại, hạn chế?")
-    assert sentence(field, AnswerRecord("none"), {}) == "Những tồn tại, hạn chế: không có."
+    # Never the prompt: "Không có." under the heading, or the short name when the section holds several fields.
+    field = Field("ton_tai", "text", "Những tồn tại, hạn chế? Nếu không có, gõ “không có”.", short="Tồn tại")
+    assert sentence(field, AnswerRecord("none"), {}) == "Không có."
+    assert sentence(field, AnswerRecord("none"), {}, alone=False) == "Tồn tại: không có."
 
 
 def test_render_empty_means_never_on_its_own() -> None:
@@ -101,7 +103,8 @@ def test_a_quoted_figure_without_answer_never_leaves_braces() -> None:
     answers["so_tien"] = AnswerRecord("none")
     texts = _texts(compose_unit(small_template(), KHUC_THUA_DU, answers, DOC).body)
     line = next(t for t in texts if t.startswith("Hằng năm"))
-    assert "{" not in line and f"{MISSING} cá nhân" in line and "số tiền 0." in line
+    # No data is not zero: a plain placeholder says so, never "0".
+    assert "{" not in line and f"{MISSING} cá nhân" in line and f"số tiền {MISSING}." in line
 
 
 @pytest.mark.parametrize(("record", "expected"), [

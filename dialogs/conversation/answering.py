@@ -38,6 +38,14 @@ def consider(turn: Turn, field: Field, result: ParseResult, raw: str) -> None:
         fail(turn, field, parse_problem(result))
         return
     problem = check_answer(field, result.value, flow.values(turn.answers))
+    if problem and field.check_severity == "warn" and field.check:
+        # "Usually" true, not a rule: say why it looks wrong and let the user confirm it.
+        display = result.display or str(result.value)
+        choice = {"label": t("parse.yes"), "value": result.value, "display": display,
+                  "approximate": result.approximate, "qualifier": result.qualifier}
+        turn.state.wait = Wait("choose", field.id, raw=raw, choices=(choice,))
+        turn.ask(field.id, "engine.check_warn", wording.choice_buttons((choice,)), problem=problem, display=display)
+        return
     if problem:
         fail(turn, field, problem)
         return

@@ -235,7 +235,8 @@ def _picked(turn: Turn, index: int) -> None:
     if field is None:
         cursor.move_on(turn)
         return
-    result = ParseResult(ok=True, value=choice["value"], display=str(choice.get("display") or choice["label"]))
+    result = ParseResult(ok=True, value=choice["value"], display=str(choice.get("display") or choice["label"]),
+                         approximate=bool(choice.get("approximate")), qualifier=str(choice.get("qualifier") or ""))
     column = groups.column_of(field, wait.column) if wait.column else None
     if column is not None:
         groups.put(turn, field, column, result.value)

@@ -30,9 +30,12 @@ __all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "bounded_fi
 
 FIELD_KEYS: tuple[str, ...] = (
     "id", "type", "prompt", "short", "help", "example", "required", "allow_none", "min", "max", "min_length",
-    "max_length", "pattern", "pattern_message", "check", "check_message", "when", "render", "render_none",
+    "max_length", "pattern", "pattern_message", "check", "check_message", "check_severity", "when", "render",
+    "render_none",
     "approximate", "unit", "options", "fields", "min_items", "max_items",
 )
+#: What a failing ``check`` may do.
+SEVERITIES = ("refuse", "warn")
 #: Other spellings of field keys (XLSForm habits, Vietnamese words) → the canonical key.
 KEY_ALIASES: dict[str, str] = {
     "label": "prompt", "question": "prompt", "cau_hoi": "prompt", "hint": "help", "huong_dan": "help",
@@ -141,8 +144,13 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
             compile_pattern(pattern)
         except PatternError as exc:
             r.add(exc.code, lines["pattern"], **loc, detail=exc.detail)
+    severity = r.string(keys, "check_severity", "refuse", **loc) or "refuse"
+    if severity not in SEVERITIES:
+        r.add("T107", lines["check_severity"], **loc, key="check_severity", detail=f'"{severity}"',
+              expected=t("template.expect.severity"))
+        severity = "refuse"
     for message, rule in (("pattern_message", "pattern"), ("check_message", "check"),
-                          ("render_none", "allow_none")):
+                          ("check_severity", "check"), ("render_none", "allow_none")):
         if message in keys and rule not in keys:
             r.add("T313", lines[message], **loc, key=message, rule=rule)
     options = _options(r, keys["options"], loc) if "options" in keys else ()
@@ -166,7 +174,7 @@ def read_field(r: NodeReader, node: yaml.Node, section: str, group: str | None) 
         required=r.flag(keys, "required", True, **loc), allow_none=r.flag(keys, "allow_none", False, **loc),
         min=values["min"], max=values["max"], min_length=values["min_length"], max_length=values["max_length"],
         pattern=pattern, pattern_message=optional("pattern_message"), check=optional("check"),
-        check_message=optional("check_message"), when=optional("when"), render=render,
+        check_message=optional("check_message"), check_severity=severity, when=optional("when"), render=render,
         render_none=render_none, approximate=r.flag(keys, "approximate", False, **loc),
         unit=text("unit"), options=options, fields=tuple(c.field for c in columns),
         min_items=values["min_items"], max_items=values["max_items"], section=section, line=line_of(node),

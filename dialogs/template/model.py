@@ -62,6 +62,8 @@ class Field:
     #: A small safe expression over field ids that must hold, e.g. ``so_ca_nhan >= so_tap_the``.
     check: str | None = None
     check_message: str | None = None
+    #: What a failing ``check`` does: "refuse" the answer (the default), or "warn" and let the user confirm it.
+    check_severity: str = "refuse"
     #: Ask this field only if the expression holds, e.g. ``co_dien_hinh == true``.
     when: str | None = None
     #: How the answer reads in the report, e.g. ``"Khen thưởng cho {value} tập thể."``.

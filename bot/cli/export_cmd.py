@@ -1,6 +1,7 @@
 """``reportbot export``: a unit's report or the compiled department report, as .docx, .xlsx or .pdf.
 
-``-o`` may name a file or an existing folder (the file is then named inside it); a full disk or a path
+``-o`` may name a file, or a folder (made if missing; a name without an extension is one), the file then
+named inside it; a full disk or a path
 without write permission is one sentence (exit 3), never a half-written file.
 """
 
@@ -32,6 +33,11 @@ def export(
         raise ConfigError(msg="bot.cli.export_unit_or_compiled")
     if fmt not in {"docx", "xlsx", "pdf"}:
         raise ConfigError(msg="bot.cli.export_bad_format", format=fmt)
+    if not out.suffix and not out.exists():
+        # "-o ra" or "-o ra/": a folder (made if missing), the file named inside it — never a file without
+        # an extension that no program opens.
+        with writing(out):
+            out.mkdir(parents=True, exist_ok=True)
     services = Services()
     if unit:
         if fmt == "xlsx":

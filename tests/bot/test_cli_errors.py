@@ -361,3 +361,11 @@ def test_every_exit_code_is_in_the_readme() -> None:
     table = README.split("### Exit codes", 1)[1].split("\n## ", 1)[0]
     codes = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
     assert codes == {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+
+
+def test_an_output_without_an_extension_is_a_folder_made_for_it(cli: CLI) -> None:
+    """Release 0.1 wrote a file called «ra» that no program opens."""
+    _campaign(cli)
+    cli("export", "--campaign", "1", "--unit", "Xã Khúc Thừa Dụ", "--format", "docx", "-o", str(cli.folder / "ra"))
+    assert (cli.folder / "ra").is_dir()
+    assert [p.suffix for p in (cli.folder / "ra").iterdir()] == [".docx"]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs.conversation import cursor, flow, wording
@@ -142,7 +143,7 @@ def flush(turn: Turn) -> bool:
     field = turn.current()
     if not st.buffer or field is None or st.wait.kind != "text":
         return True
-    text = "\n".join(st.buffer)
+    text = join_parts(st.buffer)
     st.buffer = []
     result = parse("text", text, flow.spec_of(field), turn.now.date())
     problem = parse_problem(result) if not result.ok else check_answer(field, result.value, flow.values(turn.answers))
@@ -155,6 +156,26 @@ def flush(turn: Turn) -> bool:
     turn.say("engine.text_saved", chars=len(text))
     cursor.move_on(turn)
     return True
+
+
+#: A part of a paragraph that ends like this ends a sentence: the next part starts a new line.
+_SENTENCE_END = re.compile(r"[.!?:;…)»\"”]\s*$")
+
+
+def join_parts(parts: list[str]) -> str:
+    """The messages of a paragraph as one text: a part that stops mid-sentence (phones send "…kinh tế - xã
+    hội. Cong" then "tac thi dua…") runs on with a space; one that ends a sentence starts a new line.
+
+    >>> join_parts(["Đơn vị đã ban hành kế hoạch. Công", "tác thi đua được triển khai.", "Kết quả tốt."])
+    'Đơn vị đã ban hành kế hoạch. Công tác thi đua được triển khai.\\nKết quả tốt.'
+    """
+    out = ""
+    for part in parts:
+        if not out:
+            out = part
+        else:
+            out += ("\n" if _SENTENCE_END.search(out) else " ") + part
+    return out
 
 
 def redo(turn: Turn, field: Field) -> None:

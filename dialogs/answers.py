@@ -2,7 +2,7 @@
 
 This is the shape the engine keeps in its state, storage appends to its history, and exporters read.
 Values are JSON types: integer/money → int; decimal/percent → float; date → "YYYY-MM-DD";
-docref → {"number", "symbol", "kind", "date"}; yesno → bool; choice → option value; multichoice →
+docref → {"number", "symbol", "kind", "date", "issuer"?}; yesno → bool; choice → option value; multichoice →
 list of option values; text → str; group → list of {column id: value}; file → {"file_id", "name", "mime"}.
 """
 

@@ -7,8 +7,8 @@ Everything about *what* the report says lives here, testable without python-docx
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Literal
 
@@ -170,6 +170,41 @@ def heading_for(section: Section, depth: int) -> Heading:
     return Heading(label, squash(nfc(section.title)), style, depth + 1)
 
 
+class Renumbering:
+    """Labels of sibling sections as printed: consecutive once a sibling with nothing to print is left out.
+
+    The k-th printed section of a style ("1.", "a)", "I.") takes the k-th label the template gives that
+    style among its siblings, so nothing changes when every section prints, and "1., 3." becomes "1., 2."
+    when section 2 is dropped (a văn thư reads a gap in the numbering as a missing page).
+
+    >>> siblings = [Section("1", "Một", "IV.1"), Section("2", "Hai", "IV.2"), Section("3", "Ba", "IV.3")]
+    >>> numbering = Renumbering(siblings, 1)
+    >>> [numbering.relabel([heading_for(s, 1)])[0].text for s in (siblings[0], siblings[2])]
+    ['1. Một', '2. Ba']
+    """
+
+    def __init__(self, siblings: Iterable[Section | Field], depth: int) -> None:
+        self._labels: dict[HeadingStyle, list[str]] = {}
+        for sibling in siblings:
+            if isinstance(sibling, Section):
+                heading = heading_for(sibling, depth)
+                if heading.label:
+                    self._labels.setdefault(heading.style, []).append(heading.label)
+        self._used: dict[HeadingStyle, int] = {}
+
+    def relabel(self, blocks: list[Block]) -> list[Block]:
+        """A printed section's blocks with its heading's label the next one of its style (as is if none)."""
+        if not blocks or not isinstance(blocks[0], Heading) or not blocks[0].label:
+            return blocks
+        heading = blocks[0]
+        labels = self._labels.get(heading.style, [])
+        n = self._used.get(heading.style, 0)
+        self._used[heading.style] = n + 1
+        if n >= len(labels):
+            return blocks
+        return [replace(heading, label=labels[n]), *blocks[1:]]
+
+
 def formatted_answers(template: Template, answers: Mapping[str, AnswerRecord]) -> dict[str, str]:
     """Every field's value as it reads in another sentence, by field id (for ``{other_field}``)."""
     return {field.id: placeholder_text(field, answers.get(field.id)) for field in template.fields()}
@@ -252,9 +287,10 @@ def section_blocks(
         return []
     content: list[Block] = paragraphs(tidy(fill(section.intro, others))) if section.intro else []
     own = [c for c in section.children if isinstance(c, Field) and c.id not in skip and c.render != ""]
+    numbering = Renumbering(section.children, depth + 1)
     for child in section.children:
         if isinstance(child, Section):
-            content += section_blocks(child, answers, others, skip, depth + 1, quoted)
+            content += numbering.relabel(section_blocks(child, answers, others, skip, depth + 1, quoted))
             continue
         record = answers.get(child.id)
         if child.id not in skip:
@@ -292,8 +328,9 @@ def compose_unit(
     body: list[Block] = []
     if meta.request or "{request}" not in meta.opening:
         body.append(Paragraph(squash(fill(meta.opening, others))))
+    numbering = Renumbering(template.sections, 0)
     for section in template.sections:
-        body += section_blocks(section, answers, others, skip, quoted=quoted)
+        body += numbering.relabel(section_blocks(section, answers, others, skip, quoted=quoted))
     body += paragraphs(fill(meta.closing, others))
     name_record = answers.get(signer_field) if signer_field else None
     letterhead = Letterhead(

@@ -23,7 +23,7 @@ from typing import Any
 
 from dialogs.answers import AnswerRecord
 from dialogs.template.model import NUMERIC_TYPES, Field
-from dialogs.vietnamese.format import format_date_short, format_money, format_number, format_percent
+from dialogs.vietnamese.format import docref_code, format_date_short, format_money, format_number, format_percent
 from dialogs.vietnamese.text import nfc, squash
 
 #: Printed where a required answer is missing (a draft), so the gap is visible rather than silent.
@@ -202,10 +202,12 @@ def _docref(value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
     number, symbol = value.get("number") or "", value.get("symbol") or ""
-    ref = f"{number}/{symbol}" if number and symbol else number or symbol
+    ref = docref_code(str(number), str(symbol)) if number and symbol else number or symbol
     parts = [value.get("kind") or "", f"số {ref}" if ref else ""]
     if value.get("date"):
         parts.append("ngày " + format_date_short(date.fromisoformat(str(value["date"]))))
+    if value.get("issuer"):
+        parts.append(f"của {value['issuer']}")
     return " ".join(p for p in parts if p)
 
 

@@ -1,5 +1,6 @@
 """Document references: "5270/SGDĐT-VP", "Kế hoạch số 337/KH-UBND ngày 29/12/2023", "QĐ 479/QĐ-TTg ngày
-03/6/2020", "Chỉ thị 34-CT/TW", "Ke hoach so 337/KH-UBND" → number, symbol, kind, date.
+03/6/2020", "Chỉ thị 34-CT/TW", "Ke hoach so 337/KH-UBND" → number, symbol, kind, date, and the issuer
+when "của …" names it ("… của Ủy ban nhân dân thành phố").
 
 The symbol is written the way Nghị định 30/2020 writes it: upper case, with its "Đ" and its fixed
 mixed-case parts ("QĐ-TTg", "CTr/TU") restored when typed without them ("qd-ttg", "SGDDT-VP").
@@ -24,12 +25,25 @@ MAX_REFS = 4
 _WORDS = re.compile(r"[^\W_]+")
 
 # Number, optional year ("30/2020/NĐ-CP"), "/" or "-" (party documents), then the symbol: parts of
-# letters and digits joined by "-" or "/". Every repetition starts with a separator that the parts
-# cannot contain, so matching stays linear on long messages.
+# letters and digits joined by "-" or "/", spaces allowed around them as hurried typing puts them
+# ("337 / KH - UBND"). Every repetition starts with spaces or a separator that the parts cannot
+# contain, so matching stays linear on long messages.
 _REF = re.compile(
     r"(?P<number>[0-9](?<![0-9][0-9])[0-9]{0,5})(?:/(?P<year>(?:19|20)[0-9]{2}))?"
-    r" ?[/\-–] ?(?P<symbol>[^\W\d_][\w&]*(?:[-/][\w&]+)*)"
+    r" {0,3}[/\-–] {0,3}(?P<symbol>[^\W\d_][\w&]*(?: {0,3}[-–/] {0,3}[\w&]+)*)"
 )
+_SYMBOL_SEP = re.compile(r"( *[-–/] *)")
+#: "của" (or "cua") after the reference, and its date when written first: the issuing body follows.
+_OF = re.compile(r"[ \t,]*(?:của|cua)[ \t]+", re.IGNORECASE)
+#: Where the issuer's name ends: punctuation or a word that starts the rest of the sentence.
+_ISSUER_END = re.compile(r"[,;.!?:()\[\]\n\"“”]| [-–] ")
+_ISSUER_STOP = frozenset({
+    "ngày", "ngay", "về", "ve", "v/v", "vv", "nhằm", "nham", "để", "đã", "sẽ", "thì", "theo", "số", "so",
+    "trong", "tại", "tai", "trên", "tren", "đến", "được", "duoc", "cho", "khi", "với", "voi", "như", "nhu",
+})  # fmt: skip
+_ISSUER_MAX_WORDS = 12
+#: Abbreviations of an issuer written out (NĐ 30 spells a body's name in full), only these sure ones.
+_ISSUER_ABBR = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "HDND": "Hội đồng nhân dân"}
 #: Symbol parts whose canonical spelling cannot be recovered by upper-casing (Nghị định 30/2020, Phụ lục III).
 _CANON = {
     p.replace("Đ", "D").upper(): p
@@ -113,6 +127,42 @@ def _is_symbol(symbol: str) -> bool:
     return bool(re.search(r"[-/]", symbol)) or symbol == symbol.upper()
 
 
+def _symbol(m: re.Match[str]) -> tuple[str, int]:
+    """The symbol as typed and its end; spaced parts are kept while in capitals ("KH - UBND", not "VP - Công")."""
+    raw = m.group("symbol")
+    pieces = _SYMBOL_SEP.split(raw)
+    symbol, length = pieces[0], len(pieces[0])
+    for sep, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        if sep.strip() != sep and not (part[:1].isalpha() and part == part.upper()):
+            break
+        symbol += sep.strip().replace("–", "-") + part
+        length += len(sep) + len(part)
+    return symbol, m.start("symbol") + length
+
+
+def _issuer(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """The body after "của" at ``start`` ("Ủy ban nhân dân thành phố"), as typed, and where it ends."""
+    of = _OF.match(text, start, end)
+    if not of:
+        return None, start
+    tail = text[of.end() : end]
+    stop = _ISSUER_END.search(tail)
+    words: list[str] = []
+    for word in (tail[: stop.start()] if stop else tail).split(" "):
+        if not word:
+            continue
+        if nfc(word).lower() in _ISSUER_STOP or len(words) == _ISSUER_MAX_WORDS:
+            break
+        words.append(word)
+    if not words:
+        return None, start
+    issuer_end = text.index(words[-1], of.end()) + len(words[-1])
+    # Written out only when the rest was typed with its marks (or is the abbreviation alone): never a mix.
+    if len(words) == 1 or strip_diacritics(" ".join(words)) != " ".join(words):
+        words = [_ISSUER_ABBR.get(w, w) for w in words]
+    return " ".join(words), issuer_end
+
+
 def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any], ParseResult | None]]:
     """Each reference in ``text`` as its value, with a refusal when its date is impossible."""
     text = nfc(text)
@@ -126,14 +176,21 @@ def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any]
                 break
     found: list[tuple[dict[str, Any], ParseResult | None]] = []
     for k, m in enumerate(matches):
-        symbol = normalize_symbol(m.group("symbol"))
+        typed, sym_end = _symbol(m)
+        symbol = normalize_symbol(typed)
         number = m.group("number") + (f"/{m.group('year')}" if m.group("year") else "")
         kind = _kind_before(text, m.start()) or _KIND_BY_CODE.get(re.split(r"[-/]", symbol)[0])
         value: dict[str, Any] = {"number": number, "symbol": symbol, "kind": kind, "date": None}
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        window = text[m.end() : min(end, m.end() + 40)]
+        hits = find_dates(text[sym_end : min(end, sym_end + 40)], today)
+        # "… ngày 29/12/2023 của Ủy ban nhân dân thành phố" or "… của UBND thành phố ngày 29/12/2023".
+        after = sym_end + hits[0].end if hits and not text[sym_end : sym_end + hits[0].start].strip() else sym_end
+        issuer, issuer_end = _issuer(text, after, end)
+        if issuer:
+            value["issuer"] = issuer
+            if not hits:
+                hits = find_dates(text[issuer_end : min(end, issuer_end + 40)], today)
         problem = None
-        hits = find_dates(window, today)
         if hits:
             when, key, params = hits[0].check()
             if when is not None:
@@ -146,13 +203,17 @@ def find_refs(text: str, today: date, example: str) -> list[tuple[dict[str, Any]
 
 
 def parse_docref(text: str, spec: ParseSpec, today: date) -> ParseResult:
-    """A document's number and symbol, with its kind and date when given; value is a dict.
+    """A document's number and symbol, with its kind, date and issuer when given; value is a dict.
+
+    The value has "number", "symbol", "kind" and "date" always, and "issuer" only when one is named.
 
     >>> r = parse_docref("Ke hoach so 337/KH-UBND ngay 29/12/2023", ParseSpec(), date(2025, 8, 6))
     >>> r.value
     {'number': '337', 'symbol': 'KH-UBND', 'kind': 'Kế hoạch', 'date': '2023-12-29'}
     >>> r.display
     'Kế hoạch số 337/KH-UBND ngày 29/12/2023'
+    >>> parse_docref("Kế hoạch 337 / KH - UBND của UBND thành phố", ParseSpec(), date(2025, 8, 6)).display
+    'Kế hoạch số 337/KH-UBND của Ủy ban nhân dân thành phố'
     >>> parse_docref("so 5270/sgddt-vp", ParseSpec(), date(2025, 8, 6)).value["symbol"]
     'SGDĐT-VP'
     >>> parse_docref("Chương trình hành động số 76- CTr/TU ngày 08/7/2019", ParseSpec(), date(2025, 8, 6)).display

@@ -86,10 +86,15 @@ def docref_code(number: str, symbol: str) -> str:
 
 
 def format_docref(ref: Mapping[str, Any]) -> str:
-    """Write a document reference: "Kế hoạch số 337/KH-UBND ngày 29/12/2023" (kind and date optional)."""
+    """Write a document reference: "Kế hoạch số 337/KH-UBND ngày 29/12/2023 của Ủy ban nhân dân thành phố".
+
+    Kind, date and issuer are optional; the issuer follows the date, as NĐ 30 cites a document.
+    """
     text = docref_code(str(ref["number"]), str(ref["symbol"]))
     if ref.get("kind"):
         text = f"{ref['kind']} số {text}"
     if ref.get("date"):
         text = f"{text} ngày {format_date_short(date.fromisoformat(str(ref['date'])))}"
+    if ref.get("issuer"):
+        text = f"{text} của {ref['issuer']}"
     return text

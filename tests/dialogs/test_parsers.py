@@ -122,3 +122,55 @@ def test_a_long_message_with_too_many_figures_or_dates_is_not_guessed_from() -> 
     assert parse("integer", figures, ParseSpec(), TODAY).code == "parse.number.too_many"
     dates = _long(", ".join(f"ngày {d}/8/2025" for d in range(1, 15)))
     assert parse("date", dates, ParseSpec(), TODAY).code == "parse.too_long"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Kế hoạch số 337/KH-UBND ngày 29/12/2023 của Ủy ban nhân dân thành phố",
+            {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29",
+             "issuer": "Ủy ban nhân dân thành phố"},
+        ),
+        # Typed without marks: kept as typed (no "Ủy ban nhân dân thanh pho" mix).
+        (
+            "Ke hoach so 337/KH-UBND ngay 29/12/2023 cua UBND thanh pho",
+            {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29",
+             "issuer": "UBND thanh pho"},
+        ),
+        # With its marks, the abbreviation is written out; the date after the issuer is still read.
+        (
+            "theo KH 337/KH-UBND của UBND thành phố ngày 29/12/2023, xã đã triển khai",
+            {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29",
+             "issuer": "Ủy ban nhân dân thành phố"},
+        ),
+        (
+            "Công văn số 5270/SGDĐT-VP ngày 05/8/2025 của Sở Giáo dục và Đào tạo về việc báo cáo tổng kết",
+            {"number": "5270", "symbol": "SGDĐT-VP", "kind": "Công văn", "date": "2025-08-05",
+             "issuer": "Sở Giáo dục và Đào tạo"},
+        ),
+        ("337 / KH - UBND", {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": None}),
+        ("337/ KH-UBND", {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": None}),
+        (
+            "Kế hoạch số 337 / KH - UBND ngày 29/12/2023",
+            {"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29"},
+        ),
+        # A spaced dash before an ordinary word is the sentence going on, not a part of the symbol.
+        ("CV 5270/SGDĐT-VP - Công văn gửi các xã", {"number": "5270", "symbol": "SGDĐT-VP", "kind": "Công văn",
+                                                    "date": None}),
+    ],
+)
+def test_docref_keeps_its_issuer_and_a_spaced_symbol(text: str, value: dict[str, Any]) -> None:
+    result = parse("docref", text, ParseSpec(), TODAY)
+    assert result.ok and result.value == value
+
+
+def test_docref_issuer_is_shown_after_the_date() -> None:
+    result = parse("docref", "Kế hoạch số 337/KH-UBND ngày 29/12/2023 của Ủy ban nhân dân thành phố", ParseSpec(),
+                   TODAY)
+    assert result.display == "Kế hoạch số 337/KH-UBND ngày 29/12/2023 của Ủy ban nhân dân thành phố"
+
+
+def test_docref_issuer_in_a_long_message_stops_where_the_sentence_goes_on() -> None:
+    one = parse("docref", _long("theo Kế hoạch số 337/KH-UBND ngày 29/12/2023 của UBND"), ParseSpec(), TODAY)
+    assert one.ok and one.value["issuer"] == "Ủy ban nhân dân"

@@ -155,20 +155,17 @@ def _later(turn: Turn, command: Command) -> None:
     answering.later(turn, field)
 
 
-def _redo(turn: Turn, command: Command) -> None:
-    field = turn.current()
-    if field is None or turn.state.wait.kind != "text":
-        turn.reask()
-        return
-    answering.redo(turn, field)
+def _on_paragraph(action: Callable[[Turn, Field], None]) -> Handler:
+    """A command about the paragraph being typed ("làm lại", "viết tiếp"): elsewhere, the question again."""
 
+    def handler(turn: Turn, command: Command) -> None:
+        field = turn.current()
+        if field is None or turn.state.wait.kind != "text":
+            turn.reask()
+            return
+        action(turn, field)
 
-def _append(turn: Turn, command: Command) -> None:
-    field = turn.current()
-    if field is None or turn.state.wait.kind != "text":
-        turn.reask()
-        return
-    answering.append(turn, field)
+    return handler
 
 
 def _back(turn: Turn, command: Command) -> None:
@@ -306,7 +303,7 @@ HANDLERS: dict[str, Handler] = {
     "submit": _submit,
     "confirm": _submit,
     "cancel": _cancel,
-    "redo": _redo,
+    "redo": _on_paragraph(answering.redo),
     "delete": _delete,
-    "append": _append,
+    "append": _on_paragraph(answering.append),
 }

@@ -21,7 +21,7 @@ from dialogs.events import Event, Start, Text
 from dialogs.template.loader import load_template
 from storage import models
 from storage.errors import ConcurrencyError, InviteExpired, InviteUsed, NotFound, StorageError
-from tests.bot.test_runner import _boom_breaks_the_engine
+from tests.bot.test_runner import _boom_breaks_the_engine, _tiny_campaign
 from tests.fakes.uow import FakeStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,18 +43,6 @@ def _runner(store: FakeStore, binding: Binding | None = None, clock: Callable[[]
 
 def _update(n: int, text: str | None, chat: str = "c1") -> Update:
     return Update("console", f"u{n}", chat, f"user-{chat}", Start() if text is None else Text(text))
-
-
-def _tiny_campaign(store: FakeStore, *codes: str, unit_name: str = "Xã Kiến Thụy") -> tuple[int, int]:
-    """A unit, a campaign on the tiny template and reporter invites ``codes``; (campaign id, unit id)."""
-    with store.uow() as uow:
-        unit = uow.units.add(unit_name, now=NOW)
-        version = uow.templates.ensure(load_template(TINY), NOW)
-        campaign = uow.campaigns.create(version, "Quý I", date(2025, 8, 20), NOW, [unit.id])
-        for code in codes:
-            uow.invites.create(code, "reporter", unit.id, campaign.id, None, NOW)
-        uow.commit()
-        return campaign.id, unit.id
 
 
 # ---- the fake is faithful: the same conversation on the fake and on SQLite ----------------------------------

@@ -252,8 +252,9 @@ class Runner:
                                                   state={}, now=now)
         template = self.template_for(uow, row.campaign_id)
         step = resume(template, report_view(uow, row), conv.state, event, now)
+        contact = chosen.campaign.contact or template.meta.department or t("bot.contact.department_default")
         said = apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel,
-                             department=template.meta.department or t("bot.contact.department_default"))
+                             department=contact)
         effects = notes + said
         uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
         outgoing = self._send(uow, update, effects, now, conv.id)

@@ -102,7 +102,7 @@ class Services:
     # ---- campaigns ---------------------------------------------------------------------------------
     def create_campaign(self, template: Template, deadline: date, title: str | None = None,
                         unit_names: tuple[str, ...] = (), all_units: bool = False,
-                        word_template: Path | None = None) -> Campaign:
+                        word_template: Path | None = None, contact: str | None = None) -> Campaign:
         """Open a campaign on a template version, inviting the named units (or every stored unit).
 
         ``word_template``: a department's Word (.docx, docxtpl) template to fill instead of the built-in
@@ -114,7 +114,7 @@ class Services:
             unit_ids = [u.id for u in uow.units.all()] if all_units else [
                 self.find_unit(uow, n).id for n in unit_names]
             campaign = uow.campaigns.create(version, title or template.meta.title, deadline, self.now(),
-                                            unit_ids=unit_ids, word_template=blob,
+                                            unit_ids=unit_ids, word_template=blob, contact=contact,
                                             word_template_name=word_template.name if word_template else None)
             uow.commit()
             return campaign

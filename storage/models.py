@@ -149,6 +149,8 @@ class Campaign(Base):
     #: A department-supplied Word template (docxtpl) filled instead of the built-in layout, and its name.
     word_template: Mapped[bytes | None] = mapped_column(LargeBinary)
     word_template_name: Mapped[str | None] = mapped_column(Text)
+    #: Whom units contact at the department (name, phone, email), said when nobody there uses the bot.
+    contact: Mapped[str | None] = mapped_column(Text)
 
 
 class CampaignUnit(Base):

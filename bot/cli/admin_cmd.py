@@ -48,6 +48,8 @@ def campaign_create(
     word_template: Optional[Path] = typer.Option(
         None, "--word-template", help="A department's Word (.docx) template with docxtpl tags, filled instead "
         "of the built-in layout (start from `reportbot template word-example`)."),
+    contact: Optional[str] = typer.Option(None, "--contact", help="Whom units contact at the department "
+                                          "(name, phone, email); the bot gives it when nobody there uses it."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"id\": …} as JSON."),
 ) -> None:
     """Open a reporting campaign on a template, with a deadline."""
@@ -56,7 +58,7 @@ def campaign_create(
     not_a_folder(word_template)
     services = Services()
     campaign = services.create_campaign(resolve_template(template), day, title,
-                                        tuple(unit), all_units, word_template)
+                                        tuple(unit), all_units, word_template, contact)
     if as_json:
         _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
     else:

@@ -94,6 +94,7 @@ class CampaignRepository:
         created_by: int | None = None,
         word_template: bytes | None = None,
         word_template_name: str | None = None,
+        contact: str | None = None,
     ) -> Campaign:
         """Open a campaign and invite ``unit_ids`` (optionally with a department's Word template)."""
         version_id = template_version if isinstance(template_version, int) else template_version.id
@@ -106,6 +107,7 @@ class CampaignRepository:
             created_by=created_by,
             word_template=word_template,
             word_template_name=word_template_name,
+            contact=contact,
         )
         self.session.add(campaign)
         self.session.flush()

@@ -251,6 +251,12 @@ def test_a_request_for_help_with_nobody_at_the_department_says_so(world: tuple[A
     msgs = [m for o in reply for m in o.msgs]
     assert "bot.contact.nobody" in msgs and "bot.contact.sent" not in msgs
     with db.uow() as uow:
+        campaign = uow.campaigns.get(binding.campaign_id)
+        campaign.contact = "chị Lan, Văn phòng Sở, 0225 3842 xxx"
+        uow.commit()
+    reply = _turn(runner, _update(3, "lien he so"))
+    assert "chị Lan, Văn phòng Sở, 0225 3842 xxx" in "\n".join(o.text for o in reply)
+    with db.uow() as uow:
         assert uow.outbox.pending(NOW) == []  # nothing queued for anybody else
 
 

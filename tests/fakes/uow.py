@@ -213,6 +213,7 @@ class Campaign(Row):
     created_by: int | None = None
     word_template: bytes | None = None
     word_template_name: str | None = None
+    contact: str | None = None
 
 
 @dataclass(kw_only=True)

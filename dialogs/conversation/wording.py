@@ -34,8 +34,9 @@ def short(text: str, limit: int = SNIPPET) -> str:
 TEXT_SNIPPET = 300
 
 
-def shown(record: AnswerRecord | None) -> Any:
-    """An answer as the summary shows it (a message for "missing", "không có" and "bỏ qua")."""
+def shown(record: AnswerRecord | None, whole: bool = False) -> Any:
+    """An answer as the summary shows it (a message for "missing", "không có" and "bỏ qua"); ``whole``: a
+    free text too is shown in full (when the user is asked to change it)."""
     if record is None:
         return ref("engine.summary.missing")
     if record.status == "none":
@@ -45,6 +46,8 @@ def shown(record: AnswerRecord | None) -> Any:
     text = record.display or ("" if record.value is None else str(record.value))
     if record.qualifier and not fold(text).startswith(fold(record.qualifier)):
         text = f"{record.qualifier} {text}"
+    if whole:
+        return text
     return short(text, TEXT_SNIPPET) if record.field_type in ("text", "") else " ".join(text.split())
 
 
@@ -66,7 +69,8 @@ def question(template: Template, answers: Mapping[str, AnswerRecord], field: Fie
         "multichoice": ref("engine.ask.multichoice") if field.type == "multichoice" else "",
         "long_text": ref("engine.ask.long_text") if flow.is_long_text(field) and not brief else "",
         "none_allowed": ref("engine.ask.none_allowed") if field.allow_none and not brief else "",
-        "current": ref("engine.ask.current", answer=shown(current)) if current is not None and not reason else "",
+        "current": ref("engine.ask.current", answer=shown(current, whole=True)) if current is not None and not reason
+        else "",
         "flag": ref("engine.ask.flagged", answer=shown(current), reason=ref(f"engine.flag.{reason}")) if reason else "",
     }
 

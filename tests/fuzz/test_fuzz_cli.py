@@ -64,7 +64,7 @@ def _run(args: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=150, deadline=1000, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(range(len(COMMANDS))), text=arg_text)
 def test_a_cli_command_answers_any_text_with_a_sentence(folder: Path, command: int, text: str) -> None:

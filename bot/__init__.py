@@ -1,0 +1,1 @@
+"""The imperative shell: the runner, the channels, the services and the command line."""

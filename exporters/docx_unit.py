@@ -27,6 +27,8 @@ def build_report(report: ReportDocument) -> Document:
     fragments += nd30_blocks.body(report.body)
     fragments.append(nd30_blocks.signature(report.noi_nhan, report.signer_lines, report.signer_name))
     nd30.append(document, fragments)
+    if report.draft:
+        nd30.mark_draft_headers(document, report.draft[0])
     return document
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document
@@ -132,6 +133,17 @@ def setup_page_numbers(section: Section) -> None:
     header._element.append(parse_xml(page_number_xml()))
     # An explicit empty first-page header: without one, some readers fall back to the default header.
     section.first_page_header.is_linked_to_previous = False
+
+
+def mark_draft_headers(document: Document, mark: str) -> None:
+    """A draft says so on every page: ``mark`` (bold, right) in the header of page 2 on, under the page
+    number (page 1 carries the boxed mark of :func:`exporters.nd30_blocks.draft_mark`)."""
+    for section in document.sections:
+        header = section.header
+        header.is_linked_to_previous = False
+        header._element.append(parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{STYLE_CELL}"/><w:jc w:val="right"/></w:pPr>'
+            f'<w:r><w:rPr><w:b/></w:rPr><w:t>{escape(mark)}</w:t></w:r></w:p>'))
 
 
 def _build_base() -> bytes:

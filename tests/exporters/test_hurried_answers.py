@@ -208,6 +208,10 @@ def test_a_draft_is_marked_and_dated_as_one(tmp_path: Path, template: Template,
     final = _unit(tmp_path, template, facts, name="f.docx")
     assert "DỰ THẢO" not in final.texts() and "Xã Khúc Thừa Dụ, ngày 06 tháng 8 năm 2025" in final.texts()
     assert draft.doc.core_properties.title.endswith("(dự thảo)")
+    # Every page after the first says so too, in its header (page 1 carries the boxed mark).
+    headers = ["".join(p.text for p in s.header.paragraphs) for s in draft.doc.sections]
+    assert all("DỰ THẢO" in h for h in headers)
+    assert not any("DỰ THẢO" in "".join(p.text for p in s.header.paragraphs) for s in final.doc.sections)
 
 
 def test_documents_carry_their_own_metadata(tmp_path: Path, template: Template,

@@ -85,6 +85,12 @@ def put(turn: Turn, field: Field, column: Field, value: Any) -> None:
     turn.reask()
 
 
+def _new_record(turn: Turn, field: Field) -> None:
+    """Ask the first column of a record (a new one, or one typed again)."""
+    turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
+    turn.reask()
+
+
 def edit_record(turn: Turn, field: Field, number: int) -> None:
     """"sửa mục 2": type record 2 again, one column at a time, each showing its value ("giữ nguyên" keeps it)."""
     data = progress(turn, field)
@@ -94,8 +100,7 @@ def edit_record(turn: Turn, field: Field, number: int) -> None:
         return
     data.old = data.items.pop(number - 1)
     data.editing, data.item = number - 1, {}
-    turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
-    turn.reask()
+    _new_record(turn, field)
 
 
 def delete_record(turn: Turn, field: Field, number: int) -> None:
@@ -124,8 +129,7 @@ def keep_column(turn: Turn, field: Field) -> bool:
 def answer_more(turn: Turn, field: Field, yes: bool) -> None:
     """The answer to "another record?"."""
     if yes:
-        turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
-        turn.reask()
+        _new_record(turn, field)
     else:
         finish(turn, field)
 
@@ -162,8 +166,7 @@ def done(turn: Turn, field: Field) -> None:
         turn.say("engine.group.partial_dropped")
     if not data.items and not field.allow_none:
         turn.say("engine.group.need_one")
-        turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
-        turn.reask()
+        _new_record(turn, field)
         return
     finish(turn, field)
 
@@ -173,13 +176,12 @@ def finish(turn: Turn, field: Field) -> None:
     data = progress(turn, field)
     if field.min_items and len(data.items) < field.min_items:
         turn.say("engine.group.too_few", min=field.min_items)
-        turn.state.wait = Wait("column", field.id, field.fields[0].id if field.fields else "")
-        turn.reask()
+        _new_record(turn, field)
         return
     items = data.items
     turn.state.group = None
     if not items:
-        none(turn, field)
+        answering.none(turn, field)
         return
     display = wording.group_display(field, items)
     answering.accept(turn, field, ParseResult(ok=True, value=items, display=display), "")

@@ -54,10 +54,9 @@ def on_text(turn: Turn, text: str) -> None:
         return
     typo = near(text) if kind == "text" else None
     if typo is not None:  # "xog": a command mistyped, or a word of the paragraph? Ask, don't guess.
-        field = turn.state.wait.field
-        turn.state.wait = Wait("maybe_command", field, raw=text, choices=({"label": label(typo.name),
-                                                                              "value": typo.name},))
-        turn.ask(field, "engine.maybe_command", wording.yesno_buttons(field), command=label(typo.name), text=text)
+        turn.state.wait = Wait("maybe_command", turn.state.wait.field, raw=text,
+                               choices=({"label": label(typo.name), "value": typo.name},))
+        turn.reask()  # the question of that wait (dialogs.conversation.asking)
         return
     rules.text(turn, text)
 

@@ -16,6 +16,7 @@ from dialogs.conversation.state import Wait
 from dialogs.effects import ContactRequested
 from dialogs.template.model import Field
 from dialogs.vietnamese.cleaning import index
+from dialogs.vietnamese.format import roman
 from dialogs.vietnamese.matching import Candidate, match
 from dialogs.vietnamese.text import fold
 
@@ -212,7 +213,6 @@ def _edit(turn: Turn, command: Command) -> None:
 
 
 _ROMAN = re.compile(r"^[ivxlc]+$")
-_ROMANS = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
 def resolve_target(turn: Turn, target: str) -> list[Field]:
@@ -221,8 +221,9 @@ def resolve_target(turn: Turn, target: str) -> list[Field]:
     applicable = flow.applicable(template, turn.answers)
     folded = fold(target).replace(" ", ".").rstrip(".")
     head, dot, tail = folded.partition(".")
-    if dot and index(head) is not None and 0 < (index(head) or 0) < len(_ROMANS):
-        folded = f"{_ROMANS[index(head) or 0]}.{tail}"  # "4.2" is how many type section IV.2
+    section = index(head)
+    if dot and section is not None and 0 < section < 40:
+        folded = f"{roman(section).lower()}.{tail}"  # "4.2" is how many type section IV.2
     number = index(folded)
     if number is not None:
         return [applicable[number - 1]] if 1 <= number <= len(applicable) else []

@@ -23,6 +23,7 @@ from dialogs.template.limits import MAX_DIGITS, MAX_FIELDS
 from dialogs.template.model import FIELD_TYPES, Field, Option, Section
 from dialogs.template.patterns import PatternError, compile_pattern
 from dialogs.template.yamlnodes import NodeReader, iso_date, line_of, shown, slug
+from dialogs.vietnamese.format import roman, roman_value
 from dialogs.vietnamese.text import fold, nfc
 
 __all__ = ["FIELD_KEYS", "KEY_ALIASES", "TYPE_ALIASES", "FieldInfo", "bounded_fields", "check_fields",
@@ -420,7 +421,7 @@ def _styled(number: str, level: int) -> bool:
 
 def _follows(previous: str, number: str, level: int) -> bool:
     if level == 1:
-        return _roman_value(number) == _roman_value(previous) + 1
+        return roman_value(number) == roman_value(previous) + 1
     if level == 2:
         return int(number) == int(previous) + 1
     # Both the Vietnamese order (a, b, c, d, đ, e, g) and the Latin one (a, b, c, d, e, f) are in use.
@@ -431,26 +432,8 @@ def _follows(previous: str, number: str, level: int) -> bool:
 
 def _next(previous: str, level: int) -> str:
     if level == 1:
-        return _roman(_roman_value(previous) + 1)
+        return roman(roman_value(previous) + 1)
     if level == 2:
         return str(int(previous) + 1)
     i = _VN_LETTERS.find(previous)
     return _VN_LETTERS[i + 1] if 0 <= i < len(_VN_LETTERS) - 1 else chr(ord(previous) + 1)
-
-
-def _roman_value(text: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-    total = 0
-    for i, ch in enumerate(text):
-        v = values[ch]
-        total += -v if i + 1 < len(text) and values[text[i + 1]] > v else v
-    return total
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + sym, n - value
-    return out

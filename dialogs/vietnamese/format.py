@@ -98,3 +98,27 @@ def format_docref(ref: Mapping[str, Any]) -> str:
     if ref.get("issuer"):
         text = f"{text} của {ref['issuer']}"
     return text
+
+
+def roman_value(text: str) -> int:
+    """The value of a Roman numeral in capitals ("IV" → 4), as sections are numbered."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for i, ch in enumerate(text):
+        v = values[ch]
+        total += -v if i + 1 < len(text) and values[text[i + 1]] > v else v
+    return total
+
+
+def roman(n: int) -> str:
+    """``n`` in Roman numerals (the numbers of top-level sections).
+
+    >>> roman(4), roman(19), roman_value(roman(1994))
+    ('IV', 'XIX', 1994)
+    """
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + sym, n - value
+    return out

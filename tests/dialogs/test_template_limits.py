@@ -27,18 +27,9 @@ from dialogs.template.limits import MAX_BYTES, MAX_FIELDS, MAX_ISSUES, MAX_LEVEL
 from dialogs.template.loader import check_template, check_text, load_stored_template, load_template
 from dialogs.template.model import Field
 from dialogs.template.patterns import MAX_MATCHED, PatternError, compile_pattern
+from dialogs.vietnamese.format import roman
 
 HEAD = 'id: lon\nversion: "1"\ntitle: Mẫu lớn\ndocument: {subject: Thử}\n'
-
-
-def roman(n: int) -> str:
-    """``n`` in Roman numerals (section numbers of level 1)."""
-    out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + sym, n - value
-    return out
 
 
 def big_template(fields: int, per_section: int = 50) -> str:

@@ -6,6 +6,7 @@ same way whichever way it came.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -13,8 +14,22 @@ from dialogs.answers import AnswerRecord
 from dialogs.conversation.report import DRAFT, SUBMITTED, Report
 from dialogs.effects import AnswerSaved, ContactRequested, Effect, Say, Submitted, VersionOpened
 from dialogs.messages import t
+from dialogs.template.loader import load_stored_template
+from dialogs.template.model import Template
 from storage.models import Report as ReportRow
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def campaign_template(uow: UnitOfWork, template_version_id: int) -> Template:
+    """The template version a campaign was opened on. It was checked in full then; what a newer, stricter
+    reportbot finds in it now is logged as a warning, never shown to a user."""
+    row = uow.templates.get(template_version_id)
+    template, issues = load_stored_template(row.text, source=f"{row.template_id}@{row.version}")
+    for issue in issues:
+        log.warning("stored template %s@%s: %s", row.template_id, row.version, issue)
+    return template
 
 
 def report_view(uow: UnitOfWork, row: ReportRow) -> Report:
@@ -24,11 +39,11 @@ def report_view(uow: UnitOfWork, row: ReportRow) -> Report:
 
 
 def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], now: datetime, *,
-                  person_id: int | None, channel: str, department: str = "") -> list[Effect]:
+                  person_id: int | None, channel: str, contact: str = "") -> list[Effect]:
     """Store what the engine decided: answers (append-only), versions, submissions, requests for help.
 
     Returns the effects to send, with what only storage knows said in its place: whether a request for
-    help reached anyone at the department (``department``: its name, for when nobody can be told)."""
+    help reached anyone at the department (``contact``: whom to call instead, when nobody can be told)."""
     out: list[Effect] = []
     for effect in effects:
         out.append(effect)
@@ -51,5 +66,5 @@ def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], no
                 for identity in uow.people.identities(staff.id):
                     uow.outbox.add(identity.channel, identity.external_id, {"text": text, "buttons": []}, now)
                     told += 1
-            out.append(Say("bot.contact.sent") if told else Say("bot.contact.nobody", {"department": department}))
+            out.append(Say("bot.contact.sent") if told else Say("bot.contact.nobody", {"contact": contact}))
     return out

@@ -28,14 +28,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import department, faults, invites
 from bot.choosing import choose_report
 from bot.outbox import LIMITS, pack
-from bot.reporting import apply_effects, report_view
+from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
-from dialogs.effects import Effect
+from dialogs.effects import Effect, Say
 from dialogs.errors import StateError
 from dialogs.events import Event, Start, Text
 from dialogs.messages import t
-from dialogs.template.loader import load_stored_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
@@ -119,8 +118,6 @@ class Runner:
         #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).
         self.codes = codes or new_code
         self._templates: dict[int, Template] = {}
-        #: campaign id → template version id (immutable once the campaign exists).
-        self._campaign_versions: dict[int, int] = {}
         #: Replies delivered since the last commit: marked sent in the next transaction (bookkeeping only —
         #: a claimed reply is never sent again whether or not it is marked).
         self._delivered: list[int] = []
@@ -208,8 +205,7 @@ class Runner:
             with self.uow() as uow:
                 if not uow.updates.claim(update.channel, update.update_id, now):
                     return Handled(update, duplicate=True)
-                payload = {"text": t("bot.error.internal"), "buttons": [], "msgs": ["bot.error.internal"]}
-                outgoing = [self._reply(uow, update.channel, update.chat_id, payload, now, None)]
+                outgoing = self._send(uow, update, [Say("bot.error.internal")], now, None)
                 uow.commit()
         except Exception as second:  # the database failed too: say so without it
             reason = storage_problem(second) or "bot.error.storage_down"
@@ -250,11 +246,11 @@ class Runner:
         row, event = chosen.report, chosen.event
         conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel, chat_id=update.chat_id,
                                                   state={}, now=now)
-        template = self.template_for(uow, row.campaign_id)
+        template = self.template_for(uow, chosen.campaign.template_version_id)
         step = resume(template, report_view(uow, row), conv.state, event, now)
         contact = chosen.campaign.contact or template.meta.department or t("bot.contact.department_default")
         said = apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel,
-                             department=contact)
+                             contact=contact)
         effects = notes + said
         uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
         outgoing = self._send(uow, update, effects, now, conv.id)
@@ -291,19 +287,11 @@ class Runner:
         outbox_id = uow.outbox.add(channel, chat_id, payload, now, conversation_id=conversation_id, claimed=True)
         return _outgoing_of(outbox_id, channel, chat_id, payload)
 
-    def template_for(self, uow: UnitOfWork, campaign_id: int) -> Template:
-        """The template version a campaign uses (loaded once per process)."""
-        version_id = self._campaign_versions.get(campaign_id)
-        if version_id is None:
-            version_id = uow.campaigns.get(campaign_id).template_version_id
-            self._campaign_versions[campaign_id] = version_id
+    def template_for(self, uow: UnitOfWork, version_id: int) -> Template:
+        """A template version (immutable, so loaded once per process)."""
         cached = self._templates.get(version_id)
         if cached is None:
-            row = uow.templates.get(version_id)
-            cached, issues = load_stored_template(row.text, source=f"{row.template_id}@{row.version}")
-            for issue in issues:  # checked in full when the campaign opened: a newer check only warns
-                log.warning("stored template %s@%s: %s", row.template_id, row.version, issue)
-            self._templates[version_id] = cached
+            cached = self._templates[version_id] = campaign_template(uow, version_id)
         return cached
 
     # ---- delivery ----------------------------------------------------------------------------------

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.department import unit_statuses
-from bot.reporting import apply_effects, report_view
+from bot.reporting import apply_effects, campaign_template, report_view
 from bot.runner import Binding, new_code
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.importer import ImportProblem, import_answers
 from dialogs.errors import ConfigError, NotFound, ReportbotError
 from dialogs.messages import t
-from dialogs.template.loader import find_template, load_stored_template, load_template
+from dialogs.template.loader import find_template, load_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
 from dialogs.vietnamese.text import fold, squash
@@ -170,9 +170,7 @@ class Services:
 
     def template_of(self, uow: UnitOfWork, campaign: Campaign) -> Template:
         """The template version a campaign was opened on."""
-        row = uow.templates.get(campaign.template_version_id)
-        template, _ = load_stored_template(row.text, source=f"{row.template_id}@{row.version}")
-        return template
+        return campaign_template(uow, campaign.template_version_id)
 
     def unit_answers(
         self, uow: UnitOfWork, campaign_id: int, unit_id: int

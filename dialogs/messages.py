@@ -176,7 +176,7 @@ MESSAGES: dict[str, str] = {
     "bot.contact.department_default": "Sở",
     "bot.contact.nobody": (
         "Hiện chưa có cán bộ Sở nào nhận tin qua bot nên chưa báo được. Anh/chị liên hệ trực tiếp: "
-        "{department}. Trong lúc chờ, có thể làm các mục khác."
+        "{contact}. Trong lúc chờ, có thể làm các mục khác."
     ),
     "engine.department_only": "Lệnh này dành cho cán bộ Sở.",
     "engine.help.field": "Mục {section}: {prompt}\nHướng dẫn: {help}\nVí dụ: {example}",

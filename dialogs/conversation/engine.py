@@ -37,10 +37,7 @@ def resume(template: Template, report: Report | Mapping[str, AnswerRecord] | Non
            event: Event, now: datetime) -> Step:
     """Advance one conversation by one event. ``report`` is the report's current answers and status (a bare
     mapping of answers means a draft, version 1); it is not changed."""
-    if not isinstance(report, Report):
-        report = Report.of(report)
-    else:
-        report = Report.of(report.answers, version=report.version, status=report.status, ref=report.ref)
+    report = report.copy() if isinstance(report, Report) else Report.of(report)
     turn = Turn(template, report, State.from_json(state), now)
     handle(turn, cleaned(event))
     if turn.asking is not None:

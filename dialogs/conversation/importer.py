@@ -59,7 +59,7 @@ def import_answers(template: Template, report: Report, raw: Mapping[str, Any], n
     With ``submit`` the report is then submitted, as "nộp" and "đồng ý" would (what still blocks it is
     a problem too)."""
     out = Imported()
-    turn = Turn(template, Report.of(report.answers, version=report.version, status=report.status, ref=report.ref),
+    turn = Turn(template, report.copy(),
                 State(started=True, template_id=template.id, template_version=template.version,
                       template_digest=template.digest), now)
     for key in raw:

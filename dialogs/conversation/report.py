@@ -32,6 +32,10 @@ class Report:
         """A working copy (the caller's mapping is never changed)."""
         return cls(dict(answers or {}), version, status, ref)
 
+    def copy(self) -> Report:
+        """A working copy (answers are immutable records: copying the mapping is enough)."""
+        return Report.of(self.answers, version=self.version, status=self.status, ref=self.ref)
+
     @property
     def submitted(self) -> bool:
         """Whether the current version has been submitted (an edit opens the next one)."""
@@ -40,7 +44,7 @@ class Report:
 
 def apply(report: Report, effects: Iterable[Effect]) -> Report:
     """``report`` after ``effects`` (what storage does, without storage): for tests and fakes."""
-    out = Report.of(report.answers, version=report.version, status=report.status, ref=report.ref)
+    out = report.copy()
     for effect in effects:
         if isinstance(effect, AnswerSaved):
             out.answers[effect.field_id] = AnswerRecord.from_json(effect.record)

@@ -8,7 +8,7 @@ from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
 from dialogs.events import Event, Text
-from dialogs.messages import ref, render
+from dialogs.messages import ref
 from dialogs.vietnamese.format import format_date_short, format_number
 from exporters.model import UnitInfo, UnitStatus
 from exporters.rate import reporting_rate
@@ -56,11 +56,6 @@ def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say
             "listed": ", ".join(missing[:LISTED]) or "—", "more": more,
         }))
     return out
-
-
-def progress_text(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> str:
-    """:func:`progress` as one text."""
-    return "\n\n".join(render(s.msg, s.params) for s in progress(uow, campaign_id, zone))
 
 
 def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo) -> list[Effect] | None:

@@ -29,6 +29,8 @@ class Turn:
     effects: list[Effect] = field(default_factory=list)
     #: Ask the current wait's question when the turn ends: None, "full" or "brief".
     asking: str | None = None
+    #: The field answered last in this turn (an answer may make the questions that depend on it apply).
+    answered: str = ""
 
     @property
     def answers(self) -> dict[str, AnswerRecord]:
@@ -81,6 +83,7 @@ class Turn:
         """Record an answer in the report and emit it for storage (the last answer wins)."""
         self.ensure_draft()
         self.report.answers[field.id] = record
+        self.answered = field.id
         if field.id in self.state.deferred:
             self.state.deferred.remove(field.id)
         self.state.failures = 0

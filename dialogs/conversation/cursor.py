@@ -61,6 +61,13 @@ def move_on(turn: Turn) -> None:
     target = turn.field(st.return_to)
     st.return_to = None
     nxt = flow.next_field(turn.template, turn.answers, st.deferred)
+    follow = _depending_on(turn, turn.answered)
+    if target is not None and follow is not None and follow.id != target.id:
+        # The answer just given (in an edit) opened questions about it ("Có gương điển hình?" → "có"): ask
+        # them now, while the user has it in mind, then go back to where they were.
+        go_to(turn, follow)
+        st.return_to = target.id
+        return
     if target is not None:
         unfinished = st.group is not None and st.group.field == target.id
         if (unfinished or not flow.is_done(target, turn.answers)) and flow.applies(target, flow.values(turn.answers)):
@@ -75,6 +82,18 @@ def move_on(turn: Turn) -> None:
         go_to(turn, nxt)
     else:
         review(turn)
+
+
+def _depending_on(turn: Turn, field_id: str) -> Field | None:
+    """The first question still to answer whose condition names ``field_id`` (None when there is none)."""
+    if not field_id:
+        return None
+    vals = flow.values(turn.answers)
+    for f in turn.template.fields():
+        if (f.when and field_id in flow.expression(f.when).names and flow.applies(f, vals)
+                and f.id not in turn.answers and f.id not in turn.state.deferred):
+            return f
+    return None
 
 
 def edit(turn: Turn, field: Field) -> None:

@@ -1,7 +1,7 @@
 """The loopback channel: a fake messaging provider on 127.0.0.1 that plays many users, for runtime tests.
 
-:class:`LoopbackServer` is an aiohttp server with a Telegram-like JSON protocol of our own (the bot-side
-adapter speaks it; see ``/work/briefs/loopback.md`` for the full text):
+:class:`LoopbackServer` is an aiohttp server with a Telegram-like JSON protocol of our own, which the
+bot-side adapter speaks:
 
 - bot → provider: ``POST /sendMessage`` ``{"chat_id", "text", "buttons": [[label, data], ...], "msgs": [...],
   "outbox_id"}`` → 200 ``{"ok": true, "result": {"message_id": n}}``; or 429 with ``parameters.retry_after``
@@ -135,6 +135,8 @@ class Stats:
     http_403: int = 0
     http_500: int = 0
     http_400: int = 0  #: malformed sendMessage bodies (a bug in the adapter)
+    push_http_errors: int = 0  #: webhook answers other than 200 (retried)
+    push_conn_errors: int = 0  #: webhook POSTs refused, reset or timed out (retried)
     early_replies: int = 0  #: lines answered only before their 200, taken after ``silence`` (see the module)
 
     def as_dict(self) -> dict[str, int]:
@@ -209,7 +211,15 @@ def _parse_send(body: Any) -> tuple[str, str, tuple[tuple[str, str], ...], tuple
 
 
 class LoopbackServer:
-    """The fake provider and its users; use ``async with LoopbackServer(...) as server``."""
+    """The fake provider and its users; use ``async with LoopbackServer(...) as server``.
+
+    ``webhooks``: the bot workers' ``/webhook/loopback`` URLs (:meth:`set_webhooks` changes them);
+    ``secret``: sent in ``X-Loopback-Secret``; ``rate``: messages a second in all (a burst of ``rate``),
+    ``chat_rate`` / ``chat_burst``: per chat (a burst of at least 1), 0 for no limit; ``duplicates``: the
+    chance that an acknowledged update is pushed again; ``seed``: for the webhook choice and redeliveries;
+    ``push_timeout``: seconds before a push counts as failed; ``max_connections``: of the push session.
+    Times (``Received.at``, ``Pushed.acked_at``...) are ``time.monotonic()`` values.
+    """
 
     def __init__(
         self,
@@ -450,10 +460,13 @@ class LoopbackServer:
                             await resp.read()
                             return done
                         await resp.read()
+                        self.stats.push_http_errors += 1
                         log.debug("push to %s answered %s", url, resp.status)
                 except ClientConnectorError as exc:  # refused: the update never reached a bot
+                    self.stats.push_conn_errors += 1
                     log.debug("push to %s: %s", url, exc)
                 except (ClientError, TimeoutError, OSError) as exc:  # may have been stored before it failed
+                    self.stats.push_conn_errors += 1
                     log.debug("push to %s: %r", url, exc)
                     if reached is None:
                         reached = seq

@@ -172,6 +172,7 @@ async def test_a_refused_connection_is_retried_until_a_worker_listens_on_a_new_p
         server.add_users(users(3, ["a", "b"]))
         await asyncio.sleep(0.5)
         assert server.stats.acked == 0 and server.stats.retried_pushes >= 3
+        assert server.stats.push_conn_errors == server.stats.pushed
         assert server.status_counts() == {"running": 3}
         bot = EchoBot(server.base_url)
         server.set_webhooks([await bot.start()])
@@ -212,7 +213,7 @@ async def test_a_non_200_answer_is_retried_with_the_same_update_id() -> None:
         assert await server.wait_done(timeout=10) == {"done": 2}
         tries = Counter(u["update_id"] for u in bot.attempts)
         assert len(tries) == 4 and set(tries.values()) == {2}
-        assert server.stats.retried_pushes == 4 and len(bot.updates) == 4
+        assert server.stats.retried_pushes == server.stats.push_http_errors == 4 and len(bot.updates) == 4
 
 
 async def test_a_reply_sent_before_a_timed_out_200_still_answers_the_line() -> None:

@@ -21,8 +21,28 @@ class Settings(BaseSettings):
     zalo_api_url: str = Field(default="https://bot-api.zaloplatforms.com", alias="ZALO_API_URL")
     public_url: str = Field(default="", alias="REPORTBOT_PUBLIC_URL")
     tz: str = Field(default="Asia/Ho_Chi_Minh", alias="REPORTBOT_TZ")
+    #: host:port of the web server (webhooks, /healthz, /metrics).
+    listen: str = Field(default="127.0.0.1:8080", alias="REPORTBOT_LISTEN")
+    #: Channel flood limits: messages per second in all, per chat sustained, per chat burst (0: no limit).
+    telegram_rate: float = Field(default=30, alias="TELEGRAM_RATE")
+    telegram_chat_rate: float = Field(default=1, alias="TELEGRAM_CHAT_RATE")
+    telegram_chat_burst: float = Field(default=3, alias="TELEGRAM_CHAT_BURST")
+    #: The loopback test channel (a fake provider on 127.0.0.1 for tests and benchmarks).
+    loopback_api_url: str = Field(default="", alias="LOOPBACK_API_URL")
+    loopback_secret: str = Field(default="", alias="LOOPBACK_SECRET")
+    loopback_rate: float = Field(default=0, alias="LOOPBACK_RATE")
+    loopback_chat_rate: float = Field(default=0, alias="LOOPBACK_CHAT_RATE")
+    loopback_chat_burst: float = Field(default=0, alias="LOOPBACK_CHAT_BURST")
+    #: Updates processed per commit (group commit), and the inbox retention.
+    batch: int = Field(default=50, alias="REPORTBOT_BATCH")
+    inbox_days: float = Field(default=7, alias="REPORTBOT_INBOX_DAYS")
     #: Where the command line writes internal errors with their tracebacks (relative: the working directory).
     log_file: str = Field(default="reportbot.log", alias="REPORTBOT_LOG")
+
+    def host_port(self) -> tuple[str, int]:
+        """``REPORTBOT_LISTEN`` as (host, port)."""
+        host, _, port = self.listen.rpartition(":")
+        return host or "127.0.0.1", int(port)
 
     def zone(self) -> ZoneInfo:
         """The reporting time zone."""

@@ -18,7 +18,7 @@ from dialogs.effects import Ask, Button, Effect, Say
 from dialogs.messages import render
 
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
-LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000}
+LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "loopback": 4096}
 
 
 def label_of(button: Button) -> str:

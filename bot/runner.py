@@ -1,32 +1,40 @@
-"""The runner: one update = one transaction (dedupe, person, report, lock, engine, answers, outbox), commit,
-then deliver.
+"""The runner: updates go to the durable inbox; a worker takes the oldest waiting update of each chat and
+processes a batch of them in one commit, each in its own savepoint (person, report, lock, engine, answers,
+outbox); then the replies are delivered, at least once.
 
 An update comes from a person's account on a channel; it goes to the report (campaign × unit) that account
-works on (:mod:`bot.choosing`), through that person's conversation on the report. The report row is
-locked for the turn, so two staff of one unit answering at once take turns; the last answer wins and
-both are kept. Updates of several chats may share one commit (group commit); if anything fails the batch
-is replayed update by update, so that one failing update never takes the others with it.
+works on (:mod:`bot.choosing`), through that person's conversation on the report. The reports a batch works
+on are locked up front in id order, so two workers never deadlock; two staff of one unit answering at once
+take turns, the last answer wins and both are kept. An update that fails is retried; one that keeps failing
+is set aside, answered once with an apology and logged for the operator.
 
-No reply leaves before its commit: replies go to the outbox inside the transaction and are delivered
-after it, each marked sent in its own commit, so a crash at any point loses nothing acknowledged and
-sends nothing twice.
+No reply leaves before its commit: replies go to the outbox inside the transaction, leased to this runner,
+and are sent after it. A reply whose sender died is sent again by whoever takes it once its lease ran out,
+if it is still the chat's latest (:mod:`storage.repositories.outbox`): nothing acknowledged is lost and no
+chat is left in silence.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+import os
+import random
 import secrets
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import department, faults, invites
+from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
+from bot.delivery import Decision, decide, describe
+from bot.envelopes import Outgoing, Update
 from bot.outbox import LIMITS, pack
 from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
@@ -40,19 +48,14 @@ from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
 from storage.uow import UnitOfWork
 
+__all__ = ["Binding", "Cycle", "CycleResult", "Handled", "Outgoing", "Runner", "Update", "new_code", "storage_problem"]
+
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Update:
-    """One incoming update from a channel, already turned into an engine event."""
-
-    channel: str
-    update_id: str
-    chat_id: str
-    user_id: str
-    event: Event
-    display_name: str = ""
+#: How long a sender holds the messages it took; after that they are in doubt and anyone may take them.
+LEASE = timedelta(seconds=float(os.environ.get("REPORTBOT_LEASE_SECONDS", "15")))
+#: Attempts at processing one update before it is set aside with an apology.
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -65,21 +68,38 @@ class Handled:
     campaign_id: int | None = None
     unit_id: int | None = None
     error: str | None = None
-    #: Replies to this update, committed and claimed for sending by the caller right after the commit.
+    #: Replies to this update, committed and leased to this runner: send them right after the commit.
     outgoing: list[Outgoing] = field(default_factory=list)
+    #: The update's inbox row (None: duplicate, or not stored).
+    inbox_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """A message waiting in the outbox."""
+@dataclass
+class Cycle:
+    """What one cycle of the runtime does (see :meth:`Runner.cycle`)."""
 
-    id: int
-    channel: str
-    chat_id: str
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()
-    #: The ids of the messages the text was rendered from (tests assert these, not prose).
-    msgs: tuple[str, ...] = ()
+    #: New updates from the channels, to keep in the inbox.
+    updates: list[Update] = field(default_factory=list)
+    #: Messages the senders sent since the last cycle (outbox id, provider id).
+    sent: list[tuple[int, str | None]] = field(default_factory=list)
+    #: Messages whose send failed: (outbox id, what to do, the failure in words).
+    failures: list[tuple[int, Decision, str]] = field(default_factory=list)
+    #: Messages the senders still hold in their queues (leases to extend).
+    renew: list[int] = field(default_factory=list)
+    #: How many waiting updates (one per chat) to process.
+    limit: int = 50
+    #: The channels whose due messages to take for sending, and how many at most.
+    claim: tuple[str, ...] = ()
+    claim_limit: int = 200
+
+
+@dataclass
+class CycleResult:
+    """What a cycle did: the new updates' inbox ids (None: duplicate), what was processed, what to send."""
+
+    inbox_ids: list[int | None]
+    handled: list[Handled]
+    claimed: list[Outgoing]
 
 
 @dataclass(frozen=True)
@@ -91,7 +111,7 @@ class Binding:
 
 
 class Runner:
-    """Processes updates durably and delivers what they produce."""
+    """Keeps updates, processes them durably and delivers what they produce."""
 
     def __init__(
         self,
@@ -101,6 +121,9 @@ class Runner:
         binding: Binding | None = None,
         codes: Callable[[], str] | None = None,
         uow: Callable[..., UnitOfWork] | None = None,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
+        seed: int | None = None,
     ) -> None:
         self.session_factory = session_factory
         #: Makes the unit of work of each transaction (a fake one in fast tests: :mod:`tests.fakes.uow`).
@@ -117,119 +140,191 @@ class Runner:
         self.binding = binding
         #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).
         self.codes = codes or new_code
+        #: Who holds the leases this runner takes (unique per process and runner).
+        self.owner = owner or f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.lease = lease
+        self.rng = random.Random(seed)
         self._templates: dict[int, Template] = {}
-        #: Replies delivered since the last commit: marked sent in the next transaction (bookkeeping only —
-        #: a claimed reply is never sent again whether or not it is marked).
-        self._delivered: list[int] = []
+        #: Messages sent since the last commit (id, provider id): marked sent in the next transaction.
+        self._delivered: list[tuple[int, str | None]] = []
+
+    # ---- intake ------------------------------------------------------------------------------------
+    def receive(self, updates: Sequence[Update]) -> list[int | None]:
+        """Keep these updates in the inbox (one commit) before they are acknowledged; None for a duplicate."""
+        now = self.clock()
+        with self.uow() as uow:
+            ids = [self._keep(uow, update, now) for update in updates]
+            uow.commit()
+        return ids
+
+    @staticmethod
+    def _keep(uow: UnitOfWork, update: Update, now: datetime) -> int | None:
+        return uow.inbox.add(update.channel, update.update_id, update.chat_id, update.user_id, update.payload(), now)
+
+    # ---- the runtime's cycle ------------------------------------------------------------------------
+    def cycle(self, work: Cycle) -> CycleResult:
+        """One transaction of the runtime: record what the senders did, keep new updates, process the
+        waiting heads, take messages to send; one commit for all of it.
+
+        Raises on a database error (nothing of it is kept: the caller answers the webhooks 500, keeps the
+        senders' records for the next cycle, waits and tries again).
+        """
+        now = self.clock()
+        with self.uow(keep_state_history=False) as uow:
+            if work.sent:
+                uow.outbox.mark_sent_as(work.sent, now)
+            for outbox_id, decision, reason in work.failures:
+                if decision.give_up is not None:
+                    uow.outbox.give_up(outbox_id, decision.give_up, now)
+                elif decision.retry_at is not None:
+                    uow.outbox.retry_later(outbox_id, reason, decision.retry_at, decision.retry_at + self.lease)
+            if work.renew:
+                uow.outbox.renew(work.renew, self.owner, now + self.lease)
+            ids = [self._keep(uow, update, now) for update in work.updates]
+            done = self._work(uow, work.limit, now) if work.limit else {}
+            claimed: list[Outgoing] = []
+            for channel in work.claim:
+                rows = uow.outbox.claim(now, self.owner, now + self.lease, limit=work.claim_limit, channel=channel)
+                claimed.extend(Outgoing.of(r.id, r.channel, r.chat_id, r.payload or {}, r.turn) for r in rows)
+            faults.point("before_commit")
+            uow.commit()
+        faults.point("after_commit")
+        return CycleResult(ids, list(done.values()), claimed)
 
     # ---- processing --------------------------------------------------------------------------------
     def process(self, update: Update) -> Handled:
-        """Process one update in one transaction."""
+        """Keep one update and process it, in one transaction."""
         return self.process_batch([update])[0]
 
     def process_batch(self, updates: Sequence[Update]) -> list[Handled]:
-        """Process several updates (of different chats) in one commit, each still atomic.
+        """Keep several updates (of different chats) and process them in one commit, each still atomic.
 
-        The common case costs one transaction and no savepoints. If anything fails, the batch is rolled
-        back and each update is processed again alone — the engine is deterministic, so the others give
-        the same result — and the failing one is answered with an apology instead of a crash.
+        An update whose chat has an older one still waiting is kept and processed after it (by
+        :meth:`work`). When the database cannot take anything (disk full, server gone) nothing is kept
+        and each user is told so directly.
         """
         now = self.clock()
         try:
             with self.uow(keep_state_history=False) as uow:
-                if self._delivered:
-                    uow.outbox.mark_sent_many(self._delivered, now)
-                results = []
-                for update in updates:
-                    results.append(self._one(uow, update, now))
-                    faults.point("after_update")
+                self._mark_delivered(uow, now)
+                ids = [self._keep(uow, update, now) for update in updates]
+                fresh = [i for i in ids if i is not None]
+                done = self._work(uow, len(fresh), now, only=fresh) if fresh else {}
                 faults.point("before_commit")
                 uow.commit()
-        except Exception as exc:  # no crash reaches a user: replay alone, or apologise
-            if len(updates) > 1:
-                return [handled for update in updates for handled in self.process_batch([update])]
-            results = [self._failed(updates[0], exc, now)]
+        except Exception as exc:  # no crash reaches a user
+            return [self._failed(update, exc) for update in updates]
         self._delivered = []
         faults.point("after_commit")
-        return results
+        return [done.get(i, Handled(u, inbox_id=i)) if i is not None else Handled(u, duplicate=True)
+                for u, i in zip(updates, ids, strict=True)]
 
-    def send_replies(self, handled: Sequence[Handled], send: Callable[[Outgoing], Any]) -> int:
-        """Send the replies of processed updates (claimed by their own transaction)."""
-        return self._send_all([message for item in handled for message in item.outgoing], send)
+    def work(self, limit: int = 50, *, channel: str | None = None) -> list[Handled]:
+        """Take the oldest waiting update of up to ``limit`` chats and process them in one commit.
 
-    def _send_all(self, messages: Sequence[Outgoing], send: Callable[[Outgoing], Any]) -> int:
-        """Send claimed messages; those that went out are marked sent with the next commit, failures are
-        queued for a retry at once."""
-        failed: list[tuple[int, str]] = []
-        for message in messages:
-            try:
-                send(message)
-            except Exception as exc:  # a channel failure is retried later, never fatal
-                log.warning("sending outbox #%s failed: %s", message.id, type(exc).__name__)
-                failed.append((message.id, f"{type(exc).__name__}: {exc}"))
-                continue
-            if message.id:  # 0: said directly, never stored (the database could not take it)
-                self._delivered.append(message.id)
-            faults.point("after_send")
-        if failed:
-            now = self.clock()
-            with self.uow() as uow:
-                for outbox_id, error in failed:
-                    uow.outbox.mark_failed(outbox_id, error, now, now + RETRY_AFTER)
-                uow.commit()
-        return len(messages) - len(failed)
-
-    def flush(self) -> None:
-        """Record the replies delivered since the last commit as sent (call before stopping)."""
-        if not self._delivered:
-            return
-        with self.uow() as uow:
-            uow.outbox.mark_sent_many(self._delivered, self.clock())
+        A database error (connection lost, deadlock, disk full) rolls the whole batch back and is
+        raised: the caller waits and tries again; the updates stay in the inbox.
+        """
+        now = self.clock()
+        with self.uow(keep_state_history=False) as uow:
+            delivered = self._mark_delivered(uow, now)
+            done = self._work(uow, limit, now, channel=channel)
+            if not done and not delivered:
+                return []
+            faults.point("before_commit")
             uow.commit()
         self._delivered = []
+        faults.point("after_commit")
+        return list(done.values())
 
-    def _failed(self, update: Update, exc: Exception, now: datetime) -> Handled:
-        """An update that could not be processed: apologise, saying what happened (no crash reaches a user).
+    def _work(self, uow: UnitOfWork, limit: int, now: datetime, *, channel: str | None = None,
+              only: Sequence[int] | None = None) -> dict[int, Handled]:
+        """Process the waiting heads (of ``only`` when given) in this transaction, each in a savepoint."""
+        results: dict[int, Handled] = {}
+        for _ in range(MAX_ATTEMPTS):
+            rows = uow.inbox.take(limit, channel=channel, ids=only)
+            rows = [row for row in rows if row.id not in results]
+            if not rows:
+                break
+            uow.reports.lock_for_accounts((row.channel, row.user_id) for row in rows)
+            busy = self._busy(uow, rows)
+            processed: list[int] = []
+            for row in rows:
+                update = Update.from_row(row.channel, row.update_id, row.chat_id, row.user_id, row.payload)
+                lease = None if (row.channel, row.chat_id) in busy else (self.owner, now + self.lease)
+                try:
+                    with uow.savepoint():
+                        handled = self._one(uow, update, now, row.id, lease)
+                except Exception as exc:
+                    if transient(exc):
+                        raise
+                    failed = self._set_aside_maybe(uow, update, row.id, exc, now)
+                    if failed is not None:
+                        results[row.id] = failed
+                    continue
+                handled.inbox_id = row.id
+                results[row.id] = handled
+                processed.append(row.id)
+                faults.point("after_update")
+            uow.inbox.done(processed, now)
+        return results
 
-        When the database cannot store anything (disk full, server gone), nothing is kept — the update is
-        not marked done, so the user's message (or the channel's redelivery) is taken once it is back — and
-        the apology goes out directly. Otherwise the update is marked done and the apology goes through the
-        outbox like any reply.
-        """
-        problem = storage_problem(exc)
-        if problem is not None:
+    def _mark_delivered(self, uow: UnitOfWork, now: datetime) -> bool:
+        """Record, in this transaction, the messages sent since the last commit (False: there were none)."""
+        if not self._delivered:
+            return False
+        uow.outbox.mark_sent_as(self._delivered, now)
+        return True
+
+    def _busy(self, uow: UnitOfWork, rows: Sequence[Any]) -> set[tuple[str, str]]:
+        """The chats of these rows whose pending messages someone else holds (or nobody): new replies wait
+        behind them; behind messages this runner holds, a reply is taken at once and sent after them."""
+        chats: dict[str, set[str]] = {}
+        for row in rows:
+            chats.setdefault(row.channel, set()).add(row.chat_id)
+        return {(channel, chat) for channel, ids in chats.items()
+                for chat, owners in uow.outbox.busy_chats(channel, ids).items() if owners != {self.owner}}
+
+    def _set_aside_maybe(self, uow: UnitOfWork, update: Update, inbox_id: int, exc: Exception,
+                         now: datetime) -> Handled | None:
+        """Count a failed attempt; after the last one set the update aside and apologise (once)."""
+        attempts = uow.inbox.failed(inbox_id, f"{type(exc).__name__}: {exc}", now, max_attempts=MAX_ATTEMPTS)
+        if attempts < MAX_ATTEMPTS:
+            log.warning("update %s/%s failed (attempt %s): %s", update.channel, update.update_id, attempts,
+                        type(exc).__name__)
+            return None
+        log.error("update %s/%s set aside after %s attempts: %s", update.channel, update.update_id, MAX_ATTEMPTS,
+                  exc, exc_info=exc)
+        lease = (self.owner, now + self.lease)
+        outgoing = self._send(uow, update, [Say("bot.error.internal")], now, None, inbox_id, lease)
+        return Handled(update, error=str(exc), outgoing=outgoing, inbox_id=inbox_id)
+
+    def _failed(self, update: Update, exc: Exception) -> Handled:
+        """A batch the database could not take: nothing is kept (the channel redelivers, or the user writes
+        again once it is back); the user is told directly (no crash reaches a user)."""
+        problem = storage_problem(exc) or "bot.error.storage_down"
+        if storage_problem(exc) is None:
+            log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
+        else:
             log.error("update %s/%s not stored: %s", update.channel, update.update_id, problem)
-            return Handled(update, error=problem, outgoing=[_direct(update, problem)])
-        log.error("update %s/%s failed: %s", update.channel, update.update_id, exc, exc_info=exc)
-        try:
-            with self.uow() as uow:
-                if not uow.updates.claim(update.channel, update.update_id, now):
-                    return Handled(update, duplicate=True)
-                outgoing = self._send(uow, update, [Say("bot.error.internal")], now, None)
-                uow.commit()
-        except Exception as second:  # the database failed too: say so without it
-            reason = storage_problem(second) or "bot.error.storage_down"
-            log.error("update %s/%s: the apology could not be stored either: %s", update.channel,
-                      update.update_id, type(second).__name__)
-            return Handled(update, error=reason, outgoing=[_direct(update, reason)])
-        return Handled(update, error=str(exc), outgoing=outgoing)
+        return Handled(update, error=problem, outgoing=[_direct(update, problem)])
 
-    def _one(self, uow: UnitOfWork, update: Update, now: datetime) -> Handled:
-        if not uow.updates.claim(update.channel, update.update_id, now):
-            return Handled(update, duplicate=True)
+    def _one(self, uow: UnitOfWork, update: Update, now: datetime, turn: int,
+             lease: tuple[str, datetime] | None) -> Handled:
         person, identity = self._person(uow, update, now)
         event, notes = update.event, list[Effect]()
         code = _start_code(event)
+        reply = self._replier(uow, update, now, turn, lease)
         if code:
             accepted = invites.accept(uow, person, code, now)
             notes.extend(accepted.notes)
             if not accepted.ok:
-                return self._reply_only(uow, update, notes, now)
+                return reply(notes, None)
             if accepted.person_id is not None:  # a link code: this account is now someone else's
                 person = uow.people.get(accepted.person_id)
             event = Start()
         if _command(event) == "link":
-            return self._reply_only(uow, update, invites.link_code(uow, person, identity, self.codes(), now), now)
+            return reply(invites.link_code(uow, person, identity, self.codes(), now), None)
         if self.binding is not None and identity.report_id is None and not code:
             # The console chat reports for one unit in one campaign.
             if person.unit_id is None:
@@ -238,11 +333,11 @@ class Runner:
             uow.people.set_active_report(identity, bound.id)
         staff = department.reply(uow, person, event, self.clock().tzinfo or UTC)
         if staff is not None:
-            return self._reply_only(uow, update, [*notes, *staff], now)
+            return reply([*notes, *staff], None)
         chosen = choose_report(uow, person, identity, event, now)
         notes.extend(chosen.notes)
         if chosen.report is None or chosen.campaign is None:
-            return self._reply_only(uow, update, notes, now)
+            return reply(notes, None)
         row, event = chosen.report, chosen.event
         conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel, chat_id=update.chat_id,
                                                   state={}, now=now)
@@ -251,14 +346,20 @@ class Runner:
         contact = chosen.campaign.contact or template.meta.department or t("bot.contact.department_default")
         said = apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel,
                              contact=contact)
-        effects = notes + said
         uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
-        outgoing = self._send(uow, update, effects, now, conv.id)
-        return Handled(update, effects=effects, campaign_id=row.campaign_id, unit_id=row.unit_id, outgoing=outgoing)
+        handled = reply(notes + said, conv.id)
+        handled.campaign_id, handled.unit_id = row.campaign_id, row.unit_id
+        return handled
 
-    def _reply_only(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime) -> Handled:
-        """Answer an update that reaches no report (an invite, department staff, no report open)."""
-        return Handled(update, effects=list(effects), outgoing=self._send(uow, update, effects, now, None))
+    def _replier(self, uow: UnitOfWork, update: Update, now: datetime, turn: int,
+                 lease: tuple[str, datetime] | None) -> Callable[[Sequence[Effect], int | None], Handled]:
+        """Answers this update with effects: their messages go to the outbox as the turn's replies."""
+
+        def reply(effects: Sequence[Effect], conversation_id: int | None) -> Handled:
+            outgoing = self._send(uow, update, effects, now, conversation_id, turn, lease)
+            return Handled(update, effects=list(effects), outgoing=outgoing if lease else [])
+
+        return reply
 
     def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> tuple[Person, Identity]:
         """The person writing and their account on this channel (created on first contact).
@@ -274,18 +375,17 @@ class Runner:
                 raise StateError(f"no account {update.channel}:{update.user_id}")
         return found
 
-    def _send(self, uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
-              conversation_id: int | None) -> list[Outgoing]:
-        """Put the replies in the outbox, claimed: the caller sends them right after the commit."""
-        limit = LIMITS.get(update.channel, 2000)
-        return [self._reply(uow, update.channel, update.chat_id, message, now, conversation_id)
-                for message in pack(effects, limit)]
-
     @staticmethod
-    def _reply(uow: UnitOfWork, channel: str, chat_id: str, payload: dict[str, Any], now: datetime,
-               conversation_id: int | None) -> Outgoing:
-        outbox_id = uow.outbox.add(channel, chat_id, payload, now, conversation_id=conversation_id, claimed=True)
-        return _outgoing_of(outbox_id, channel, chat_id, payload)
+    def _send(uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
+              conversation_id: int | None, turn: int, lease: tuple[str, datetime] | None) -> list[Outgoing]:
+        """Put the replies in the outbox (leased to this runner unless the chat has older ones pending)."""
+        limit = LIMITS.get(update.channel, 2000)
+        out = []
+        for payload in pack(effects, limit):
+            outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
+                                       turn=turn, lease=lease)
+            out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn))
+        return out
 
     def template_for(self, uow: UnitOfWork, version_id: int) -> Template:
         """A template version (immutable, so loaded once per process)."""
@@ -294,42 +394,111 @@ class Runner:
             cached = self._templates[version_id] = campaign_template(uow, version_id)
         return cached
 
-    # ---- delivery ----------------------------------------------------------------------------------
-    def claim(self, channel: str | None = None, limit: int = 100) -> list[Outgoing]:
-        """Take pending messages for sending: each is marked as being sent, in one commit.
+    # ---- delivery (synchronous: the console and tests; the runtime has its async sender) -------------
+    def send_replies(self, handled: Sequence[Handled], send: Callable[[Outgoing], SendResult | None]) -> int:
+        """Send the replies of processed updates (leased to this runner by their own transaction)."""
+        return self._send_all([message for item in handled for message in item.outgoing], send)
 
-        A message claimed but not confirmed (the process died while sending) is never sent again:
-        nothing goes out twice, and the conversation state is already committed, so the user's next
-        message gets the right question.
+    def _send_all(self, messages: Sequence[Outgoing], send: Callable[[Outgoing], SendResult | None]) -> int:
+        """Send messages this runner holds, each chat's in order; a chat stops at its first failure (its
+        later messages are released to wait behind it). Sent ones are marked with the next commit."""
+        stopped: set[tuple[str, str]] = set()
+        failures: list[tuple[Outgoing, SendResult]] = []
+        released: list[int] = []
+        count = 0
+        for message in messages:
+            chat = (message.channel, message.chat_id)
+            if chat in stopped:
+                released.append(message.id)
+                continue
+            try:
+                result = send(message) or Sent()
+            except Exception as exc:  # a channel failure is retried later, never fatal
+                result = Transient(f"{type(exc).__name__}: {exc}")
+            if not isinstance(result, Sent):
+                log.warning("sending outbox #%s failed: %s", message.id, describe(result))
+                stopped.add(chat)
+                if message.id:
+                    failures.append((message, result))
+                continue
+            count += 1
+            if message.id:  # 0: said directly, never stored (the database could not take it)
+                self._delivered.append((message.id, result.provider_id))
+            faults.point("after_send")
+        if failures or released:
+            now = self.clock()
+            with self.uow() as uow:
+                for message, result in failures:
+                    self.record_failure(uow, message.id, result, now, keep=False)
+                uow.outbox.release([i for i in released if i])
+                uow.commit()
+        return count
+
+    def record_failure(self, uow: UnitOfWork, outbox_id: int, result: SendResult, now: datetime, *,
+                       keep: bool) -> str | None:
+        """Record a failed send: retry later, or give up for good (the reason is returned then).
+
+        ``keep``: the sender keeps the message queued for the retry (its lease is extended past it);
+        otherwise it is released, for whoever claims it once due.
         """
+        row = uow.outbox.get(outbox_id)
+        decision = decide(result, row.attempts + 1, now, self.rng)
+        if decision.give_up is not None:
+            uow.outbox.give_up(outbox_id, decision.give_up, now)
+            log.warning("outbox #%s given up: %s", outbox_id, decision.give_up)
+            return decision.give_up
+        assert decision.retry_at is not None
+        lease_until = decision.retry_at + self.lease if keep else None
+        uow.outbox.retry_later(outbox_id, describe(result), decision.retry_at, lease_until)
+        return None
+
+    def flush(self) -> None:
+        """Record the messages sent since the last commit as sent (call before stopping)."""
+        if not self._delivered:
+            return
         with self.uow() as uow:
-            rows = uow.outbox.pending(self.clock(), limit=limit, channel=channel)
-            for row in rows:
-                row.attempts += 1
-                row.last_error = None
-            claimed = [_outgoing(row) for row in rows]
+            uow.outbox.mark_sent_as(self._delivered, self.clock())
             uow.commit()
+        self._delivered = []
+
+    def claim(self, channel: str | None = None, limit: int = 100, *, take_over: bool = False) -> list[Outgoing]:
+        """Take the chats' next messages for sending, leased to this runner (in one commit).
+
+        ``take_over``: every lease counts as run out (the console, its channel's only sender, at start).
+        """
+        now = self.clock()
+        with self.uow() as uow:
+            if self._delivered:
+                uow.outbox.mark_sent_as(self._delivered, now)
+                self._delivered = []
+            free = now + timedelta(days=365) if take_over else None
+            rows = uow.outbox.claim(now, self.owner, now + self.lease, limit=limit, channel=channel, free_before=free)
+            claimed = [Outgoing.of(row.id, row.channel, row.chat_id, row.payload or {}, row.turn) for row in rows]
+            uow.commit()
+        self._delivered = []
         return claimed
 
-    def deliver(self, send: Callable[[Outgoing], Any], channel: str | None = None, limit: int = 100) -> int:
-        """Send messages waiting in the outbox (e.g. to other chats): claim them, send them, mark them."""
-        count = self._send_all(self.claim(channel, limit), send)
-        self.flush()
+    def deliver(self, send: Callable[[Outgoing], SendResult | None], channel: str | None = None,
+                limit: int = 100, *, take_over: bool = False) -> int:
+        """Send what waits in the outbox (e.g. for other chats), each chat in order, until nothing is due."""
+        count = 0
+        while True:
+            claimed = self.claim(channel, limit, take_over=take_over)
+            if not claimed:
+                break
+            sent = self._send_all(claimed, send)
+            count += sent
+            self.flush()
+            if sent == 0:
+                break
         return count
 
 
-#: How long a message that failed to send waits before it is tried again.
-RETRY_AFTER = timedelta(seconds=30)
-
-
-def _outgoing(row: Any) -> Outgoing:
-    return _outgoing_of(row.id, row.channel, row.chat_id, row.payload or {})
-
-
-def _outgoing_of(outbox_id: int, channel: str, chat_id: str, payload: dict[str, Any]) -> Outgoing:
-    buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
-    msgs = tuple(str(m) for m in payload.get("msgs") or [])
-    return Outgoing(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs)
+def transient(exc: BaseException) -> bool:
+    """Whether a database error may go away by itself (retry the whole batch later)."""
+    if storage_problem(exc) is not None:
+        return True
+    return isinstance(exc, DBAPIError) and bool(getattr(exc, "connection_invalidated", False))
 
 
 def storage_problem(exc: BaseException) -> str | None:

@@ -543,6 +543,12 @@ MESSAGES: dict[str, str] = {
     "bot.cli.bad_yaml": "{path} không phải YAML hợp lệ (dòng {line}, cột {column}): hãy kiểm tra dấu hai chấm, dấu nháy và thụt đầu dòng ở đó",
     "bot.cli.answers_not_mapping": "{path} phải là một bảng «mã mục: câu trả lời»",
     "bot.cli.channel_unavailable": "kênh «{channel}» chưa có trong phiên bản này; hãy dùng «reportbot chat» để thử",
+    "bot.cli.loopback_needs_url": "kênh thử «loopback» cần LOOPBACK_API_URL (địa chỉ máy chủ giả, ví dụ "
+                                  "http://127.0.0.1:8081)",
+    "bot.cli.no_channel": "chưa có kênh nào được cấu hình; kênh «{channel}» chưa có trong phiên bản này",
+    "bot.run.listening": "reportbot đang chạy: {channels}; webhook, /healthz và /metrics tại http://{listen}. "
+                         "Ctrl-C hoặc SIGTERM để dừng (không mất tin nào).",
+    "bot.run.stopped": "reportbot đã dừng: mọi tin đã nhận đều được lưu.",
     "bot.cli.remind_unavailable": "nhắc hạn nộp chưa có trong phiên bản này",
     "bot.cli.export_unit_or_compiled": "chọn một trong hai: --unit TÊN hoặc --compiled",
     "bot.cli.export_bad_format": "--format phải là docx, xlsx hoặc pdf, không phải «{format}»",

@@ -293,14 +293,37 @@ class ConversationState(Base):
     saved_at: Mapped[datetime]
 
 
-class ProcessedUpdate(Base):
-    """An incoming update already handled (its id per channel), so a redelivery is ignored."""
+class Inbox(Base):
+    """An incoming update, written before it is acknowledged: the dedupe (unique per channel and update id)
+    and, while it waits, its chat's order (oldest id first)."""
 
-    __tablename__ = "processed_updates"
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id", name="uq_inbox_channel_update_id"),
+        Index(
+            "ix_inbox_waiting",
+            "channel",
+            "chat_id",
+            "id",
+            sqlite_where=text("processed_at IS NULL AND set_aside_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL AND set_aside_at IS NULL"),
+        ),
+        Index("ix_inbox_processed_at", "processed_at"),
+    )
 
-    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    update_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    processed_at: Mapped[datetime]
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    update_id: Mapped[str] = mapped_column(String(100))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(100))
+    #: The engine event (tagged JSON) and the sender's display name.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Set when the update failed too often: answered with an apology and kept for the operator.
+    set_aside_at: Mapped[datetime | None]
 
 
 class Outbox(Base):
@@ -311,9 +334,11 @@ class Outbox(Base):
         # Only unsent rows are ever scanned: keep that index small on both databases.
         Index(
             "ix_outbox_pending",
+            "channel",
+            "chat_id",
             "id",
-            sqlite_where=text("sent_at IS NULL AND gave_up_at IS NULL"),
-            postgresql_where=text("sent_at IS NULL AND gave_up_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND gave_up_at IS NULL AND superseded_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND gave_up_at IS NULL AND superseded_at IS NULL"),
         ),
     )
 
@@ -330,6 +355,15 @@ class Outbox(Base):
     not_before: Mapped[datetime | None]
     #: Set when delivery was abandoned (no retry left): the row stays for the record.
     gave_up_at: Mapped[datetime | None]
+    #: The inbox row whose processing produced it (None: not a reply, e.g. a notice to other staff).
+    turn: Mapped[int | None] = mapped_column(BigIntKey)
+    #: A sender holds the row until then: nobody else sends it; after it, the row is in doubt.
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(40))
+    #: Set instead of resending a reply in doubt when a newer reply to the same chat exists.
+    superseded_at: Mapped[datetime | None]
+    #: The provider's id of the message once sent.
+    provider_id: Mapped[str | None] = mapped_column(String(100))
 
 
 def _refuse_change(mapper: Mapper[Any], connection: Any, target: Any) -> None:

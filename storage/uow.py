@@ -27,6 +27,7 @@ from .repositories import (
     AnswerRepository,
     CampaignRepository,
     ConversationRepository,
+    InboxRepository,
     InviteRepository,
     OutboxRepository,
     PersonRepository,
@@ -34,7 +35,6 @@ from .repositories import (
     SubmissionRepository,
     TemplateRepository,
     UnitRepository,
-    UpdateRepository,
 )
 
 
@@ -51,7 +51,7 @@ class UnitOfWork:
     submissions: SubmissionRepository
     answers: AnswerRepository
     conversations: ConversationRepository
-    updates: UpdateRepository
+    inbox: InboxRepository
     outbox: OutboxRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, keep_state_history: bool = True) -> None:
@@ -70,7 +70,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(session)
         self.answers = AnswerRepository(session)
         self.conversations = ConversationRepository(session, keep_history=self._keep_state_history)
-        self.updates = UpdateRepository(session)
+        self.inbox = InboxRepository(session)
         self.outbox = OutboxRepository(session)
         return self
 

@@ -92,11 +92,15 @@ class ConsoleChat:
         name = t("bot.console.display_name")
         update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name=name)
         handled = runner.process(update)
-        runner.send_replies([handled], self._print)
+        if runner.send_replies([handled], self._print) < len(handled.outgoing) or not handled.outgoing:
+            runner.deliver(self._print, channel=CHANNEL)  # replies queued behind older ones
+        # Printed is delivered: record it now, so that only a crash in this very instant prints it again.
+        runner.flush()
         return list(handled.effects)
 
     def _deliver(self, runner: Runner) -> int:
-        return runner.deliver(self._print, channel=CHANNEL)
+        """Send what an earlier run left unsent or in doubt (the console is its channel's only sender)."""
+        return runner.deliver(self._print, channel=CHANNEL, take_over=True)
 
     def _print(self, message: Outgoing) -> None:
         if message.chat_id != self.chat_id:

@@ -180,14 +180,6 @@ def answers_import(
 
 
 @app.command()
-def run(
-    channel: str = typer.Option("all", "--channel", help="telegram, zalo, zalo-oa or all."),
-) -> None:
-    """Run the bot on real channels (polling, or webhook when REPORTBOT_PUBLIC_URL is set)."""
-    raise ConfigError(msg="bot.cli.channel_unavailable", channel=channel)
-
-
-@app.command()
 def remind(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only print who would be reminded."),
     at: Optional[str] = typer.Option(None, "--at", help="Pretend it is this time (ISO: 2025-08-20T08:00)."),

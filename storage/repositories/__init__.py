@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .answers import AnswerRepository
 from .campaigns import CampaignRepository, SubmissionRepository, TemplateRepository, template_digest
-from .conversations import KEEP, ConversationRepository, UpdateRepository
+from .conversations import KEEP, ConversationRepository
+from .inbox import InboxRepository
 from .outbox import OutboxRepository
 from .people import ROLES, InviteRepository, PersonRepository
 from .reports import ReportRepository
@@ -23,6 +24,7 @@ __all__ = [
     "AnswerRepository",
     "CampaignRepository",
     "ConversationRepository",
+    "InboxRepository",
     "InviteRepository",
     "OutboxRepository",
     "PersonRepository",
@@ -30,7 +32,6 @@ __all__ = [
     "SubmissionRepository",
     "TemplateRepository",
     "UnitRepository",
-    "UpdateRepository",
     "bare_name",
     "guess_kind",
     "template_digest",

@@ -1,22 +1,21 @@
-"""Conversations (one per person and report: locked, versioned, with history) and processed update ids."""
+"""Conversations: one per person and report, locked, versioned, with history."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, inspect, select, update
+from sqlalchemy import Select, bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError
-from ..models import Conversation, ConversationState, ProcessedUpdate
+from ..models import Conversation, ConversationState
 from ._sql import KEEP, Keep, inserted, rowcount, table_of
 
-__all__ = ["KEEP", "ConversationRepository", "UpdateRepository"]
+__all__ = ["KEEP", "ConversationRepository"]
 
 _CONVERSATIONS = table_of(Conversation)
-_UPDATES = table_of(ProcessedUpdate)
 #: Columns the caller may also set as attributes before ``save``: written by the same UPDATE.
 _LINKS = ("channel", "chat_id")
 _WITH_REPORT = select(Conversation).where(
@@ -173,33 +172,3 @@ def _take_pending_links(conversation: Conversation, values: dict[str, Any]) -> N
         added = state.attrs[key].history.added
         if added and key not in values:
             values[key] = added[0]
-
-
-class UpdateRepository:
-    """Ids of incoming updates already handled, per channel (a redelivered update is ignored)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def claim(self, channel: str, update_id: str | int, now: datetime) -> bool:
-        """Record the update as processed; False if it already was (by anyone, committed or not).
-
-        On PostgreSQL a concurrent claim of the same id waits for the first transaction: it fails if
-        that one commits and succeeds if it rolls back, so two claims can never both succeed.
-        """
-        values = {"channel": channel, "update_id": str(update_id), "processed_at": now}
-        return inserted(self.session, _UPDATES, values)
-
-    def seen(self, channel: str, update_id: str | int) -> bool:
-        """Whether this update was already processed."""
-        key = (channel, str(update_id))
-        return self.session.get(ProcessedUpdate, key) is not None
-
-    def forget_before(self, cutoff: datetime) -> int:
-        """Drop records older than ``cutoff`` (channels do not redeliver that late); returns how many."""
-        result = self.session.execute(
-            delete(ProcessedUpdate)
-            .where(ProcessedUpdate.processed_at < cutoff)
-            .execution_options(synchronize_session=False)
-        )
-        return rowcount(result)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError, NotFound
-from ..models import REPORT_STATUSES, Campaign, CampaignUnit, Report
+from ..models import REPORT_STATUSES, Campaign, CampaignUnit, Identity, Report
 from ._sql import KEEP, Keep, inserted, rowcount, table_of
 
 _REPORTS = table_of(Report)
@@ -46,6 +47,24 @@ class ReportRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def lock_for_accounts(self, accounts: Iterable[tuple[str, str]]) -> list[int]:
+        """Lock, in id order, the reports these channel accounts work on; returns their ids.
+
+        A batch of updates locks its reports up front in one fixed order, so two workers whose batches
+        share reports wait for each other instead of deadlocking.
+        """
+        pairs = sorted({(channel, str(external)) for channel, external in accounts})
+        if not pairs:
+            return []
+        query = (
+            select(Report.id)
+            .join(Identity, Identity.report_id == Report.id)
+            .where(tuple_(Identity.channel, Identity.external_id).in_(pairs))
+            .order_by(Report.id)
+            .with_for_update(of=Report)
+        )
+        return sorted(set(self.session.scalars(query)))
 
     def get_or_create(self, campaign_id: int, unit_id: int, now: datetime, *, for_update: bool = True) -> Report:
         """The unit's report in the campaign, created as draft version 1 if new; locked with ``for_update``.

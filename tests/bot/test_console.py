@@ -131,9 +131,11 @@ def test_kill_9_mid_conversation_loses_nothing_and_resumes_at_the_same_question(
     assert out_lines[first_ask + 1] == question, f"expected {question!r} first, got:\n{resumed.stdout[:800]}"
     # Every answer of the uncrashed run, and no other.
     assert _answers(crash_dir) == _answers(reference)
-    # The crashed update's reply is printed exactly once across both runs when it was committed.
+    # The crashed update's reply is printed across both runs when it was committed: once, or twice when the
+    # crash came between printing it and recording it (at least once, never silent).
     replies = [b for b in (crashed.stdout + resumed.stdout).split("\n\n") if b.startswith("Đã ghi")]
-    assert len(replies) == len(set(replies)), "a reply was delivered twice"
+    duplicates = len(replies) - len(set(replies))
+    assert duplicates == (1 if point == "after_send" else 0), "a reply was delivered twice"
 
 
 def test_sample_000_typed_without_diacritics_fills_the_report(tmp_path: Path) -> None:

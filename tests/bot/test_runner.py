@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import delivery
 from bot import runner as runner_module
 from bot.runner import Binding, Handled, Outgoing, Runner, Update
 from dialogs.answers import AnswerRecord
@@ -118,7 +119,9 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
     assert "engine bug" not in texts["b"]  # internal exception text never reaches a user
     with db.uow() as uow:
         assert _conversation(uow, "console", "user-a") is not None
-        assert uow.updates.seen("console", "u2")
+        assert uow.inbox.processed("console", "u2")  # set aside after its attempts: answered once, kept
+        assert [row.update_id for row in uow.inbox.set_aside()] == ["u2"]
+    assert [m.chat_id for m in out].count("b") == 1
 
 
 def test_nothing_is_kept_when_the_commit_never_happens(
@@ -137,7 +140,7 @@ def test_nothing_is_kept_when_the_commit_never_happens(
         runner.process(_update(2, "Tình hình tốt."))
     monkeypatch.undo()
     with db.uow() as uow:
-        assert not uow.updates.seen("console", "u2")
+        assert not uow.inbox.seen("console", "u2")
         assert uow.answers.count(binding.campaign_id) == 0
     runner.process(_update(2, "Tình hình tốt."))  # the channel redelivers it
     runner.process(_update(3, "xong"))
@@ -145,18 +148,36 @@ def test_nothing_is_kept_when_the_commit_never_happens(
         assert uow.answers.current_records(binding.campaign_id, binding.unit_id)["tinh_hinh"].value == "Tình hình tốt."
 
 
-def test_a_message_is_never_sent_twice_even_when_sending_is_interrupted(world: tuple[Any, Binding]) -> None:
+def test_a_reply_whose_sender_died_is_sent_again_once_its_lease_ran_out(world: tuple[Any, Binding]) -> None:
     db, binding = world
-    runner = _runner(db, binding)
-    handled = runner.process(_update(1, None))  # committed and claimed; then the process "dies" unsent
+    clock = [NOW]
+    runner = Runner(db.session_factory, lambda: clock[0], binding=binding, uow=db.uow)
+    handled = runner.process(_update(1, None))  # committed and leased; then the process "dies" unsent
     assert handled.outgoing
-    assert _sent(_runner(db, binding)) == []  # in doubt: a restarted process does not send it again
+    other = Runner(db.session_factory, lambda: clock[0], binding=binding, uow=db.uow)
+    assert _sent(other) == []  # still leased to the dead runner
+    clock[0] = NOW + runner_module.LEASE + timedelta(seconds=1)
+    again = _sent(other)
+    assert [m.msgs for m in again] == [m.msgs for m in handled.outgoing]  # at least once, never silent
+    assert _sent(other) == []  # and only once more
+
+
+def test_a_reply_in_doubt_is_superseded_by_the_next_turns_reply(world: tuple[Any, Binding]) -> None:
+    db, binding = world
+    clock = [NOW]
+    dead = Runner(db.session_factory, lambda: clock[0], binding=binding, uow=db.uow)
+    _turn(dead, _update(1, None))
+    dead.flush()
+    stale = dead.process(_update(2, "Tình hình tốt."))  # leased, never sent: the worker dies
+    alive = Runner(db.session_factory, lambda: clock[0], binding=binding, uow=db.uow)
+    newer = alive.process(_update(3, "xong"))
+    assert newer.outgoing == []  # queued behind the reply in doubt (per-chat order)
+    clock[0] = NOW + runner_module.LEASE + timedelta(seconds=1)
+    delivered = _sent(alive)
+    assert [m.turn for m in delivered] == [newer.inbox_id]  # the stale one is superseded, not sent
+    assert "Họ tên cán bộ phụ trách?" in delivered[-1].text
     with db.uow() as uow:
-        uow.outbox.add("console", "other", {"text": "nhắc hạn", "buttons": []}, NOW)  # e.g. a reminder
-        uow.commit()
-    restarted = _runner(db, binding)
-    assert [m.text for m in restarted.claim("console")] == ["nhắc hạn"]  # taken, then the sender dies
-    assert _sent(_runner(db, binding)) == []
+        assert all(uow.outbox.get(m.id).superseded_at is not None for m in stale.outgoing)
 
 
 def test_a_failed_send_is_retried_later(world: tuple[Any, Binding]) -> None:
@@ -170,7 +191,7 @@ def test_a_failed_send_is_retried_later(world: tuple[Any, Binding]) -> None:
 
     assert runner.send_replies([handled], broken) == 0
     assert _sent(runner) == []  # not due yet
-    clock[0] = NOW + runner_module.RETRY_AFTER * 2
+    clock[0] = NOW + timedelta(seconds=delivery.FIRST_BACKOFF * 2)
     assert len(_sent(runner)) == 1
 
 
@@ -363,7 +384,7 @@ def test_a_full_disk_is_said_and_the_conversation_continues_once_there_is_room(t
     out = _turn(runner, _update(2, long))
     assert [m.msgs for m in out] == [("bot.error.storage_full",)] and "hết chỗ lưu" in out[0].text
     with UnitOfWork(factory) as uow:
-        assert not uow.updates.seen("console", "u2")  # not marked done: it will be taken later
+        assert not uow.inbox.seen("console", "u2")  # not kept: the channel redelivers it, or the user sends it again
         assert uow.answers.count(binding.campaign_id) == 0
     full["on"] = False
     with engine.connect() as conn:

@@ -145,15 +145,15 @@ def _stored(rows: dict[str, list[Any]]) -> dict[str, Any]:
                      person.get(a.person_id), a.channel) for a in rows["answers"]],
         "conversations": _sorted((conversation[c.id], c.channel, c.chat_id, c.state, c.state_version)
                                 for c in rows["conversations"]),
-        "updates": _sorted((u.channel, u.update_id) for u in rows["processed_updates"]),
+        "updates": _sorted((u.channel, u.update_id, u.processed_at is None) for u in rows["inbox"]),
         "outbox": [(o.channel, o.chat_id, conversation.get(o.conversation_id), o.payload, o.attempts,
-                    o.sent_at is None, o.last_error) for o in rows["outbox"]],
+                    o.sent_at is None, o.last_error, o.lease_owner is None) for o in rows["outbox"]],
     }
 
 
 MODELS = {"people": models.Person, "identities": models.Identity, "invites": models.Invite,
           "reports": models.Report, "submissions": models.Submission, "answers": models.Answer,
-          "conversations": models.Conversation, "processed_updates": models.ProcessedUpdate,
+          "conversations": models.Conversation, "inbox": models.Inbox,
           "outbox": models.Outbox, "campaigns": models.Campaign, "units": models.Unit}
 
 
@@ -245,10 +245,11 @@ def test_writes_are_kept_only_when_committed(seeded: tuple[FakeStore, dict[str, 
 def test_uniqueness_as_in_the_schema(seeded: tuple[FakeStore, dict[str, int]]) -> None:
     store, ids = seeded
     with store.uow() as uow:
-        assert uow.updates.claim("telegram", "7", NOW) and not uow.updates.claim("telegram", 7, NOW)
+        assert uow.inbox.add("telegram", "7", "chat", "user", {}, NOW) is not None
+        assert uow.inbox.add("telegram", 7, "chat", "user", {}, NOW) is None
         uow.commit()
     with store.uow() as uow:
-        assert not uow.updates.claim("telegram", "7", NOW)
+        assert uow.inbox.add("telegram", "7", "chat", "user", {}, NOW) is None
         assert uow.reports.get_or_create(ids["campaign"], ids["unit"], NOW).id == ids["report"]
         found = uow.conversations.get_or_create(ids["person"], ids["report"], channel=None, chat_id=None, state={},
                                                 now=NOW)

@@ -316,20 +316,28 @@ class ConversationState(Row):
 
 
 @dataclass(kw_only=True)
-class ProcessedUpdate(Row):
-    TABLE = "processed_updates"
-    KEY = ("channel", "update_id")
-    TIMES = ("processed_at",)
+class Inbox(Row):
+    TABLE = "inbox"
+    JSON = ("payload",)
+    TIMES = ("received_at", "processed_at", "set_aside_at")
+    id: int
     channel: str
     update_id: str
-    processed_at: datetime
+    chat_id: str
+    user_id: str
+    payload: dict[str, Any]
+    received_at: datetime
+    processed_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    set_aside_at: datetime | None = None
 
 
 @dataclass(kw_only=True)
 class Outbox(Row):
     TABLE = "outbox"
     JSON = ("payload",)
-    TIMES = ("created_at", "sent_at", "not_before", "gave_up_at")
+    TIMES = ("created_at", "sent_at", "not_before", "gave_up_at", "lease_until", "superseded_at")
     id: int
     channel: str
     chat_id: str
@@ -341,10 +349,19 @@ class Outbox(Row):
     last_error: str | None = None
     not_before: datetime | None = None
     gave_up_at: datetime | None = None
+    turn: int | None = None
+    lease_until: datetime | None = None
+    lease_owner: str | None = None
+    superseded_at: datetime | None = None
+    provider_id: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.sent_at is None and self.gave_up_at is None and self.superseded_at is None
 
 
 ROWS: tuple[type[Row], ...] = (Unit, Person, Identity, Invite, TemplateVersion, Campaign, CampaignUnit, Submission,
-                               Report, Answer, Conversation, ConversationState, ProcessedUpdate, Outbox)
+                               Report, Answer, Conversation, ConversationState, Inbox, Outbox)
 TABLES: tuple[str, ...] = tuple(row.TABLE for row in ROWS)
 
 #: The unique constraints besides the primary keys (NULLs distinct, except where :data:`NULLS_EQUAL`).
@@ -355,6 +372,7 @@ UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
     "submissions": (("campaign_id", "unit_id", "version"),),
     "reports": (("campaign_id", "unit_id"),),
     "conversations": (("person_id", "report_id"),),
+    "inbox": (("channel", "update_id"),),
 }
 #: ``uq_conversations_person_id_no_report``: one report-less conversation per person.
 NULLS_EQUAL = frozenset({"conversations"})
@@ -484,7 +502,7 @@ class FakeUnitOfWork:
     submissions: SubmissionRepository
     answers: AnswerRepository
     conversations: ConversationRepository
-    updates: UpdateRepository
+    inbox: InboxRepository
     outbox: OutboxRepository
 
     def __init__(self, store: FakeStore, *, keep_state_history: bool = True) -> None:
@@ -504,7 +522,7 @@ class FakeUnitOfWork:
         self.submissions = SubmissionRepository(self)
         self.answers = AnswerRepository(self)
         self.conversations = ConversationRepository(self, keep_history=self._keep_state_history)
-        self.updates = UpdateRepository(self)
+        self.inbox = InboxRepository(self)
         self.outbox = OutboxRepository(self)
         return self
 
@@ -915,6 +933,11 @@ class SubmissionRepository(_Repository):
 class ReportRepository(_Repository):
     """As :class:`storage.repositories.ReportRepository` (locks are no-ops: one unit of work at a time)."""
 
+    def lock_for_accounts(self, accounts: Iterable[tuple[str, str]]) -> list[int]:
+        pairs = {(channel, str(external)) for channel, external in accounts}
+        return sorted({i.report_id for i in self._rows(Identity)
+                       if (i.channel, i.external_id) in pairs and i.report_id is not None})
+
     def get_or_create(self, campaign_id: int, unit_id: int, now: datetime, *, for_update: bool = True) -> Report:
         found = self.by_campaign_unit(campaign_id, unit_id)
         if found is not None:
@@ -1061,23 +1084,64 @@ class ConversationRepository(_Repository):
                                               saved_at=now))
 
 
-class UpdateRepository(_Repository):
-    """As :class:`storage.repositories.UpdateRepository`."""
+class InboxRepository(_Repository):
+    """As :class:`storage.repositories.InboxRepository`."""
 
-    def claim(self, channel: str, update_id: str | int, now: datetime) -> bool:
-        if (channel, str(update_id)) in self.uow.table("processed_updates"):
-            return False
-        self.uow.insert(ProcessedUpdate(channel=channel, update_id=str(update_id), processed_at=now))
-        return True
+    def add(self, channel: str, update_id: str | int, chat_id: str, user_id: str, payload: dict[str, Any],
+            now: datetime) -> int | None:
+        if any(r.channel == channel and r.update_id == str(update_id) for r in self._rows(Inbox)):
+            return None
+        row = self.uow.insert(Inbox(id=self.uow.new_id("inbox"), channel=channel, update_id=str(update_id),
+                                    chat_id=str(chat_id), user_id=str(user_id), payload=payload, received_at=now))
+        return int(row.id)
+
+    def _by_key(self, channel: str, update_id: str | int) -> Inbox | None:
+        return next((r for r in self._rows(Inbox) if r.channel == channel and r.update_id == str(update_id)), None)
 
     def seen(self, channel: str, update_id: str | int) -> bool:
-        return (channel, str(update_id)) in self.uow.table("processed_updates")
+        return self._by_key(channel, update_id) is not None
+
+    def processed(self, channel: str, update_id: str | int) -> bool:
+        row = self._by_key(channel, update_id)
+        return row is not None and (row.processed_at is not None or row.set_aside_at is not None)
+
+    def take(self, limit: int, *, channel: str | None = None, ids: Iterable[int] | None = None) -> list[Inbox]:
+        waiting = sorted((r for r in self._rows(Inbox) if r.processed_at is None and r.set_aside_at is None),
+                         key=lambda r: r.id)
+        heads: dict[tuple[str, str], Inbox] = {}
+        for row in waiting:
+            heads.setdefault((row.channel, row.chat_id), row)
+        wanted = None if ids is None else set(ids)
+        rows = [r for r in heads.values() if (channel is None or r.channel == channel)
+                and (wanted is None or r.id in wanted)]
+        return sorted(rows, key=lambda r: r.id)[:limit]
+
+    def waiting(self, channel: str | None = None) -> int:
+        return sum(1 for r in self._rows(Inbox) if r.processed_at is None and r.set_aside_at is None
+                   and (channel is None or r.channel == channel))
+
+    def done(self, ids: Iterable[int], now: datetime) -> None:
+        table = self.uow.table("inbox")
+        for inbox_id in ids:
+            table[inbox_id].processed_at = now
+
+    def failed(self, inbox_id: int, error: str, now: datetime, *, max_attempts: int) -> int:
+        row = self.uow.table("inbox")[inbox_id]
+        row.attempts += 1
+        row.last_error = error[:MAX_ERROR_CHARS]
+        if row.attempts >= max_attempts:
+            row.set_aside_at = now
+        return int(row.attempts)
+
+    def set_aside(self, limit: int = 100) -> list[Inbox]:
+        rows = [r for r in self._rows(Inbox) if r.set_aside_at is not None]
+        return sorted(rows, key=lambda r: -r.id)[:limit]
 
     def forget_before(self, cutoff: datetime) -> int:
-        table = self.uow.table("processed_updates")
+        table = self.uow.table("inbox")
         cutoff_utc = _utc(cutoff, "cutoff")
         assert cutoff_utc is not None
-        old = [key for key, row in table.items() if row.processed_at < cutoff_utc]
+        old = [key for key, row in table.items() if row.processed_at is not None and row.processed_at < cutoff_utc]
         for key in old:
             del table[key]
         return len(old)
@@ -1085,13 +1149,15 @@ class UpdateRepository(_Repository):
 
 # ---- the outbox ------------------------------------------------------------------------------------------
 class OutboxRepository(_Repository):
-    """As :class:`storage.repositories.OutboxRepository`: a row is offered once, then marked."""
+    """As :class:`storage.repositories.OutboxRepository`: per chat oldest first, leased while being sent."""
 
     def add(self, channel: str, chat_id: str, payload: dict[str, Any], now: datetime,
-            conversation_id: int | None = None, *, not_before: datetime | None = None, claimed: bool = False) -> int:
+            conversation_id: int | None = None, *, not_before: datetime | None = None, turn: int | None = None,
+            lease: tuple[str, datetime] | None = None) -> int:
         row = self.uow.insert(Outbox(id=self.uow.new_id("outbox"), channel=channel, chat_id=str(chat_id),
                                      conversation_id=conversation_id, payload=payload, created_at=now,
-                                     attempts=1 if claimed else 0, not_before=not_before))
+                                     not_before=not_before, turn=turn, lease_owner=lease[0] if lease else None,
+                                     lease_until=lease[1] if lease else None))
         return int(row.id)
 
     def get(self, outbox_id: int) -> Outbox:
@@ -1100,16 +1166,62 @@ class OutboxRepository(_Repository):
             raise NotFound(f"no outbox message #{outbox_id}")
         return row
 
-    def pending(self, now: datetime, limit: int = 100, channel: str | None = None) -> list[Outbox]:
-        due = _utc(now, "now")
-        assert due is not None
-        rows = [r for r in self._rows(Outbox)
-                if r.sent_at is None and r.gave_up_at is None and (r.attempts == 0 or r.last_error is not None)
-                and (r.not_before is None or r.not_before <= due) and (channel is None or r.channel == channel)]
-        return rows[:limit]
+    def busy_chats(self, channel: str, chat_ids: Iterable[str]) -> dict[str, set[str | None]]:
+        chats = {str(c) for c in chat_ids}
+        busy: dict[str, set[str | None]] = {}
+        for r in self._rows(Outbox):
+            if r.channel == channel and r.chat_id in chats and r.pending:
+                busy.setdefault(r.chat_id, set()).add(r.lease_owner)
+        return busy
 
-    def mark_sent(self, outbox_id: int, now: datetime) -> None:
-        self.mark_sent_many([outbox_id], now)
+    def _heads(self, now: datetime, channel: str | None, free_before: datetime | None = None) -> list[Outbox]:
+        due = _utc(now, "now")
+        free = _utc(free_before or now, "free_before")
+        assert due is not None
+        heads: dict[tuple[str, str], Outbox] = {}
+        for row in sorted((r for r in self._rows(Outbox) if r.pending), key=lambda r: r.id):
+            heads.setdefault((row.channel, row.chat_id), row)
+        return [r for r in sorted(heads.values(), key=lambda r: r.id)
+                if (channel is None or r.channel == channel) and (r.not_before is None or r.not_before <= due)
+                and (r.lease_until is None or r.lease_until < free)]
+
+    def claim(self, now: datetime, owner: str, until: datetime, *, limit: int = 100,
+              channel: str | None = None, free_before: datetime | None = None) -> list[Outbox]:
+        taken: list[Outbox] = []
+        for _ in range(4):
+            superseded = False
+            for row in self._heads(now, channel, free_before)[:limit - len(taken)]:
+                if row.lease_owner is not None and row.turn is not None and any(
+                        r.channel == row.channel and r.chat_id == row.chat_id and r.turn is not None
+                        and r.turn > row.turn for r in self._rows(Outbox)):
+                    row.superseded_at, superseded = now, True
+                    continue
+                row.lease_owner, row.lease_until = owner, until
+                taken.append(row)
+            if not superseded or len(taken) >= limit:
+                break
+        return taken
+
+    def renew(self, outbox_ids: Iterable[int], owner: str, until: datetime) -> int:
+        count = 0
+        for outbox_id in outbox_ids:
+            row = self._get(Outbox, outbox_id)
+            if row is not None and row.lease_owner == owner and row.sent_at is None:
+                row.lease_until = until
+                count += 1
+        return count
+
+    def release(self, outbox_ids: Iterable[int]) -> None:
+        for outbox_id in outbox_ids:
+            row = self._get(Outbox, outbox_id)
+            if row is not None and row.sent_at is None:
+                row.lease_until = row.lease_owner = None
+
+    def pending(self, now: datetime, limit: int = 100, channel: str | None = None) -> list[Outbox]:
+        return self._heads(now, channel)[:limit]
+
+    def mark_sent(self, outbox_id: int, now: datetime, provider_id: str | None = None) -> None:
+        self.mark_sent_as([(outbox_id, provider_id)], now)
 
     def mark_sent_many(self, outbox_ids: Iterable[int], now: datetime) -> int:
         table, count = self.uow.table("outbox"), 0
@@ -1120,16 +1232,41 @@ class OutboxRepository(_Repository):
                 count += 1
         return count
 
-    def mark_failed(self, outbox_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
+    def mark_sent_as(self, sent: Iterable[tuple[int, str | None]], now: datetime) -> None:
+        table = self.uow.table("outbox")
+        for outbox_id, provider_id in sent:
+            row = table.get(outbox_id)
+            if row is not None and row.sent_at is None:
+                row.sent_at, row.attempts, row.provider_id = now, row.attempts + 1, provider_id
+
+    def retry_later(self, outbox_id: int, error: str, retry_at: datetime, lease_until: datetime | None) -> int:
         row = self.get(outbox_id)
         row.attempts += 1
         row.last_error = error[:MAX_ERROR_CHARS]
-        row.not_before = retry_at
+        row.not_before, row.lease_until = retry_at, lease_until
+        return int(row.attempts)
+
+    def give_up(self, outbox_id: int, reason: str, now: datetime) -> None:
+        row = self.get(outbox_id)
+        row.attempts += 1
+        row.last_error = reason[:MAX_ERROR_CHARS]
+        row.gave_up_at, row.lease_until = now, None
+
+    def mark_failed(self, outbox_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
         if retry_at is None:
-            row.gave_up_at = now
+            self.give_up(outbox_id, error, now)
+        else:
+            self.retry_later(outbox_id, error, retry_at, None)
+
+    def given_up(self, limit: int = 100) -> list[Outbox]:
+        rows = [r for r in self._rows(Outbox) if r.gave_up_at is not None]
+        return sorted(rows, key=lambda r: -r.id)[:limit]
 
     def unsent_count(self) -> int:
-        return sum(1 for r in self.uow.table("outbox").values() if r.sent_at is None and r.gave_up_at is None)
+        return sum(1 for r in self.uow.table("outbox").values() if r.pending)
+
+    def oldest_unsent(self) -> datetime | None:
+        return min((r.created_at for r in self.uow.table("outbox").values() if r.pending), default=None)
 
 
 #: The factory type ``Runner(uow=...)`` takes.

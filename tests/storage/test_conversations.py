@@ -30,33 +30,33 @@ def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]
     return thread, outcome
 
 
-def test_claim_dedupes_an_update(db, now: datetime) -> None:
+def test_the_inbox_dedupes_an_update(db, now: datetime) -> None:
     with db.uow() as uow:
-        assert uow.updates.claim("telegram", 42, now) is True
-        assert uow.updates.claim("telegram", "42", now) is False  # same id, int or str
-        assert uow.updates.claim("zalo", 42, now) is True  # ids are per channel
+        assert uow.inbox.add("telegram", 42, "chat", "user", {}, now) is not None
+        assert uow.inbox.add("telegram", "42", "chat", "user", {}, now) is None  # same id, int or str
+        assert uow.inbox.add("zalo", 42, "chat", "user", {}, now) is not None  # ids are per channel
         uow.commit()
     with db.uow() as uow:
-        assert uow.updates.claim("telegram", 42, now) is False
-        assert uow.updates.seen("zalo", "42")
+        assert uow.inbox.add("telegram", 42, "chat", "user", {}, now) is None
+        assert uow.inbox.seen("zalo", "42")
 
 
 def test_a_rolled_back_claim_can_be_claimed_again(db, now: datetime) -> None:
     """A crash before commit must not swallow the update: its redelivery is processed."""
     with db.uow() as uow:
-        assert uow.updates.claim("telegram", "9", now)
+        assert uow.inbox.add("telegram", "9", "chat", "user", {}, now) is not None
     with db.uow() as uow:
-        assert uow.updates.claim("telegram", "9", now)
+        assert uow.inbox.add("telegram", "9", "chat", "user", {}, now) is not None
 
 
 @pytest.mark.parametrize("first_commits", [True, False], ids=["first-commits", "first-rolls-back"])
 def test_two_concurrent_claims_never_both_succeed(db, now: datetime, first_commits: bool) -> None:
     with db.uow() as first:
-        assert first.updates.claim("telegram", "77", now)
+        assert first.inbox.add("telegram", "77", "chat", "user", {}, now) is not None
 
         def second() -> bool:
             with db.uow() as uow:
-                won = uow.updates.claim("telegram", "77", now)
+                won = uow.inbox.add("telegram", "77", "chat", "user", {}, now) is not None
                 uow.commit()
                 return won
 

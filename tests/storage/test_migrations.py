@@ -37,12 +37,12 @@ def test_migrate_twice_is_a_no_op(fresh_db: Callable) -> None:
     migrate(db.engine)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO processed_updates (channel, update_id, processed_at) "
-            "VALUES ('telegram', '1', '2025-08-06 00:00:00')"
+            "INSERT INTO units (name, kind, folded, created_at) "
+            "VALUES ('Xã A', 'xa', 'xa a', '2025-08-06 00:00:00')"
         )
     migrate(db.engine)  # a restart: must neither fail nor touch the data
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM processed_updates").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM units").scalar() == 1
     assert current_revision(db.engine) == _head()
 
 

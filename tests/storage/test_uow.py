@@ -31,11 +31,11 @@ def test_an_error_rolls_everything_back(db, now: datetime) -> None:
 
     with pytest.raises(Boom), db.uow() as uow:
         uow.units.add("Xã Khúc Thừa Dụ", now=now)
-        uow.updates.claim("telegram", "7", now)
+        uow.inbox.add("telegram", "7", "chat", "user", {}, now)
         raise Boom
     with db.uow() as uow:
         assert uow.units.all() == []
-        assert not uow.updates.seen("telegram", "7")
+        assert not uow.inbox.seen("telegram", "7")
 
 
 def test_committed_work_survives_a_later_error(db, now: datetime) -> None:
@@ -55,19 +55,19 @@ def test_a_failed_savepoint_loses_only_its_own_work(db, seed, now: datetime) -> 
         for update_id, fail in (("u1", False), ("u2", True), ("u3", False)):
             try:
                 with uow.savepoint():
-                    assert uow.updates.claim("telegram", update_id, now)
+                    assert uow.inbox.add("telegram", update_id, "chat", "user", {}, now) is not None
                     uow.answers.append(
                         campaign_id=seed.campaign, unit_id=seed.unit_a, field_id=f"f_{update_id}",
                         record=record, person_id=seed.person, channel="telegram", now=now,
                     )
-                    uow.outbox.add("telegram", "1001", {"text": update_id}, now)
+                    uow.outbox.add("telegram", f"100{update_id}", {"text": update_id}, now)
                     if fail:
                         raise ConcurrencyError("simulated")
             except ConcurrencyError:
                 pass
         uow.commit()
     with db.uow() as uow:
-        assert [uow.updates.seen("telegram", u) for u in ("u1", "u2", "u3")] == [True, False, True]
+        assert [uow.inbox.seen("telegram", u) for u in ("u1", "u2", "u3")] == [True, False, True]
         assert set(uow.answers.current(seed.campaign, seed.unit_a)) == {"f_u1", "f_u3"}
         assert [row.payload["text"] for row in uow.outbox.pending(now)] == ["u1", "u3"]
 

@@ -1,0 +1,79 @@
+"""``reportbot run``: the bot on its channels, with webhooks, ``/healthz`` and ``/metrics`` on ``REPORTBOT_LISTEN``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import typer
+
+from bot.channels.base import Channel
+from bot.channels.loopback import SECRET_HEADER, LoopbackChannel
+from bot.cli.app import app
+from bot.config import Settings
+from bot.pacing import Limits
+from bot.runner import Runner
+from bot.runtime import Runtime
+from bot.server import Webhook, serve
+from bot.services import Services
+from dialogs.errors import ConfigError
+from dialogs.messages import t
+
+#: The channels of ``--channel`` this version can run (Telegram and Zalo come with their issues).
+KNOWN = ("telegram", "zalo", "zalo-oa", "loopback", "all")
+
+
+@app.command()
+def run(
+    channel: str = typer.Option("all", "--channel", help="telegram, zalo, zalo-oa, all (or loopback, the test "
+                                "channel)."),
+) -> None:
+    """Run the bot on its channels (webhooks, /healthz and /metrics on REPORTBOT_LISTEN)."""
+    settings = Settings()
+    channels, webhooks, limits = _channels(settings, channel.strip().lower())
+    services = Services(settings)
+    runner = Runner(services.session_factory, settings.now)
+    host, port = settings.host_port()
+    _log_to_stderr()
+
+    async def main() -> None:
+        runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days)
+        ready = asyncio.Event()
+        task = asyncio.create_task(serve(runtime, webhooks, host, port, ready))
+        await ready.wait()
+        typer.echo(t("bot.run.listening", channels=", ".join(channels), listen=settings.listen), err=True)
+        await task
+
+    asyncio.run(main())
+    typer.echo(t("bot.run.stopped"), err=True)
+
+
+def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[str, Webhook], dict[str, Limits]]:
+    """The channels to run for ``--channel NAME``, their webhooks and flood limits."""
+    channels: dict[str, Channel] = {}
+    webhooks: dict[str, Webhook] = {}
+    limits: dict[str, Limits] = {}
+    if name == "loopback" or (name == "all" and settings.loopback_api_url):
+        if not settings.loopback_api_url:
+            raise ConfigError(msg="bot.cli.loopback_needs_url")
+        loopback = LoopbackChannel(settings.loopback_api_url)
+        channels[loopback.name] = loopback
+        webhooks[loopback.name] = Webhook(loopback, "/webhook/loopback", settings.loopback_secret, SECRET_HEADER)
+        limits[loopback.name] = Limits(settings.loopback_rate, settings.loopback_chat_rate,
+                                       settings.loopback_chat_burst)
+    if name not in ("loopback", "all") or not channels:
+        raise ConfigError(msg="bot.cli.channel_unavailable" if name in KNOWN else "bot.cli.no_channel",
+                          channel=name)
+    return channels, webhooks, limits
+
+
+def _log_to_stderr() -> None:
+    """Operations log on standard error as key=value lines (never a token, a code or an answer's text)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=\"%(message)s\""))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

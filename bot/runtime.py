@@ -1,0 +1,220 @@
+"""The runtime: channels' updates in, replies out, the engine and the database in between.
+
+Async at the edges (webhooks, pollers, senders), synchronous in the middle: one database thread runs
+*cycles* (:meth:`bot.runner.Runner.cycle`) — each one transaction that records what the senders did, keeps
+the updates that arrived meanwhile (their webhooks are answered 200 only after that commit), processes the
+oldest waiting update of up to ``batch`` chats, and takes due messages for sending. A cycle that fails on
+the database is retried after a pause; its webhooks get 500 and the provider sends again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.channels.base import Channel
+from bot.delivery import Decision
+from bot.envelopes import Outgoing, Update
+from bot.metrics import Metrics
+from bot.pacing import Limits
+from bot.runner import Cycle, Runner
+from bot.sender import Sender
+
+log = logging.getLogger(__name__)
+
+#: How often due messages are taken from the database (other processes' leftovers, notices, retries).
+CLAIM_EVERY = 0.25
+#: How often the runtime looks for waiting updates when nothing arrives.
+IDLE = 0.1
+#: How often the gauges (outbox depth and age, inbox waiting) are read, and old inbox rows dropped.
+STATS_EVERY = 5.0
+CLEAN_EVERY = 3600.0
+
+
+class Unavailable(Exception):
+    """The runtime cannot take updates now (stopping, or the database failed): answer 503/500."""
+
+
+@dataclass
+class _Pending:
+    """What waits for the next cycle."""
+
+    updates: list[tuple[Update, asyncio.Future[None], float]] = field(default_factory=list)
+    records: list[tuple[Outgoing, Decision, str, asyncio.Future[None]]] = field(default_factory=list)
+
+
+class Runtime:
+    """Runs cycles and senders for a set of channels in one process."""
+
+    def __init__(self, runner: Runner, channels: Mapping[str, Channel], *, limits: Mapping[str, Limits],
+                 batch: int = 50, metrics: Metrics | None = None, inbox_days: float = 7) -> None:
+        self.runner = runner
+        self.channels = dict(channels)
+        self.batch = batch
+        self.metrics = metrics or Metrics()
+        self.inbox_days = inbox_days
+        self.senders = {name: Sender(channel, self._record, limits=limits.get(name, Limits()), clock=runner.clock,
+                                     metrics=self.metrics) for name, channel in self.channels.items()}
+        self._pending = _Pending()
+        self._wake = asyncio.Event()
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportbot-db")
+        self._task: asyncio.Task[None] | None = None
+        self._arrived: dict[int, float] = {}
+        self.stopping = False
+        self._closing = False
+        #: Updates the last cycle processed (0: it found none waiting).
+        self._processed = 0
+        self.healthy = True
+        self._last = {"claim": 0.0, "renew": 0.0, "stats": 0.0, "clean": time.monotonic()}
+
+    # ---- intake -----------------------------------------------------------------------------------
+    async def submit(self, update: Update) -> None:
+        """Keep an update durably; returns once it is committed (the webhook may then answer 200)."""
+        if self.stopping:
+            raise Unavailable("stopping")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.updates.append((update, future, time.monotonic()))
+        self._wake.set()
+        await future
+
+    async def _record(self, message: Outgoing, decision: Decision, reason: str) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.records.append((message, decision, reason, future))
+        self._wake.set()
+        await future
+
+    # ---- the loop ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the cycle loop (the senders start with their first message)."""
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking updates, process what was taken, let the senders flush, record it all, stop.
+
+        Whatever is left after ``timeout`` stays in the database (updates waiting, messages leased) and is
+        taken up by another process, or by this one when it starts again.
+        """
+        self.stopping = True
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            quiet = not self._pending.updates and not self._pending.records and self._processed == 0
+            if quiet and all(sender.depth() == 0 for sender in self.senders.values()):
+                break
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        for sender in self.senders.values():
+            await sender.stop()
+        self._db.shutdown(wait=True)
+
+    async def _loop(self) -> None:
+        pause = 0.05
+        while True:
+            closing = self._closing
+            if closing and not self._pending.updates and not self._pending.records:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE)
+            self._wake.clear()
+            try:
+                busy = await self._cycle(process=not closing)
+            except Exception as exc:
+                self.healthy = False
+                self.metrics.errors.labels(type(exc).__name__).inc()
+                log.error("cycle failed: %s (retrying in %.2f s)", type(exc).__name__, pause)
+                await asyncio.sleep(pause)
+                pause = min(5.0, pause * 2)
+                continue
+            self.healthy, pause = True, 0.05
+            if busy:
+                self._wake.set()
+
+    async def _cycle(self, *, process: bool) -> bool:
+        """Run one cycle in the database thread; True when there may be more to do at once."""
+        now = time.monotonic()
+        updates, self._pending.updates = self._pending.updates, []
+        records, self._pending.records = self._pending.records, []
+        work = Cycle(updates=[u for u, _, _ in updates], limit=self.batch if process else 0)
+        for message, decision, reason, _ in records:
+            if decision.sent:
+                work.sent.append((message.id, decision.provider_id))
+            else:
+                work.failures.append((message.id, decision, reason))
+        if process and now - self._last["claim"] >= CLAIM_EVERY:
+            work.claim, self._last["claim"] = tuple(self.channels), now
+        if now - self._last["renew"] >= self.runner.lease.total_seconds() / 3:
+            work.renew = [i for sender in self.senders.values() for i in sender.held()]
+            self._last["renew"] = now
+        started = time.monotonic()
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self._db, self.runner.cycle, work)
+        except BaseException as exc:
+            for _, future, _ in updates:
+                if not future.done():
+                    future.set_exception(Unavailable(type(exc).__name__))
+            self._pending.records[:0] = records  # recorded by the next cycle that commits
+            raise
+        took = time.monotonic() - started
+        self._processed = len(result.handled)
+        for (update, future, arrived), inbox_id in zip(updates, result.inbox_ids, strict=True):
+            outcome = "duplicate" if inbox_id is None else "kept"
+            self.metrics.updates.labels(update.channel, outcome).inc()
+            if inbox_id is not None:
+                self._arrived[inbox_id] = arrived
+            if not future.done():
+                future.set_result(None)
+        for message, decision, _, future in records:
+            if decision.sent and message.turn is not None:
+                arrived = self._arrived.pop(message.turn, -1.0)
+                if arrived >= 0:
+                    self.metrics.reply.observe(time.monotonic() - arrived)
+            if not future.done():
+                future.set_result(None)
+        if result.handled:
+            self.metrics.batch.observe(len(result.handled))
+        for handled in result.handled:
+            self.metrics.turn.observe(took)
+            if handled.outgoing:
+                self.senders[handled.update.channel].offer(handled.outgoing)
+        for message in result.claimed:
+            self.senders[message.channel].offer([message])
+        if len(self._arrived) > 100_000:
+            self._arrived.clear()
+        await self._housekeeping(now)
+        return len(result.handled) >= self.batch or bool(self._pending.updates or self._pending.records)
+
+    async def _housekeeping(self, now: float) -> None:
+        """Gauges now and then; old inbox rows dropped once an hour."""
+        if now - self._last["stats"] >= STATS_EVERY:
+            self._last["stats"] = now
+            depth, age, waiting = await asyncio.get_running_loop().run_in_executor(self._db, self._stats)
+            self.metrics.outbox_depth.set(depth)
+            self.metrics.outbox_age.set(age)
+            self.metrics.inbox_waiting.set(waiting)
+        if now - self._last["clean"] >= CLEAN_EVERY:
+            self._last["clean"] = now
+            dropped = await asyncio.get_running_loop().run_in_executor(self._db, self._clean)
+            log.info("inbox: %s old rows dropped", dropped)
+
+    def _stats(self) -> tuple[int, float, int]:
+        with self.runner.uow() as uow:
+            depth = uow.outbox.unsent_count()
+            oldest = uow.outbox.oldest_unsent()
+            waiting = uow.inbox.waiting()
+        age = 0.0 if oldest is None else max(0.0, (self.runner.clock() - oldest).total_seconds())
+        return depth, age, waiting
+
+    def _clean(self) -> int:
+        with self.runner.uow() as uow:
+            dropped = uow.inbox.forget_before(self.runner.clock() - timedelta(days=self.inbox_days))
+            uow.commit()
+        return dropped

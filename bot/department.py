@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from bot import undelivered
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
@@ -65,7 +66,7 @@ def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo) -> list[E
     command = recognise(event.text) if isinstance(event, Text) else None
     name = command.name if command is not None else ""
     if name == "progress":
-        return list(progress(uow, None, zone))
+        return [*progress(uow, None, zone), *undelivered.notice(uow)]
     if name == "compile":
         ids = [c.id for c in uow.campaigns.all(status="open")]
         return [Say("bot.dept.compile_cli", {"id": i}) for i in ids] or [Say("bot.dept.no_campaign")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from dialogs.events import Event, event_from_json
@@ -44,14 +45,16 @@ class Outgoing:
     msgs: tuple[str, ...] = ()
     #: The inbox row it answers (None: not a reply).
     turn: int | None = None
+    #: Until when the process that took it holds it (after that it must not send it: someone else may).
+    lease_until: datetime | None = None
 
     @classmethod
     def of(cls, outbox_id: int, channel: str, chat_id: str, payload: dict[str, Any],
-           turn: int | None = None) -> Outgoing:
+           turn: int | None = None, lease_until: datetime | None = None) -> Outgoing:
         """The message an outbox payload describes."""
         buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
         msgs = tuple(str(m) for m in payload.get("msgs") or [])
-        return cls(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs, turn)
+        return cls(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs, turn, lease_until)
 
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")

@@ -100,6 +100,8 @@ class CycleResult:
     inbox_ids: list[int | None]
     handled: list[Handled]
     claimed: list[Outgoing]
+    #: The new end of the leases renewed (None: none were).
+    renewed_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,12 @@ class Runner:
             claimed: list[Outgoing] = []
             for channel in work.claim:
                 rows = uow.outbox.claim(now, self.owner, now + self.lease, limit=work.claim_limit, channel=channel)
-                claimed.extend(Outgoing.of(r.id, r.channel, r.chat_id, r.payload or {}, r.turn) for r in rows)
+                claimed.extend(Outgoing.of(r.id, r.channel, r.chat_id, r.payload or {}, r.turn, r.lease_until)
+                               for r in rows)
             faults.point("before_commit")
             uow.commit()
         faults.point("after_commit")
-        return CycleResult(ids, list(done.values()), claimed)
+        return CycleResult(ids, list(done.values()), claimed, now + self.lease if work.renew else None)
 
     # ---- processing --------------------------------------------------------------------------------
     def process(self, update: Update) -> Handled:
@@ -384,7 +387,8 @@ class Runner:
         for payload in pack(effects, limit):
             outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
                                        turn=turn, lease=lease)
-            out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn))
+            out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn,
+                                   lease[1] if lease else None))
         return out
 
     def template_for(self, uow: UnitOfWork, version_id: int) -> Template:
@@ -473,7 +477,8 @@ class Runner:
                 self._delivered = []
             free = now + timedelta(days=365) if take_over else None
             rows = uow.outbox.claim(now, self.owner, now + self.lease, limit=limit, channel=channel, free_before=free)
-            claimed = [Outgoing.of(row.id, row.channel, row.chat_id, row.payload or {}, row.turn) for row in rows]
+            claimed = [Outgoing.of(row.id, row.channel, row.chat_id, row.payload or {}, row.turn, row.lease_until)
+                       for row in rows]
             uow.commit()
         self._delivered = []
         return claimed

@@ -60,7 +60,8 @@ class Runtime:
         self.metrics = metrics or Metrics()
         self.inbox_days = inbox_days
         self.senders = {name: Sender(channel, self._record, limits=limits.get(name, Limits()), clock=runner.clock,
-                                     metrics=self.metrics) for name, channel in self.channels.items()}
+                                     metrics=self.metrics, lease=runner.lease)
+                        for name, channel in self.channels.items()}
         self._pending = _Pending()
         self._wake = asyncio.Event()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportbot-db")
@@ -187,6 +188,9 @@ class Runtime:
                 self.senders[handled.update.channel].offer(handled.outgoing)
         for message in result.claimed:
             self.senders[message.channel].offer([message])
+        if result.renewed_until is not None:
+            for sender in self.senders.values():
+                sender.renewed(work.renew, result.renewed_until)
         if len(self._arrived) > 100_000:
             self._arrived.clear()
         await self._housekeeping(now)

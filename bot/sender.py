@@ -15,7 +15,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.channels.base import Channel, RetryAfter, SendResult, Sent, Transient
 from bot.delivery import Decision, decide, describe
@@ -25,6 +25,8 @@ from bot.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 
+#: A message is not sent when its lease ends sooner than this (the send and its record must fit in it).
+LEASE_MARGIN = timedelta(seconds=1)
 #: Records a send's outcome in the database and returns once it is committed.
 Record = Callable[[Outgoing, Decision, str], Awaitable[None]]
 
@@ -33,16 +35,19 @@ class Sender:
     """Sends one channel's messages, chat by chat."""
 
     def __init__(self, channel: Channel, record: Record, *, limits: Limits, clock: Callable[[], datetime],
-                 metrics: Metrics, seed: int | None = None) -> None:
+                 metrics: Metrics, lease: timedelta = timedelta(seconds=15), seed: int | None = None) -> None:
         self.channel = channel
         self.record = record
         self.pacer = Pacer(limits)
         self.clock = clock
         self.metrics = metrics
         self.rng = random.Random(seed)
+        self.lease = lease
         self._chats: dict[str, deque[Outgoing]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._held: set[int] = set()
+        #: Until when this process holds each message (it never sends one past that: another may).
+        self._leases: dict[int, datetime] = {}
         self._attempts: dict[int, int] = {}
         #: Until then (monotonic) nothing goes out: the provider's global flood control.
         self._paused_until = 0.0
@@ -55,10 +60,18 @@ class Sender:
             if message.id in self._held:
                 continue
             self._held.add(message.id)
+            if message.lease_until is not None:
+                self._leases[message.id] = message.lease_until
             self._chats.setdefault(message.chat_id, deque()).append(message)
             if message.chat_id not in self._tasks:
                 self._idle.clear()
                 self._tasks[message.chat_id] = asyncio.create_task(self._run_chat(message.chat_id))
+
+    def renewed(self, outbox_ids: Iterable[int], until: datetime) -> None:
+        """The leases of these messages were extended (committed) until ``until``."""
+        for outbox_id in outbox_ids:
+            if outbox_id in self._held:
+                self._leases[outbox_id] = until
 
     def held(self) -> list[int]:
         """The outbox ids waiting here (their leases are renewed)."""
@@ -88,22 +101,37 @@ class Sender:
         try:
             while queue:
                 message = queue[0]
+                lease = self._leases.get(message.id)
+                if lease is not None and self.clock() >= lease - LEASE_MARGIN:
+                    # Held too long (a slow database): another process may be sending it now. Give the
+                    # chat back; whoever claims it next sends it, in order.
+                    log.warning("outbox #%s: lease ran out before sending; given back", message.id)
+                    self._forget(queue)
+                    break
                 done = await self._one(message)
                 if done:
                     queue.popleft()
                     self._held.discard(message.id)
+                    self._leases.pop(message.id, None)
                     self._attempts.pop(message.id, None)
         except asyncio.CancelledError:
             raise
         except Exception:  # a bug: the chat's messages are given back (their leases run out), never lost
             log.exception("sender of %s: chat stopped", self.channel.name)
-            for message in queue:
-                self._held.discard(message.id)
+            self._forget(queue)
         finally:
             self._chats.pop(chat_id, None)
             self._tasks.pop(chat_id, None)
             if not self._tasks:
                 self._idle.set()
+
+    def _forget(self, queue: deque[Outgoing]) -> None:
+        """Drop a chat's queue from this process (the messages stay in the database)."""
+        for message in queue:
+            self._held.discard(message.id)
+            self._leases.pop(message.id, None)
+            self._attempts.pop(message.id, None)
+        queue.clear()
 
     async def _one(self, message: Outgoing) -> bool:
         """Try to send one message; True once it is sent or given up (and recorded), False to try again."""
@@ -129,6 +157,7 @@ class Sender:
         if isinstance(result, RetryAfter) and result.scope == "global":
             self._paused_until = max(self._paused_until, time.monotonic() + result.seconds)
         assert decision.retry_at is not None
+        self._leases[message.id] = decision.retry_at + self.lease  # extended by the record just committed
         delay = (decision.retry_at - self.clock()).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)

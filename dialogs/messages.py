@@ -307,6 +307,11 @@ MESSAGES: dict[str, str] = {
         "Chưa nộp: {listed}{more}"
     ),
     "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.dept.undelivered": "Không gửi được tin tới {count} người (hãy liên hệ trực tiếp):\n{people}",
+    "bot.dept.undelivered_one": "– {name} ({unit}, {channel}): {reason}",
+    "bot.dept.undelivered_blocked": "đã chặn bot hoặc rời cuộc trò chuyện",
+    "bot.dept.undelivered_no_chat": "không tìm thấy cuộc trò chuyện",
+    "bot.dept.undelivered_other": "kênh gửi lỗi nhiều lần",
     "bot.dept.no_campaign": "Chưa có đợt báo cáo nào đang mở.",
     "bot.dept.compile_cli": (
         "Báo cáo tổng hợp (.docx và .xlsx) của đợt {id}: trên máy chủ, chạy "

@@ -76,11 +76,12 @@ def on_command(turn: Turn, command: Command) -> None:
     the question on screen and leaves the paragraph open, to be continued there."""
     if turn.state.wait.kind == "diacritics" and command.name not in STAY:
         settle(turn, turn.state.wait.raw)  # a command instead of an answer: the text is kept as typed, and said so
-    if turn.state.wait.kind == "text" and command.name in CLOSE_TEXT and not answering.flush(turn):
-        turn.reask(brief=True)
-        return
-    if turn.state.wait.kind == "diacritics":  # the closed paragraph is proposed back first
-        return
+    if turn.state.wait.kind == "text" and command.name in CLOSE_TEXT:
+        if not answering.flush(turn):
+            turn.reask(brief=True)
+            return
+        if turn.state.wait.kind == "diacritics":  # the closed paragraph is proposed back first
+            return
     if command.name == "confirm" and turn.state.wait.kind != "confirm":
         submission.request(turn)  # an old "Đồng ý nộp" button: ask again, with what may have changed
         return

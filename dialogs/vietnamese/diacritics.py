@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dialogs.vietnamese.diacritics_model import BOS, EOS, NUM, LanguageModel, fold_syllable, shipped, token_of
+from dialogs.vietnamese.diacritics_model import EOS, NUM, LanguageModel, fold_syllable, shipped, token_of
+from dialogs.vietnamese.names import alternatives, listed
 
 Kind = Literal["paragraph", "line", "name"]
 
@@ -143,6 +144,8 @@ def restore(text: str, kind: Kind = "paragraph", *, force: bool = False,
     for sentence in sentences:
         _decode(model, sentence)
         _flag(model, sentence)
+    if kind == "name":
+        _as_name(slots)
     out, spans = _write(text, slots, kind, model)
     return Restoration(out, tuple(spans), out != text)
 
@@ -249,6 +252,17 @@ def _flag(model: LanguageModel, sentence: Sequence[_Slot]) -> None:
             slot.alternatives = [slot.forms[k] for k in ranked if shares[k] / total > (1 - SURE) / 4][:3]
 
 
+def _as_name(slots: list[_Slot]) -> None:
+    """A person's name: each syllable typed without marks takes the commonest listed name form."""
+    for n, slot in enumerate(s for s in slots if s.end > s.start):
+        if slot.fixed:
+            continue
+        names = listed(slot.typed.lower(), first=n == 0)
+        if names:
+            slot.forms, slot.choice = tuple(f.lower() for f in names), 0
+            slot.alternatives = [f.lower() for f in alternatives(names)]
+
+
 # ---- writing -----------------------------------------------------------------------------------------
 def _write(text: str, slots: list[_Slot], kind: Kind, model: LanguageModel) -> tuple[str, list[Uncertain]]:
     """The restored text, with capitals and a final full stop as ``kind`` wants, and the unsure spans."""
@@ -256,7 +270,7 @@ def _write(text: str, slots: list[_Slot], kind: Kind, model: LanguageModel) -> t
     written = [_written(s) for s in words]
     lowered = [w.lower() for w in written]
     for i, slot in enumerate(words):
-        if kind == "name" or _starts_sentence(text, slot.start) and kind == "paragraph":
+        if kind == "name" or (_starts_sentence(text, slot.start) and kind == "paragraph"):
             written[i] = _capital(written[i])
     _names(lowered, written, words, model)
     out, spans, at = [], [], 0

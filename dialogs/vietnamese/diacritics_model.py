@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -114,7 +115,7 @@ class LanguageModel:
         for sentence in sentences:
             seq = [BOS, BOS, *sentence, EOS]
             uni.update(seq[2:])
-            bi.update(zip(seq[1:], seq[2:], strict=False))
+            bi.update(itertools.pairwise(seq[1:]))
             tri.update(zip(seq, seq[1:], seq[2:], strict=False))
         vocab = [BOS, UNK, *sorted(uni, key=lambda w: (-uni[w], w))]
         ids = {w: i for i, w in enumerate(vocab)}

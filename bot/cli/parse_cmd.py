@@ -139,7 +139,7 @@ def diacritics_command(
         _usage("bot.cli.diacritics_bad_kind", value=shown(kind), known=", ".join(_KINDS))
     if text is None:
         try:
-            text = sys.stdin.buffer.read().decode("utf-8")
+            text = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             typer.echo(json.dumps({"ok": False, "error": t("bot.cli.diacritics_not_utf8")}, ensure_ascii=False))
             raise typer.Exit(1) from None

@@ -9,7 +9,7 @@ in its context; those come back with their alternatives.
 
 >>> r = restore("ban thuong vu dang uy luon xac dinh thi dua la dong luc quan trong")
 >>> r.text
-'Ban thường vụ Đảng ủy luôn xác định thi đua là động lực quan trọng.'
+'Ban Thường vụ Đảng ủy luôn xác định thi đua là động lực quan trọng.'
 >>> restore("nguyen dinh bieu", kind="name").text
 'Nguyễn Đình Biểu'
 >>> restore("Đã tổ chức 3 hội nghị.").text

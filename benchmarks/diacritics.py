@@ -60,7 +60,7 @@ def syllables(text: str) -> list[tuple[int, int, str]]:
 
 
 def evaluate(name: str, paragraphs: list[str], model: LanguageModel, show: int) -> None:
-    total = right = flagged_errors = flagged = 0
+    total = right = flagged_errors = flagged = unseen = 0
     confusions: Counter[tuple[str, str]] = Counter()
     for gold in paragraphs:
         result = restore(strip(gold), force=True, model=model)
@@ -77,12 +77,14 @@ def evaluate(name: str, paragraphs: list[str], model: LanguageModel, show: int) 
             else:
                 flagged_errors += unsure
                 confusions[(w, g)] += 1
+                unseen += w not in model.forms(fold_syllable(w))
     errors = total - right
     print(f"{name}: {len(paragraphs)} paragraphs, {total:,} syllables")
     print(f"  accuracy     {right / total:7.2%}  ({errors:,} syllables wrong; target ≥ 97%)")
     recall = flagged_errors / errors if errors else 1.0
     print(f"  flag recall  {recall:7.2%}  ({flagged_errors:,} of the wrong ones flagged; target ≥ 90%)")
     print(f"  flagged      {flagged / total:7.2%}  of all syllables ({flagged:,})")
+    print(f"  unseen       {unseen:,} of the wrong syllables have a form the corpus never wrote (cannot be right)")
     if show:
         print("  commonest errors (expected → restored): "
               + ", ".join(f"{w}→{g} ×{n}" for (w, g), n in confusions.most_common(show)))

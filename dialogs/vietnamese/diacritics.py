@@ -41,7 +41,9 @@ ABBREVIATIONS: dict[str, str] = {
     "bch": "BCH", "btv": "BTV", "tw": "TW", "hcm": "HCM", "tp": "TP", "tnhh": "TNHH", "nd-cp": "NĐ-CP",
     "qd-ubnd": "QĐ-UBND", "kh-ubnd": "KH-UBND", "bc-ubnd": "BC-UBND", "qh": "QH", "nq": "NQ", "ct": "CT",
     "dtn": "ĐTN", "tncs": "TNCS", "lhpn": "LHPN", "hctl": "HCTL", "hccb": "HCCB", "ccb": "CCB",
-    "skkn": "SKKN", "gvdg": "GVDG", "ldld": "LĐLĐ", "cđs": "CĐS", "gd": "GD", "dt": "ĐT",
+    "skkn": "SKKN", "gvdg": "GVDG", "ldtt": "LĐTT", "ldxs": "LĐXS", "cstd": "CSTĐ", "cstdcs": "CSTĐCS",
+    "mn": "MN", "th": "TH", "gdnn": "GDNN", "vhtt": "VHTT", "tt-tt": "TT-TT", "nckh": "NCKH", "ldld": "LĐLĐ",
+    "cđs": "CĐS", "gd": "GD",
 }
 #: Parts of document symbols ("337/qd-ubnd") written the standard way.
 SYMBOL_PARTS: dict[str, str] = {
@@ -55,7 +57,7 @@ SYMBOL_PARTS: dict[str, str] = {
 BEAM = 8
 MAX_FORMS = 8
 #: A syllable is uncertain when its chosen form has less than this share of the local probability.
-SURE = 0.995
+SURE = 0.998
 #: Below this share of syllables written with marks, a text counts as typed without diacritics.
 MARKED_SHARE = 0.25
 

@@ -22,6 +22,7 @@ import json
 import math
 import re
 import struct
+import unicodedata
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -32,7 +33,7 @@ from importlib import resources
 from dialogs.vietnamese.text import normalize_tone, strip_diacritics
 
 #: Absolute discount of the Kneser–Ney estimate.
-DISCOUNT = 0.75
+DISCOUNT = 0.8
 BOS, EOS, NUM, UNK = "<s>", "</s>", "<num>", "<unk>"
 #: Forms seen fewer times than this are no candidates (typos of the corpus), unless a syllable has no other.
 MIN_FORM_COUNT = 2
@@ -41,6 +42,24 @@ _HEADER = "<8Q"
 #: Where a sentence ends (and its context with it).
 _BOUNDARY = re.compile(r"[.;:!?()\[\]{}\"“”«»…\n]+|(?<!\w)'|'(?!\w)")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,/]\d+)*|[,-]")
+
+
+_TONE_MARKS = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}"
+                       r"(?:ch|ng|nh|[cmnpt])?$")
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` is shaped like one Vietnamese syllable (onset, one to three vowels, coda, at most one
+    tone): "nghiêng", "khuyến" are; "manhcac", "tctín", "ng" (words run together or cut by OCR) are not.
+
+    >>> [is_syllable(w) for w in ("nghiêng", "khuyến", "Đảng", "manhcac", "ng", "chỉvà")]
+    [True, True, True, False, False, False]
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    if len(_TONE_MARKS.findall(decomposed)) > 1:
+        return False
+    return bool(_SYLLABLE.match(unicodedata.normalize("NFC", _TONE_MARKS.sub("", decomposed))))
 
 
 def fold_syllable(syllable: str) -> str:

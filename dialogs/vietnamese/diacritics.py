@@ -35,7 +35,7 @@ Kind = Literal["paragraph", "line", "name"]
 ABBREVIATIONS: dict[str, str] = {
     "ubnd": "UBND", "hdnd": "HĐND", "ubmttq": "UBMTTQ", "mttq": "MTTQ", "sgddt": "SGDĐT", "gddt": "GDĐT",
     "gd&dt": "GD&ĐT", "sgd&dt": "SGD&ĐT", "pgddt": "PGDĐT", "pgd&dt": "PGD&ĐT", "kt-xh": "KT-XH",
-    "ktxh": "KT-XH", "tdkt": "TĐKT", "td-kt": "TĐ-KT", "tđkt": "TĐKT", "qp-an": "QP-AN", "an-qp": "AN-QP",
+    "ktxh": "KT-XH", "tdkt": "TĐKT", "td-kt": "TĐ-KT", "qp-an": "QP-AN", "an-qp": "AN-QP",
     "vh-xh": "VH-XH", "vhxh": "VHXH", "thcs": "THCS", "thpt": "THPT", "gdtx": "GDTX", "cbcc": "CBCC",
     "cbccvc": "CBCCVC", "cccd": "CCCD", "cnvc": "CNVC", "cntt": "CNTT", "cchc": "CCHC", "ntm": "NTM",
     "bch": "BCH", "btv": "BTV", "tw": "TW", "hcm": "HCM", "tp": "TP", "tnhh": "TNHH", "nd-cp": "NĐ-CP",
@@ -43,7 +43,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dtn": "ĐTN", "tncs": "TNCS", "lhpn": "LHPN", "hctl": "HCTL", "hccb": "HCCB", "ccb": "CCB",
     "skkn": "SKKN", "gvdg": "GVDG", "ldtt": "LĐTT", "ldxs": "LĐXS", "cstd": "CSTĐ", "cstdcs": "CSTĐCS",
     "mn": "MN", "th": "TH", "gdnn": "GDNN", "vhtt": "VHTT", "tt-tt": "TT-TT", "nckh": "NCKH", "ldld": "LĐLĐ",
-    "cđs": "CĐS", "gd": "GD",
+    "gd": "GD",
 }
 #: Parts of document symbols ("337/qd-ubnd") written the standard way.
 SYMBOL_PARTS: dict[str, str] = {

@@ -32,7 +32,7 @@ def kind_of(turn: Turn, field: Field, column: Field | None = None) -> Kind:
     if column is None and field.id == turn.template.meta.signer.name_field:
         return "name"
     example = target.example.strip()
-    if (target.max_length or 1000) <= 100 and _NAME_EXAMPLE.match(example) and example.istitle():
+    if _NAME_EXAMPLE.match(example) and example.istitle():
         return "name"
     if target.max_length is None or target.max_length > flow.SHORT_TEXT:
         return "paragraph"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +17,7 @@ from bot.cli import app
 from dialogs.conversation.engine import resume
 from dialogs.conversation.report import Report, apply
 from dialogs.effects import AnswerSaved
-from dialogs.events import Start, Text
+from dialogs.events import Pick, Start, Text
 from dialogs.template.loader import load_shipped
 from dialogs.vietnamese.diacritics import fold_text, lacks_diacritics, marked_share, restore
 from dialogs.vietnamese.diacritics_model import shipped
@@ -121,3 +123,19 @@ def test_cli_prints_one_json_object_from_the_argument_or_standard_input() -> Non
     assert json.loads(result.stdout)["text"] == "Nguyễn Đình Biểu"
     assert runner.invoke(app, ["diacritics", "  "]).exit_code == 1
     assert runner.invoke(app, ["diacritics", "--kind", "poem", "x"]).exit_code == 2
+
+
+def test_a_name_typed_in_a_group_column_is_proposed_and_goes_into_the_record() -> None:
+    from dialogs.answers import AnswerRecord
+    from dialogs.template.loader import load_template
+
+    template = load_template(Path(__file__).parent / "templates" / "mini.yaml")
+    report = Report.of({"co_dien_hinh": AnswerRecord("answered", True, raw="có", field_type="yesno")})
+    state: dict[str, Any] | None = {"schema": 2, "started": True, "group": {"field": "dien_hinh"},
+                                    "wait": {"kind": "column", "field": "dien_hinh", "column": "ho_ten"}}
+    step = resume(template, report, state, Text("pham thi hoa"), NOW)
+    assert step.state["wait"]["kind"] == "diacritics"
+    assert step.state["wait"]["choices"][0]["value"] == "Phạm Thị Hoa"
+    step = resume(template, report, step.state, Pick("opt:dien_hinh:yes"), NOW)
+    assert step.state["group"]["item"] == {"ho_ten": "Phạm Thị Hoa"}
+    assert step.state["wait"] == {"kind": "column", "field": "dien_hinh", "column": "chuc_vu"}

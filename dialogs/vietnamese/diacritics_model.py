@@ -92,8 +92,8 @@ class LanguageModel:
     def __init__(self, vocab: Sequence[str], unigrams: Sequence[int], continuation: Sequence[int],
                  bigrams: dict[int, int], trigrams: dict[int, int], names: Iterable[str] = ()) -> None:
         #: Names written with capitals wherever they occur (places, "Ủy ban nhân dân"), by their lower-case
-        #: syllables.
-        self.names = {tuple(token_of(w) for w in n.split()): tuple(n.split()) for n in names}
+        #: syllables (``names`` come with their tone placed the classic way, as :meth:`build` writes them).
+        self.names = {tuple(n.lower().split()): tuple(n.split()) for n in names}
         self.vocab = list(vocab)
         self.ids = {w: i for i, w in enumerate(self.vocab)}
         self.size = len(self.vocab)
@@ -145,7 +145,7 @@ class LanguageModel:
         unigrams = [uni.get(w, 0) for w in vocab]
         bigrams = {ids[a] * size + ids[b]: c for (a, b), c in bi.items()}
         trigrams = {(ids[a] * size + ids[b]) * size + ids[c]: n for (a, b, c), n in tri.items()}
-        return cls(vocab, unigrams, continuation, bigrams, trigrams, names)
+        return cls(vocab, unigrams, continuation, bigrams, trigrams, [normalize_tone(n) for n in names])
 
     def encode(self) -> bytes:
         """The model as bytes (the shipped file)."""

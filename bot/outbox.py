@@ -7,6 +7,9 @@ joined, long ones split at paragraphs, buttons on the last part.
 ['Đã ghi: 75.\\n\\nCâu 2?']
 >>> len(pack([Say("ui.text", {"text": "a" * 3000})], limit=2000))
 2
+>>> copy = Say("engine.diacritics.copy", {"text": "Đã tổ chức."})
+>>> [m["text"] for m in pack([copy, Ask("x", "ui.text", {"text": "Dùng?"})], limit=2000)]
+['Đã tổ chức.', 'Dùng?']
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any
 from dialogs.effects import Ask, Button, Effect, Say
 from dialogs.messages import render
 
+#: Messages sent on their own, never joined to another: the restored text a user copies to correct it.
+ALONE = frozenset({"engine.diacritics.copy"})
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
 LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "loopback": 4096}
 
@@ -38,7 +43,8 @@ def pack(effects: Sequence[Effect], limit: int) -> list[dict[str, Any]]:
         buttons = [{"label": label_of(b), "data": b.data} for b in effect.buttons]
         for chunk in split(render(effect.msg, effect.params), limit):
             last = out[-1] if out else None
-            if last is not None and not last["buttons"] and len(last["text"]) + 2 + len(chunk) <= limit:
+            alone = effect.msg in ALONE or (last is not None and ALONE.intersection(last["msgs"]))
+            if last is not None and not last["buttons"] and not alone and len(last["text"]) + 2 + len(chunk) <= limit:
                 last["text"] = f"{last['text']}\n\n{chunk}"
                 last["msgs"].append(effect.msg)
             else:

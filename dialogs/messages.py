@@ -143,6 +143,22 @@ MESSAGES: dict[str, str] = {
     "engine.ask.current": "Câu trả lời hiện tại: {answer}. Gõ câu mới để thay, hoặc «giữ nguyên».",
     "engine.text_part": "Đã nhận phần {part} ({chars} ký tự). Gửi tiếp nếu còn, hoặc gõ «xong» để sang mục sau.",
     "engine.text_saved": "Đã ghi nội dung ({chars} ký tự).",
+    "engine.diacritics.copy": "{text}",
+    "engine.diacritics.ask": (
+        "Anh/chị gõ chưa có dấu. Bot đã thêm dấu (bản ở trên, chép để sửa được):\n"
+        "{proposal}\n"
+        "{unsure}\n"
+        "Dùng bản có dấu này? Trả lời «có» để dùng, «không» để giữ nguyên như đã gõ, hoặc gửi lại bản đã sửa."
+    ),
+    "engine.diacritics.unsure": "Chữ trong [ ] là chữ bot chưa chắc, có thể là: {words}{more}",
+    "engine.diacritics.more": " và {count} chữ nữa",
+    "engine.diacritics.kept_proposal": "Đã dùng bản có dấu: {text}",
+    "engine.diacritics.kept_typed": "Đã giữ nguyên như anh/chị đã gõ: {text}",
+    "engine.diacritics.kept_corrected": "Đã ghi bản anh/chị sửa: {text}",
+    "engine.diacritics.unclear": (
+        "Tôi chưa rõ anh/chị chọn bản nào. Trả lời «có» để dùng bản có dấu, «không» để giữ nguyên như đã gõ, "
+        "hoặc gửi lại bản đã sửa. Ví dụ: gõ «có»."
+    ),
     "engine.saved": "Đã ghi: {display}.",
     "engine.saved_none": "Đã ghi: không có.",
     "engine.skipped": "Đã bỏ qua mục này.",
@@ -612,6 +628,9 @@ MESSAGES: dict[str, str] = {
     "bot.cli.parse_bad_today": "--today phải là một ngày dạng YYYY-MM-DD từ năm {first} đến năm {last} (ví dụ 2025-08-06), không phải «{value}»",
     "bot.cli.parse_bad_length": "{option} phải là một số từ 0 đến {limit}, không phải {value}",
     "bot.cli.parse_today_word": "hôm nay",
+    "bot.cli.diacritics_bad_kind": "--kind không nhận «{value}»; các giá trị có: {known}",
+    "bot.cli.diacritics_empty": "Không có chữ nào để thêm dấu. Hãy ghi một đoạn văn, ví dụ: reportbot diacritics \"ubnd xa to chuc hoi nghi\"",
+    "bot.cli.diacritics_not_utf8": "Đầu vào không phải văn bản UTF-8. Hãy lưu văn bản dạng UTF-8 rồi chạy lại.",
     # Vietnamese examples quoted in the (English) --help texts.
     "bot.cli.example_unit": "Xã Khúc Thừa Dụ",
     "bot.cli.example_province": "Hải Phòng",

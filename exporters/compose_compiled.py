@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from dialogs.answers import AnswerRecord
 from dialogs.template.model import NUMERIC_TYPES, Field, Section, Template
+from dialogs.vietnamese.diacritics import lacks_diacritics
 from dialogs.vietnamese.format import format_date_long, format_date_short, format_number, format_percent
 from dialogs.vietnamese.text import nfc, squash
 from exporters.compose import (
@@ -36,6 +37,8 @@ from exporters.render import DEFAULT_QUALIFIER, field_label, field_name
 
 STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi"}
 _SMALL_WORDS = frozenset({"và"})
+#: How the digest marks a unit's text still typed without diacritics.
+UNMARKED = "chưa có dấu"
 
 
 def figure_fields(template: Template) -> list[Field]:
@@ -187,13 +190,37 @@ def rate_paragraphs(rate: Rate, deadline: date) -> tuple[Paragraph, ...]:
     )
 
 
+def without_diacritics(record: AnswerRecord | None) -> bool:
+    """Whether an answer's text (or a text of its records) is still typed without diacritics."""
+    if record is None or record.status != "answered":
+        return False
+    value = record.value
+    if isinstance(value, str):
+        texts = [value]
+    elif isinstance(value, list):  # a group's records
+        texts = [v for item in value if isinstance(item, Mapping) for v in item.values() if isinstance(v, str)]
+    else:
+        return False
+    return record.field_type in ("text", "group") and any(lacks_diacritics(t) for t in texts)
+
+
+def unmarked_units(units: Sequence[UnitStatus]) -> list[str]:
+    """The reporting units with some text still typed without diacritics."""
+    return [u.unit.name for u in units if u.status != "missing" and any(map(without_diacritics, u.answers.values()))]
+
+
 def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterator[Block]:
-    """Per section, each reporting unit's answer quoted under its name (figures are in the table instead)."""
+    """Per section, each reporting unit's answer quoted under its name (figures are in the table instead);
+    first, which units still have text without diacritics (each such quote says so)."""
     skip = absorbed_fields(template) | {f.id for f in figure_fields(template)}
     if template.meta.signer.name_field:
         skip |= {template.meta.signer.name_field}
     reported = [u for u in units if u.status != "missing"]
     others = [{**formatted_answers(template, u.answers), **unit_values(u.unit)} for u in reported]
+    unmarked = unmarked_units(reported)
+    if unmarked:
+        yield Paragraph(f"Ghi chú: nội dung của {format_number(len(unmarked))} đơn vị còn viết không dấu, chưa "
+                        f"được đơn vị chỉnh sửa ({UNMARKED}): {', '.join(unmarked)}.")
     for section in template.sections:
         yield from _digest_section(section, reported, others, skip, 0)
 
@@ -234,7 +261,7 @@ def _digest_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Ma
         blocks = field_blocks(field, record, formatted, alone=alone)
         if not blocks:
             continue
-        lead = f"{unit.unit.name}: "
+        lead = f"{unit.unit.name} ({UNMARKED}): " if without_diacritics(record) else f"{unit.unit.name}: "
         if isinstance(blocks[0], Paragraph):
             yield Paragraph(blocks[0].text, lead)
             yield from blocks[1:]

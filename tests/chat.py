@@ -49,12 +49,15 @@ def _lines_for(
     return [str(value)]
 
 
-def script_for(template: Template, facts: Mapping[str, Any], submit: bool = True) -> list[str]:
-    """The lines a person types to fill ``template`` with ``facts`` (and submit), in order."""
-    return [line for line, _ in script_with_questions(template, facts, submit)]
+def script_for(template: Template, facts: Mapping[str, Any], submit: bool = True,
+               proposal: str = "không") -> list[str]:
+    """The lines a person types to fill ``template`` with ``facts`` (and submit), in order; «Dùng bản có dấu
+    này?» after a text typed without diacritics is answered ``proposal`` ("không": the facts as they are)."""
+    return [line for line, _ in script_with_questions(template, facts, submit, proposal)]
 
 
-def script_with_questions(template: Template, facts: Mapping[str, Any], submit: bool = True) -> list[tuple[str, str]]:
+def script_with_questions(template: Template, facts: Mapping[str, Any], submit: bool = True,
+                          proposal: str = "không") -> list[tuple[str, str]]:
     """Like :func:`script_for`, each line with the id of the question it answers."""
     lines: list[tuple[str, str]] = []
     state: dict[str, Any] | None = None
@@ -67,7 +70,10 @@ def script_with_questions(template: Template, facts: Mapping[str, Any], submit: 
         state = step.state
         if not asks:
             break
-        answer = _lines_for(template, asks[-1].field_id, facts, group_progress)
+        if asks[-1].msg == "engine.diacritics.ask":
+            answer = [proposal]
+        else:
+            answer = _lines_for(template, asks[-1].field_id, facts, group_progress)
         for line in answer:
             lines.append((line, asks[-1].field_id))
             step = resume(template, report, state, Text(line), NOW)

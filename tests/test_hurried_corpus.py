@@ -3,7 +3,8 @@
 Each entry of tests/corpus/hurried/conversations.yaml is what one commune's staff member types into the
 shipped template, from the start to "nộp" + "đồng ý": no diacritics, paragraphs split over several
 messages and closed by "xong", "khong co", "xem lai" and "de sau" in the middle of a paragraph and "sua
-<muc>" to come back, figures typed as "570tr", "hon 650", "bay muoi lam". The conversation runs through
+<muc>" to come back, figures typed as "570tr", "hon 650", "bay muoi lam". Each text typed without
+diacritics is proposed back with them; the player answers «ok», as a hurried user does. The conversation runs through
 the pure engine exactly as tests/chat.py does; the unit's .docx is then written and its figures section
 (IV.2 "Kết quả cụ thể") must read exactly as ``expect_figures`` — what a văn thư accepts. An entry with
 ``xfail: "<reason>"`` is a known wrong output: its expectation is the correct text.
@@ -28,6 +29,7 @@ from dialogs.events import Start, Text
 from dialogs.messages import render
 from dialogs.template.loader import load_shipped
 from dialogs.template.model import Template
+from dialogs.vietnamese.diacritics import lacks_diacritics
 from exporters.docx_unit import write_unit_docx
 from exporters.model import DocInfo, UnitInfo
 
@@ -43,6 +45,8 @@ PROMPT_WORDS = re.compile(r"gõ “không có”|gõ «|Nếu không|\?")
 #: A figure printed as zero (not part of a larger number such as 570.000.000 or 2025).
 ZERO = re.compile(r"(?<![\d.,])0(?![\d.,])")
 START_LINES = {"/start", "/batdau"}
+#: How a hurried user answers «Dùng bản có dấu này?» (after every paragraph or name typed without marks).
+PROPOSAL_ANSWER = "ok"
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +59,18 @@ def _play(template: Template, lines: list[str]) -> tuple[Report, list[Any], list
     report, state = Report(), None
     replies: list[Any] = []
     submitted: list[Submitted] = []
-    for line in lines:
+    pending = list(lines)
+    while pending:
+        line = pending.pop(0)
         event = Start() if line in START_LINES else Text(line)
         step = resume(template, report, state, event, NOW)
         state = json.loads(json.dumps(step.state, ensure_ascii=False))
         report = apply(report, step.effects)
         replies += [(line, e) for e in step.effects if isinstance(e, (Ask, Say))]
         submitted += [e for e in step.effects if isinstance(e, Submitted)]
+        asks = [e for e in step.effects if isinstance(e, Ask)]
+        if asks and asks[-1].msg == "engine.diacritics.ask":
+            pending.insert(0, PROPOSAL_ANSWER)  # «Dùng bản có dấu này?»: a hurried user takes it
     return report, replies, submitted
 
 
@@ -114,6 +123,9 @@ def test_hurried_conversation_ends_in_a_report_a_van_thu_accepts(tmp_path: Path,
     body = [text for _, text in paragraphs]
     prompts = [t for t in body if PROMPT_WORDS.search(t)]
     assert not prompts, prompts
+    unmarked = [k for k, r in report.answers.items()
+                if r.field_type == "text" and isinstance(r.value, str) and lacks_diacritics(r.value)]
+    assert not unmarked, f"still without diacritics: {unmarked}"
     figures = "\n".join(_section(paragraphs, FIGURES_HEADING))
     if any(report.answers[f].status == "none" for f in FIGURES if f in report.answers):
         assert not ZERO.search(figures), figures

@@ -1,4 +1,5 @@
-"""``reportbot parse TYPE TEXT``: run one field parser and print what it understood as one JSON object.
+"""``reportbot parse TYPE TEXT``: run one field parser and print what it understood as one JSON object;
+``reportbot diacritics [TEXT]``: the text with its diacritics restored, and the words the restorer is unsure of.
 
 Exit code 0 when the answer is accepted, 1 when it is refused or needs a question back, 2 for an
 unknown type or a bad option.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, NoReturn
@@ -19,6 +21,8 @@ from bot.cli.app import app
 from bot.cli.errors import shown
 from dialogs.fields import Choice, ParseSpec, parse, types
 from dialogs.messages import t
+from dialogs.vietnamese.cleaning import clean
+from dialogs.vietnamese.diacritics import restore
 
 _NUMERIC = {"integer", "decimal", "percent", "money"}
 _APPROXIMATE_HELP = f"Accept approximate figures ({t('bot.cli.example_approximate')})."
@@ -31,6 +35,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 LENGTH_LIMIT = 1_000_000
 #: Words a date bound may use for --today (dialogs/fields/date.py reads them).
 _TODAY_WORDS = ("today",)
+_KINDS = ("paragraph", "line", "name")
 
 
 def _usage(msg: str, **params: object) -> NoReturn:
@@ -120,3 +125,28 @@ def parse_command(
     result = parse(type_name, text, spec, _today(today))
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("diacritics")
+def diacritics_command(
+    text: Annotated[str | None, typer.Argument(help="Text typed without diacritics (standard input when omitted).")]
+    = None,
+    kind: Annotated[str, typer.Option("--kind", help="paragraph (capitals at sentence starts, a final full stop), "
+                                      "line, or name (a capital on every syllable).")] = "paragraph",
+) -> None:
+    """Restore the diacritics of TEXT and print {"ok", "text", "uncertain": [{"start", "end", "alternatives"}]}."""
+    if kind not in _KINDS:
+        _usage("bot.cli.diacritics_bad_kind", value=shown(kind), known=", ".join(_KINDS))
+    if text is None:
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            typer.echo(json.dumps({"ok": False, "error": t("bot.cli.diacritics_not_utf8")}, ensure_ascii=False))
+            raise typer.Exit(1) from None
+    text = clean(text)
+    if not text.strip():
+        typer.echo(json.dumps({"ok": False, "error": t("bot.cli.diacritics_empty")}, ensure_ascii=False))
+        raise typer.Exit(1)
+    result = restore(text, kind)  # type: ignore[arg-type]  # checked against _KINDS above
+    typer.echo(json.dumps({"ok": True, "text": result.text, "uncertain": [u.to_json() for u in result.uncertain]},
+                          ensure_ascii=False))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dialogs.conversation import cursor, flow, wording
+from dialogs.conversation import cursor, flow, proposals, wording
 from dialogs.conversation.checks import check_answer
 from dialogs.conversation.context import Turn
 from dialogs.conversation.recognise import label
@@ -49,6 +49,8 @@ def consider(turn: Turn, field: Field, result: ParseResult, raw: str) -> None:
         return
     if problem:
         fail(turn, field, problem)
+        return
+    if field.type == "text" and proposals.offer(turn, field, raw):
         return
     accept(turn, field, result, raw)
 
@@ -152,6 +154,8 @@ def flush(turn: Turn) -> bool:
         turn.say_problem(problem)
         turn.say("engine.text_refused_hint")
         return False
+    if proposals.offer(turn, field, text):
+        return True
     turn.save(field, turn.record(field, "answered", result, text))
     turn.say("engine.text_saved", chars=len(text))
     cursor.move_on(turn)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.conversation import cursor, flow, wording
+from dialogs.conversation import cursor, flow, proposals, wording
 from dialogs.conversation.context import Turn
 from dialogs.conversation.state import Wait
 from dialogs.effects import Button
@@ -36,6 +36,8 @@ def ask_current(turn: Turn, brief: bool = False) -> None:
     elif wait.kind == "maybe_command" and wait.choices:
         turn.ask(wait.field, "engine.maybe_command", wording.yesno_buttons(wait.field),
                  command=str(wait.choices[0]["label"]), text=wait.raw)
+    elif wait.kind == "diacritics" and wait.choices:
+        proposals.ask(turn)
     elif wait.kind == "confirm":
         turn.say("engine.confirm_submit", wording.confirm_buttons(), title=turn.template.meta.title)
     elif wait.kind == "review":

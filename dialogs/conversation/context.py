@@ -31,6 +31,8 @@ class Turn:
     asking: str | None = None
     #: The field answered last in this turn (an answer may make the questions that depend on it apply).
     answered: str = ""
+    #: Propose text typed without diacritics back with them (an import keeps what the file says).
+    propose_diacritics: bool = True
 
     @property
     def answers(self) -> dict[str, AnswerRecord]:

@@ -91,6 +91,8 @@ def pick(turn: Turn, data: str) -> None:
     elif kind == "field" and turn.template.has_field(value):
         if turn.state.wait.kind == "text":
             answering.flush(turn)
+        if turn.state.wait.kind == "diacritics":
+            waits.settle(turn, turn.state.wait.raw)  # another field's button: the text is kept as typed
         commands.run(turn, Command("edit", value))
     elif kind == "opt":
         field_id, _, option = value.rpartition(":")

@@ -110,6 +110,9 @@ def _migrate_wait(turn: Turn, old: str) -> None:
         return
     if wait.kind == "text" and not flow.is_long_text(field):
         _keep_buffer(turn, field.id, old)
+    if wait.kind == "diacritics":  # the proposal was for the old field: its text is kept, the question asked anew
+        st.orphans[f"text:{field.id}@{old}"] = wait.raw
+        st.wait = Wait("answer", field.id)
     if wait.kind in ("column", "more") or field.type == "group":
         _fit_group_wait(turn, field)
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.conversation import answering, cursor, flow, wording
+from dialogs.conversation import answering, cursor, flow, proposals, wording
 from dialogs.conversation.context import Turn
 from dialogs.conversation.state import GroupProgress, Wait
 from dialogs.fields import ParseResult, parse
@@ -48,6 +48,8 @@ def answer_column(turn: Turn, field: Field, text: str) -> None:
         turn.state.failures += 1
         turn.say_problem(answering.parse_problem(result))
         turn.reask()
+        return
+    if column.type == "text" and proposals.offer(turn, field, text, column):
         return
     put(turn, field, column, result.value)
 

@@ -61,7 +61,7 @@ def import_answers(template: Template, report: Report, raw: Mapping[str, Any], n
     out = Imported()
     turn = Turn(template, report.copy(),
                 State(started=True, template_id=template.id, template_version=template.version,
-                      template_digest=template.digest), now)
+                      template_digest=template.digest), now, propose_diacritics=False)
     for key in raw:
         if not template.has_field(str(key)):
             out.problems.append(_unknown(template, str(key)))

@@ -33,6 +33,8 @@ WAIT_KINDS: tuple[str, ...] = (
     "review",  # everything is answered or deferred: the summary was shown
     "confirm",  # "Nộp báo cáo?"
     "maybe_command",  # "Ý anh/chị là «xong»?" after a one-word typo (``raw``) while typing ``field``'s text
+    "diacritics",  # "Dùng bản có dấu này?": ``raw`` typed without diacritics for ``field`` (or its ``column``),
+    #               the proposal in ``choices[0]`` ({"value", "label" (unsure words marked), "unsure"})
 )
 
 

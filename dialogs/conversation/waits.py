@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dialogs.conversation import answering, asking, commands, cursor, flow, groups, submission, wording
+from rapidfuzz import fuzz
+
+from dialogs.conversation import answering, asking, commands, cursor, flow, groups, proposals, submission, wording
 from dialogs.conversation.context import Turn
 from dialogs.conversation.recognise import Command, label, near, recognise
 from dialogs.conversation.state import Wait
@@ -18,9 +20,15 @@ from dialogs.fields import ParseResult, parse
 from dialogs.messages import t
 from dialogs.template.model import Field
 from dialogs.vietnamese.cleaning import index
+from dialogs.vietnamese.text import fold
 
 #: The commands that close a paragraph being sent in several messages (and save it) before they act.
 CLOSE_TEXT = frozenset({"done", "submit", "confirm"})
+
+#: Commands that leave the question on screen as it is: while a proposal waits, they do not settle it.
+STAY = frozenset({"help", "review", "progress", "contact", "compile", "unknown"})
+#: A corrected version resembles what was typed at least this much (0–100, folded); anything else is unclear.
+CORRECTED = 60.0
 
 #: Commands taken as such wherever the conversation waits.
 EVERYWHERE = frozenset({"start", "resume", "review", "edit", "back", "skip", "later", "pause", "help", "contact",
@@ -66,9 +74,14 @@ def on_command(turn: Turn, command: Command) -> None:
 
     Inside a paragraph sent in several messages only "xong" and "nộp" close it; any other command acts on
     the question on screen and leaves the paragraph open, to be continued there."""
-    if turn.state.wait.kind == "text" and command.name in CLOSE_TEXT and not answering.flush(turn):
-        turn.reask(brief=True)
-        return
+    if turn.state.wait.kind == "diacritics" and command.name not in STAY:
+        settle(turn, turn.state.wait.raw)  # a command instead of an answer: the text is kept as typed, and said so
+    if turn.state.wait.kind == "text" and command.name in CLOSE_TEXT:
+        if not answering.flush(turn):
+            turn.reask(brief=True)
+            return
+        if turn.state.wait.kind == "diacritics":  # the closed paragraph is proposed back first
+            return
     if command.name == "confirm" and turn.state.wait.kind != "confirm":
         submission.request(turn)  # an old "Đồng ý nộp" button: ask again, with what may have changed
         return
@@ -274,6 +287,32 @@ def _maybe_option(turn: Turn, value: str) -> None:
         _stale(turn, value)
 
 
+def settle(turn: Turn, text: str | None) -> None:
+    """Answer the diacritics proposal (None: take it); a group's column goes into its record."""
+    column = proposals.settle(turn, text)
+    if column is not None:
+        groups.put(turn, *column)
+
+
+def _diacritics_text(turn: Turn, text: str) -> None:
+    wait = turn.state.wait
+    result = parse("yesno", text, None, turn.now.date())
+    if result.ok:
+        settle(turn, None if result.value else wait.raw)
+    elif fuzz.ratio(fold(text), fold(wait.raw)) >= CORRECTED:
+        settle(turn, text)
+    else:  # neither yes, no, nor the same text corrected (the next answer typed too soon?): ask again
+        turn.say("engine.diacritics.unclear")
+        turn.reask()
+
+
+def _diacritics_option(turn: Turn, value: str) -> None:
+    if value in ("yes", "no"):
+        settle(turn, None if value == "yes" else turn.state.wait.raw)
+    else:
+        _stale(turn, value)
+
+
 def _review_text(turn: Turn, text: str) -> None:
     turn.say("engine.review_hint")
     turn.reask(brief=True)
@@ -319,4 +358,5 @@ RULES: dict[str, Rules] = {
     "confirm": Rules(_confirm_text, _confirm_option, EVERYWHERE | {"confirm", "cancel"}, yesno=True),
     "submitted": Rules(_submitted_text, _stale),
     "maybe_command": Rules(_maybe_text, _maybe_option, EVERYWHERE, yesno=True),
+    "diacritics": Rules(_diacritics_text, _diacritics_option, EVERYWHERE | {"done"}, yesno=True),
 }

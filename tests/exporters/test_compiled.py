@@ -166,3 +166,19 @@ def test_department_in_capitals_reads_in_sentence_case(tmp_path: Path, campaign:
     cells = look.tables()[0].findall(f"{W}tr/{W}tc")
     assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in [look.text(p) for p in look.paragraphs(cells[0])]
     assert look.text(look.find("Số:", cells[2])) == "Số:       /BC-SGDĐT"
+
+
+def test_units_whose_text_is_still_without_diacritics_are_marked(tmp_path: Path, campaign: CampaignInfo,
+                                                                 units: list[UnitStatus]) -> None:
+    """A unit that kept its text as typed without diacritics is named in a note and marked where it is quoted."""
+    reported = [u for u in units if u.status != "missing"]
+    typed = AnswerRecord("answered", "uu diem rieng cua don vi la doan ket", raw="uu diem rieng cua don vi",
+                         field_type="text")
+    reported[1].answers["uu_diem"] = typed
+    look = Look(write_compiled_docx(small_template(), campaign, units, tmp_path / "c.docx", issued_on=ISSUED))
+    texts = look.texts()
+    notes = [t for t in texts if t.startswith("Ghi chú: nội dung của")]
+    assert notes == [f"Ghi chú: nội dung của 1 đơn vị còn viết không dấu, chưa được đơn vị chỉnh sửa (chưa có dấu): "
+                     f"{reported[1].unit.name}."]
+    assert f"{reported[1].unit.name} (chưa có dấu): uu diem rieng cua don vi la doan ket" in texts
+    assert f"{reported[0].unit.name}: Ưu điểm riêng của {reported[0].unit.in_sentence}." in texts

@@ -1,11 +1,14 @@
 """The console channel: a person fills a report in a terminal (or pipes answers on stdin), no token needed.
 
-Each line typed is one update, processed in one transaction; replies are printed from the outbox
-after the commit. At the end of input the report is written to a .docx and its path printed.
+:class:`ConsoleChannel` is a channel like the others (:mod:`bot.channels.base`): a typed line becomes an
+update, a message is sent by printing it. :class:`ConsoleChat` drives it through the same runner, inbox and
+outbox as ``reportbot run``: each line is kept and processed in one transaction, its replies printed after
+the commit and marked sent. At the end of input the report is written to a .docx and its path printed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import uuid
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.base import Capabilities, SendResult, Sent
 from bot.cli.errors import file_problem
 from bot.runner import Binding, Outgoing, Runner, Update, storage_problem
 from bot.services import Services
@@ -23,6 +27,42 @@ from dialogs.messages import t
 
 CHANNEL = "console"
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ConsoleChannel:
+    """A terminal: lines in, printed messages out (buttons shown as ``[label]``, typed by their label)."""
+
+    stdout: TextIO
+    chat_id: str
+    name: str = CHANNEL
+    capabilities: Capabilities = field(default_factory=lambda: Capabilities(
+        buttons=False, documents=False, edits=False, text_limit=100_000))
+
+    def parse(self, raw: dict[str, object]) -> Update | None:
+        """A typed line (``{"text": …}``) as an update (None for an empty line)."""
+        text = str(raw.get("text") or "")
+        if not text.strip():
+            return None
+        return self.update(Text(text))
+
+    def update(self, event: Event) -> Update:
+        """An update of this terminal's user."""
+        name = t("bot.console.display_name")
+        return Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name=name)
+
+    async def send(self, message: Outgoing) -> SendResult:
+        """Print the message."""
+        if message.chat_id == self.chat_id:
+            self.stdout.write(message.text + "\n")
+            if message.buttons:
+                self.stdout.write("   " + "  ".join(f"[{label}]" for label, _ in message.buttons) + "\n")
+            self.stdout.write("\n")
+            self.stdout.flush()
+        return Sent()
+
+    async def close(self) -> None:
+        """Nothing to release."""
 
 
 @dataclass
@@ -47,6 +87,14 @@ class ConsoleChat:
     def run(self) -> int:
         """Chat until the end of input; write the report; return an exit code."""
         runner = Runner(self.services.session_factory, self.services.settings.now, binding=self.binding)
+        self._channel = ConsoleChannel(self.stdout, self.chat_id)
+        self._loop = asyncio.new_event_loop()
+        try:
+            return self._chat(runner)
+        finally:
+            self._loop.close()
+
+    def _chat(self, runner: Runner) -> int:
         reconfigure = getattr(self.stdin, "reconfigure", None)
         if reconfigure is not None:  # bytes that are not UTF-8 (a pasted file) become U+FFFD, never an error
             reconfigure(errors="replace")
@@ -65,10 +113,10 @@ class ConsoleChat:
                 line = ""
             if not line:
                 break
-            text = line.rstrip("\r\n")
-            if not text.strip():
+            update = self._channel.parse({"text": line.rstrip("\r\n")})
+            if update is None:
                 continue
-            handled = self._send(runner, Text(text))
+            handled = self._send(runner, update.event)
             changed = True
             if any(isinstance(e, Submitted) for e in handled):
                 self._export()
@@ -89,9 +137,7 @@ class ConsoleChat:
         return 0
 
     def _send(self, runner: Runner, event: Event) -> list[object]:
-        name = t("bot.console.display_name")
-        update = Update(CHANNEL, uuid.uuid4().hex, self.chat_id, "local", event, display_name=name)
-        handled = runner.process(update)
+        handled = runner.process(self._channel.update(event))
         if runner.send_replies([handled], self._print) < len(handled.outgoing) or not handled.outgoing:
             runner.deliver(self._print, channel=CHANNEL)  # replies queued behind older ones
         # Printed is delivered: record it now, so that only a crash in this very instant prints it again.
@@ -102,14 +148,8 @@ class ConsoleChat:
         """Send what an earlier run left unsent or in doubt (the console is its channel's only sender)."""
         return runner.deliver(self._print, channel=CHANNEL, take_over=True)
 
-    def _print(self, message: Outgoing) -> None:
-        if message.chat_id != self.chat_id:
-            return
-        self.stdout.write(message.text + "\n")
-        if message.buttons:
-            self.stdout.write("   " + "  ".join(f"[{label}]" for label, _ in message.buttons) + "\n")
-        self.stdout.write("\n")
-        self.stdout.flush()
+    def _print(self, message: Outgoing) -> SendResult:
+        return self._loop.run_until_complete(self._channel.send(message))
 
     def _export(self) -> None:
         """Write the report (the last submitted version, else the draft) and say where."""

@@ -485,3 +485,47 @@ def test_an_unreachable_database_is_said_in_one_sentence(tmp_path: Any) -> None:
     assert [m.msgs for m in out] == [("bot.error.storage_down",)] and out[0].id == 0
     assert "chưa được lưu" in out[0].text
     engine.dispose()
+
+
+def test_two_workers_whose_batches_share_reports_in_opposite_orders_never_deadlock(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker 1 takes [unit A's staff, unit B's staff], worker 2 [B's other staff, A's other staff], at once:
+    the reports are locked up front in id order, so one waits for the other instead of a deadlock."""
+    import threading
+    import time
+
+    with db.uow() as uow:
+        version = uow.templates.ensure(load_template(TINY), NOW)
+        units = [uow.units.add(name, now=NOW) for name in ("Xã A", "Xã B")]
+        campaign = uow.campaigns.create(version, "Quý I", date(2025, 8, 20), NOW, [u.id for u in units])
+        for code, unit in (("A1", units[0]), ("A2", units[0]), ("B1", units[1]), ("B2", units[1])):
+            uow.invites.create(f"KT0000{code}", "reporter", unit.id, campaign.id, None, NOW)
+        uow.commit()
+    setup = Runner(db.session_factory, lambda: NOW, uow=db.uow)
+    for code in ("A1", "A2", "B1", "B2"):
+        setup.process(Update("telegram", f"start-{code}", code, code, Text(f"/start KT0000{code}")))
+    real_point = runner_module.faults.point
+
+    def slow(name: str) -> None:  # each update holds its locks a while, so the two batches overlap
+        if name == "after_update":
+            time.sleep(0.2)
+        real_point(name)
+
+    monkeypatch.setattr(runner_module.faults, "point", slow)
+    results: dict[str, list[Handled]] = {}
+
+    def worker(name: str, chats: list[str]) -> None:
+        runner = Runner(db.session_factory, lambda: NOW, uow=db.uow)
+        results[name] = runner.process_batch([Update("telegram", f"{name}-{c}", c, c, Text("75")) for c in chats])
+
+    threads = [threading.Thread(target=worker, args=("w1", ["A1", "B1"])),
+               threading.Thread(target=worker, args=("w2", ["B2", "A2"]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert all(h.error is None for handled in results.values() for h in handled), results
+    with db.uow() as uow:
+        rows = uow.answers.count(campaign.id)
+    assert rows == 4  # every staff member's answer kept (two per report)

@@ -151,6 +151,11 @@ async def test_sigterm_loses_nothing(tmp_path: Path, backend: str) -> None:
         await asyncio.to_thread(worker.terminate)
     stored = deployment.answers(url)
     assert all(rows == stored["Xã Thử 0"] for rows in stored.values()) and len(stored) == 20
+    # The operations log says what happened without a code or an answer's words.
+    logged = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("worker-*.err"))
+    assert "listening on" in logged and "stopping" in logged
+    assert not any(code in logged for code in codes)
+    assert not any(line in logged for line in lines if len(line) > 12)
 
 
 async def _until(condition: object, timeout: float = 15.0) -> None:

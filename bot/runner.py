@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import department, faults, invites
+from bot import buttons, department, faults, invites
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
@@ -41,8 +41,8 @@ from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
 from dialogs.errors import StateError
-from dialogs.events import Event, Start, Text
-from dialogs.messages import t
+from dialogs.events import Event, Pick, Start, Text, Unsupported
+from dialogs.messages import ref, t
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 #: How long a sender holds the messages it took; after that they are in doubt and anyone may take them.
 LEASE = timedelta(seconds=float(os.environ.get("REPORTBOT_LEASE_SECONDS", "15")))
+#: What a channel may say it could not read (:class:`dialogs.events.Unsupported`), each with its words.
+UNSUPPORTED = ("sticker", "voice", "location", "edited", "other")
 #: Attempts at processing one update before it is set aside with an apology.
 MAX_ATTEMPTS = 3
 
@@ -318,6 +320,14 @@ class Runner:
         event, notes = update.event, list[Effect]()
         code = _start_code(event)
         reply = self._replier(uow, update, now, turn, lease)
+        if isinstance(event, Unsupported):  # a sticker, a voice message…: say what the bot can read
+            what = event.what if event.what in UNSUPPORTED else "other"
+            return reply([Say("bot.unsupported", {"what": ref(f"bot.unsupported.{what}")})], None)
+        if isinstance(event, Pick) and event.data.startswith(buttons.PREFIX):
+            data = buttons.resolve(uow, update.channel, update.chat_id, event.data)
+            if data is None:  # a keyboard that is no longer the chat's latest
+                return reply([Say("bot.button_stale")], None)
+            event = Pick(data)
         if code:
             accepted = invites.accept(uow, person, code, now)
             notes.extend(accepted.notes)

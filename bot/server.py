@@ -8,8 +8,9 @@ import hmac
 import json
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
@@ -70,8 +71,13 @@ def _webhook_handler(runtime: Runtime, hook: Webhook) -> Callable[[web.Request],
     return handle
 
 
+#: Work started with the server and stopped with it (a poller, a channel's start-up): given the runtime and
+#: the event set when the server stops.
+Background = Callable[[Runtime, asyncio.Event], Coroutine[Any, Any, None]]
+
+
 async def serve(runtime: Runtime, webhooks: Mapping[str, Webhook], host: str, port: int,
-                ready: asyncio.Event | None = None) -> None:
+                ready: asyncio.Event | None = None, background: Sequence[Background] = ()) -> None:
     """Serve until SIGTERM or SIGINT, then shut down gracefully."""
     app = make_app(runtime, webhooks)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -83,10 +89,14 @@ async def serve(runtime: Runtime, webhooks: Mapping[str, Webhook], host: str, po
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(work(runtime, stop)) for work in background]
     if ready is not None:
         ready.set()
     log.info("listening on %s:%s", host, port)
     await stop.wait()
     log.info("stopping: intake closed, finishing the batch, flushing the senders")
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await runtime.stop()
     await runner.cleanup()

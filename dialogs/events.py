@@ -64,8 +64,18 @@ class Timeout(Tagged):
     kind: ClassVar[str] = "timeout"
 
 
-Event = Union[Text, Pick, FileReceived, Start, ReminderDue, Timeout]
-_KINDS: dict[str, type[Any]] = {c.kind: c for c in (Text, Pick, FileReceived, Start, ReminderDue, Timeout)}
+@dataclass(frozen=True)
+class Unsupported(Tagged):
+    """Something the bot cannot read (a sticker, a voice message, a location, an edited message): the host
+    answers it with a short explanation and never passes it to the engine; ``what`` says which."""
+
+    kind: ClassVar[str] = "unsupported"
+    what: str
+
+
+Event = Union[Text, Pick, FileReceived, Start, ReminderDue, Timeout, Unsupported]
+_KINDS: dict[str, type[Any]] = {c.kind: c for c in (Text, Pick, FileReceived, Start, ReminderDue, Timeout,
+                                                    Unsupported)}
 
 
 def event_to_json(event: Event) -> dict[str, Any]:

@@ -323,6 +323,22 @@ MESSAGES: dict[str, str] = {
         "Chưa nộp: {listed}{more}"
     ),
     "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.unsupported": "Bot chưa đọc được {what}. Anh/chị hãy gõ câu trả lời bằng chữ (ví dụ: «75» hoặc «không có»); "
+                       "câu hỏi vẫn là câu ở trên.",
+    "bot.unsupported.sticker": "nhãn dán",
+    "bot.unsupported.voice": "tin nhắn thoại",
+    "bot.unsupported.location": "vị trí",
+    "bot.unsupported.edited": "tin nhắn đã sửa (câu trả lời cũ vẫn được giữ; muốn đổi thì gõ «sửa»)",
+    "bot.unsupported.other": "loại tin nhắn này",
+    "bot.button_stale": "Nút này thuộc một câu hỏi cũ nên không được dùng. Anh/chị hãy trả lời câu hỏi mới nhất ở "
+                        "dưới (bấm nút của câu đó hoặc gõ câu trả lời).",
+    "bot.telegram.cmd_baocao": "Làm báo cáo (hoặc chọn báo cáo khác)",
+    "bot.telegram.cmd_xemlai": "Xem lại các câu đã trả lời",
+    "bot.telegram.cmd_sua": "Sửa một câu trả lời",
+    "bot.telegram.cmd_nop": "Nộp báo cáo",
+    "bot.telegram.cmd_tiendo": "Tiến độ các đơn vị (cán bộ Sở)",
+    "bot.telegram.cmd_tonghop": "Báo cáo tổng hợp (cán bộ Sở)",
+    "bot.telegram.cmd_trogiup": "Hướng dẫn",
     "bot.dept.undelivered": "Không gửi được tin tới {count} người (hãy liên hệ trực tiếp):\n{people}",
     "bot.dept.undelivered_one": "– {name} ({unit}, {channel}): {reason}",
     "bot.dept.undelivered_blocked": "đã chặn bot hoặc rời cuộc trò chuyện",
@@ -566,6 +582,7 @@ MESSAGES: dict[str, str] = {
     "bot.cli.channel_unavailable": "kênh «{channel}» chưa có trong phiên bản này; hãy dùng «reportbot chat» để thử",
     "bot.cli.loopback_needs_url": "kênh thử «loopback» cần LOOPBACK_API_URL (địa chỉ máy chủ giả, ví dụ "
                                   "http://127.0.0.1:8081)",
+    "bot.cli.telegram_needs_token": "kênh Telegram cần TELEGRAM_BOT_TOKEN (mã của bot do @BotFather cấp)",
     "bot.cli.no_channel": "chưa có kênh nào được cấu hình; kênh «{channel}» chưa có trong phiên bản này",
     "bot.run.listening": "reportbot đang chạy: {channels}; webhook, /healthz và /metrics tại http://{listen}. "
                          "Ctrl-C hoặc SIGTERM để dừng (không mất tin nào).",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import sys
 
@@ -10,12 +12,14 @@ import typer
 
 from bot.channels.base import Channel
 from bot.channels.loopback import SECRET_HEADER, LoopbackChannel
+from bot.channels.telegram import SECRET_HEADER as TELEGRAM_SECRET
+from bot.channels.telegram import TelegramChannel
 from bot.cli.app import app
 from bot.config import Settings
 from bot.pacing import Limits
 from bot.runner import Runner
 from bot.runtime import Runtime
-from bot.server import Webhook, serve
+from bot.server import Background, Webhook, serve
 from bot.services import Services
 from dialogs.errors import ConfigError
 from dialogs.messages import t
@@ -31,7 +35,7 @@ def run(
 ) -> None:
     """Run the bot on its channels (webhooks, /healthz and /metrics on REPORTBOT_LISTEN)."""
     settings = Settings()
-    channels, webhooks, limits = _channels(settings, channel.strip().lower())
+    channels, webhooks, limits, background = _channels(settings, channel.strip().lower())
     services = Services(settings)
     runner = Runner(services.session_factory, settings.now)
     host, port = settings.host_port()
@@ -40,7 +44,7 @@ def run(
     async def main() -> None:
         runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days)
         ready = asyncio.Event()
-        task = asyncio.create_task(serve(runtime, webhooks, host, port, ready))
+        task = asyncio.create_task(serve(runtime, webhooks, host, port, ready, background))
         await ready.wait()
         typer.echo(t("bot.run.listening", channels=", ".join(channels), listen=settings.listen), err=True)
         await task
@@ -49,11 +53,24 @@ def run(
     typer.echo(t("bot.run.stopped"), err=True)
 
 
-def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[str, Webhook], dict[str, Limits]]:
-    """The channels to run for ``--channel NAME``, their webhooks and flood limits."""
+def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[str, Webhook], dict[str, Limits],
+                                                     list[Background]]:
+    """The channels to run for ``--channel NAME``, their webhooks, flood limits and background work."""
     channels: dict[str, Channel] = {}
     webhooks: dict[str, Webhook] = {}
     limits: dict[str, Limits] = {}
+    background: list[Background] = []
+    if name == "telegram" or (name == "all" and settings.telegram_bot_token):
+        if not settings.telegram_bot_token:
+            raise ConfigError(msg="bot.cli.telegram_needs_token")
+        telegram = TelegramChannel(settings.telegram_bot_token, settings.telegram_api_url)
+        channels[telegram.name] = telegram
+        limits[telegram.name] = Limits(settings.telegram_rate, settings.telegram_chat_rate,
+                                       settings.telegram_chat_burst)
+        secret = webhook_secret(settings.telegram_bot_token)
+        if settings.public_url:
+            webhooks[telegram.name] = Webhook(telegram, "/webhook/telegram", secret, TELEGRAM_SECRET)
+        background.append(_telegram_work(telegram, settings.public_url, secret))
     if name == "loopback" or (name == "all" and settings.loopback_api_url):
         if not settings.loopback_api_url:
             raise ConfigError(msg="bot.cli.loopback_needs_url")
@@ -62,10 +79,32 @@ def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[s
         webhooks[loopback.name] = Webhook(loopback, "/webhook/loopback", settings.loopback_secret, SECRET_HEADER)
         limits[loopback.name] = Limits(settings.loopback_rate, settings.loopback_chat_rate,
                                        settings.loopback_chat_burst)
-    if name not in ("loopback", "all") or not channels:
+    if name not in ("loopback", "telegram", "all") or not channels:
         raise ConfigError(msg="bot.cli.channel_unavailable" if name in KNOWN else "bot.cli.no_channel",
                           channel=name)
-    return channels, webhooks, limits
+    return channels, webhooks, limits, background
+
+
+def webhook_secret(token: str) -> str:
+    """The webhook secret of a bot: derived from its token, so every process of a deployment agrees on it.
+
+    >>> len(webhook_secret("123:abc")), webhook_secret("123:abc") == webhook_secret("123:abc")
+    (64, True)
+    """
+    return hmac.new(token.encode(), b"reportbot webhook", hashlib.sha256).hexdigest()
+
+
+def _telegram_work(telegram: TelegramChannel, public_url: str, secret: str) -> Background:
+    """Start the bot (name, command menu); then set the webhook, or poll until the server stops."""
+
+    async def work(runtime: Runtime, stop: asyncio.Event) -> None:
+        await telegram.start()
+        if public_url:
+            await telegram.set_webhook(public_url.rstrip("/") + "/webhook/telegram", secret)
+            return
+        await telegram.poll(runtime.submit, stop=stop)
+
+    return work
 
 
 def _log_to_stderr() -> None:

@@ -104,6 +104,17 @@ class OutboxRepository:
             raise NotFound(f"no outbox message #{outbox_id}")
         return row
 
+    def find(self, outbox_id: int) -> Outbox | None:
+        """The outbox row with this id, if any."""
+        return self.session.get(Outbox, outbox_id)
+
+    def newer(self, channel: str, chat_id: str, after_id: int, limit: int = 20) -> list[Outbox]:
+        """Up to ``limit`` messages to the chat written after ``after_id`` (superseded ones aside), newest first."""
+        query = (select(Outbox).where(Outbox.channel == channel, Outbox.chat_id == str(chat_id), Outbox.id > after_id,
+                                      Outbox.superseded_at.is_(None))
+                 .order_by(Outbox.id.desc()).limit(limit))
+        return list(self.session.scalars(query))
+
     def busy_chats(self, channel: str, chat_ids: Iterable[str]) -> dict[str, set[str | None]]:
         """Which of these chats still have messages pending, with who holds them (None: nobody).
 

@@ -15,8 +15,8 @@ from tests.bot.runtime_world import world
 from tests.fakes import deployment
 from tests.fakes.loopback import LoopbackServer
 
-#: The first questions of the shipped report, typed the hurried way (no diacritics).
-OPENING = ["Tinh hinh chung cua xa on dinh.", "xong", "khong co", "75", "650"]
+#: The first questions of the shipped report, typed the hurried way (commands without diacritics).
+OPENING = ["Tình hình chung của xã ổn định.", "xong", "khong co", "75", "650"]
 
 
 def _msgs(server: LoopbackServer, chat: str) -> list[tuple[str, ...]]:
@@ -44,7 +44,7 @@ async def test_a_burst_of_messages_is_applied_in_the_order_typed(tmp_path: Path)
     """A hurried user sends paragraphs without waiting for replies: they are kept in the order sent."""
     async with world(tmp_path, units=2) as w:
         await w.server.push("1000", "1000", "An", f"/start {w.codes[0]}")
-        parts = [f"Doan {n} cua bao cao." for n in range(8)]
+        parts = [f"Đoạn {n} của báo cáo." for n in range(8)]
         for part in [*parts, "xong"]:
             await w.server.push("1000", "1000", "An", part)
         await _until(lambda: any("engine.text_saved" in m.msgs for m in w.server.messages("1000")))

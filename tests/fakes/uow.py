@@ -1166,6 +1166,14 @@ class OutboxRepository(_Repository):
             raise NotFound(f"no outbox message #{outbox_id}")
         return row
 
+    def find(self, outbox_id: int) -> Outbox | None:
+        return self._get(Outbox, outbox_id)
+
+    def newer(self, channel: str, chat_id: str, after_id: int, limit: int = 20) -> list[Outbox]:
+        rows = [r for r in self._rows(Outbox) if r.channel == channel and r.chat_id == str(chat_id)
+                and r.id > after_id and r.superseded_at is None]
+        return sorted(rows, key=lambda r: -r.id)[:limit]
+
     def busy_chats(self, channel: str, chat_ids: Iterable[str]) -> dict[str, set[str | None]]:
         chats = {str(c) for c in chat_ids}
         busy: dict[str, set[str | None]] = {}

@@ -1,0 +1,183 @@
+"""The Telegram channel on aiogram 3: updates become engine events at the edge, messages go out with inline
+keyboards; long polling, or a webhook when ``REPORTBOT_PUBLIC_URL`` is set.
+
+Button data never travels as the engine's own (``opt:<field>:<i>`` may pass Telegram's 64 bytes): a button is
+sent as ``b:<outbox id>:<n>`` and the runner maps a press back to the data of the message it was on
+(:func:`bot.buttons.resolve`), which also tells a press on a stale keyboard from a fresh one. A pressed
+keyboard is removed and every press answered (``answerCallbackQuery``) at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import Update as TgUpdate
+
+from bot.buttons import token_for
+from bot.channels.base import Capabilities, Permanent, RetryAfter, SendResult, Sent, Transient
+from bot.envelopes import Outgoing, Update
+from dialogs.events import Event, FileReceived, Pick, Text, Unsupported
+from dialogs.messages import t
+
+NAME = "telegram"
+#: The header Telegram puts the webhook secret in.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: The command menu (``setMyCommands``): command → message id of its description.
+COMMANDS = {
+    "baocao": "bot.telegram.cmd_baocao", "xemlai": "bot.telegram.cmd_xemlai", "sua": "bot.telegram.cmd_sua",
+    "nop": "bot.telegram.cmd_nop", "tiendo": "bot.telegram.cmd_tiendo", "tonghop": "bot.telegram.cmd_tonghop",
+    "trogiup": "bot.telegram.cmd_trogiup",
+}
+log = logging.getLogger(__name__)
+
+
+class TelegramChannel:
+    """One bot on the Bot API server at ``api_url``."""
+
+    name = NAME
+    capabilities = Capabilities(buttons=True, documents=True, edits=True, text_limit=4096)
+
+    def __init__(self, token: str, api_url: str, *, connections: int = 100) -> None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url), limit=connections)
+        self.bot = Bot(token, session=session)
+        self.username = ""
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        """Learn the bot's name (``getMe``) and set the Vietnamese command menu."""
+        me = await self.bot.get_me()
+        self.username = me.username or ""
+        await self.bot.set_my_commands([BotCommand(command=c, description=t(m)) for c, m in COMMANDS.items()])
+
+    def parse(self, raw: dict[str, Any]) -> Update | None:
+        """A Bot API update as an engine event (None: nothing to process)."""
+        try:
+            update = TgUpdate.model_validate(raw, context={"bot": self.bot})
+        except ValueError:
+            return None
+        if update.callback_query is not None:
+            query = update.callback_query
+            self._soon(self._answer_press(query.id, query.message))
+            if query.message is None or query.data is None:
+                return None
+            chat_id = str(query.message.chat.id)
+            return Update(NAME, str(update.update_id), chat_id, str(query.from_user.id), Pick(query.data),
+                          query.from_user.full_name)
+        message = update.message
+        if message is None:
+            edited = update.edited_message
+            if edited is None or edited.from_user is None:
+                return None
+            return Update(NAME, str(update.update_id), str(edited.chat.id), str(edited.from_user.id),
+                          Unsupported("edited"), edited.from_user.full_name)
+        if message.from_user is None:
+            return None
+        event = _event_of(message)
+        return Update(NAME, str(update.update_id), str(message.chat.id), str(message.from_user.id), event,
+                      message.from_user.full_name)
+
+    async def send(self, message: Outgoing) -> SendResult:
+        """``sendMessage`` with the buttons as an inline keyboard; the Bot API's answer as a send result."""
+        markup = None
+        if message.buttons:
+            markup = InlineKeyboardMarkup(inline_keyboard=[
+                [InlineKeyboardButton(text=label[:64], callback_data=token_for(message.id, n))]
+                for n, (label, _) in enumerate(message.buttons)])
+        try:
+            sent = await self.bot.send_message(int(message.chat_id), message.text, reply_markup=markup)
+        except TelegramRetryAfter as exc:
+            return RetryAfter(float(exc.retry_after))
+        except (TelegramForbiddenError, TelegramNotFound) as exc:
+            return Permanent(f"403 {exc.message}"[:200])
+        except TelegramBadRequest as exc:
+            return Permanent(f"400 {exc.message}"[:200])
+        except (TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError, TelegramAPIError) as exc:
+            return Transient(type(exc).__name__)
+        except (TimeoutError, OSError) as exc:
+            return Transient(type(exc).__name__)
+        return Sent(str(sent.message_id))
+
+    async def poll(self, submit: Any, *, timeout: int = 25, stop: asyncio.Event | None = None) -> None:
+        """Long polling: each update is kept (``submit``) before the offset moves past it."""
+        offset: int | None = None
+        pause = 0.5
+        while stop is None or not stop.is_set():
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=timeout,
+                                                     allowed_updates=["message", "edited_message", "callback_query"])
+            except (TimeoutError, TelegramAPIError, OSError) as exc:
+                log.warning("telegram getUpdates failed: %s", type(exc).__name__)
+                await asyncio.sleep(pause)
+                pause = min(30.0, pause * 2)
+                continue
+            pause = 0.5
+            for item in updates:
+                parsed = self.parse(item.model_dump(mode="json", exclude_none=True, by_alias=True))
+                while parsed is not None:
+                    try:
+                        await submit(parsed)
+                        break
+                    except Exception as exc:  # not kept: keep the offset, try again
+                        log.warning("telegram update %s not kept: %s", item.update_id, type(exc).__name__)
+                        await asyncio.sleep(pause)
+                offset = item.update_id + 1
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """Ask Telegram to push updates to ``url`` with ``secret`` in :data:`SECRET_HEADER`."""
+        await self.bot.set_webhook(url, secret_token=secret,
+                                   allowed_updates=["message", "edited_message", "callback_query"])
+
+    async def close(self) -> None:
+        """Finish pending callback answers and close the HTTP session."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.bot.session.close()
+
+    def _soon(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer_press(self, query_id: str, message: Any) -> None:
+        """Stop the button's spinner and remove the keyboard that was pressed (best effort)."""
+        try:
+            await self.bot.answer_callback_query(query_id)
+            if message is not None and getattr(message, "message_id", None):
+                await self.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message.message_id,
+                                                         reply_markup=None)
+        except (TimeoutError, TelegramAPIError, OSError) as exc:
+            log.info("telegram: answering a press failed: %s", type(exc).__name__)
+
+
+def _event_of(message: Any) -> Event:
+    """What a message says to the engine: its text, a file, or what it was (sticker, voice…) in words."""
+    if message.text is not None:
+        return Text(message.text)
+    if message.document is not None:
+        doc = message.document
+        return FileReceived(doc.file_id, doc.file_name or "", doc.mime_type or "", doc.file_size or 0)
+    if message.photo:
+        photo = message.photo[-1]
+        return FileReceived(photo.file_id, "", "image/jpeg", photo.file_size or 0)
+    if message.caption:
+        return Text(message.caption)
+    for what in ("sticker", "voice", "location"):
+        if getattr(message, what, None) is not None:
+            return Unsupported(what)
+    return Unsupported("other")

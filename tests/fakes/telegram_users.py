@@ -218,8 +218,10 @@ class TgUser:
         """The bot's latest message in this chat."""
         return self.chat.messages[-1] if self.chat.messages else None
 
-    async def wait_until(self, check: Callable[[], Any], timeout: float = 5.0, what: str = "a condition") -> Any:
-        """Wait until ``check()`` is true (re-checked on every change in the chat, and every 20 ms); its value."""
+    async def wait_until(self, check: Callable[[], Any], timeout: float = 5.0, what: str = "a condition",
+                         every: float | None = 0.02) -> Any:
+        """Wait until ``check()`` is true (re-checked on every change in the chat, and every ``every`` s if
+        not None, for conditions on things outside the chat); its value."""
         deadline = time.monotonic() + timeout
         while True:
             event = self.chat.event()
@@ -229,7 +231,7 @@ class TgUser:
             if remaining <= 0:
                 raise TimeoutError(f"{self}: no {what} in {timeout} s; bot messages: {self.texts()[-5:]}")
             try:
-                async with asyncio.timeout(min(remaining, 0.02)):
+                async with asyncio.timeout(remaining if every is None else min(remaining, every)):
                     await event.wait()
             except TimeoutError:
                 pass
@@ -253,7 +255,7 @@ class TgUser:
                     return message
             return None
 
-        message: BotMessage = await self.wait_until(found, max(0.0, deadline - time.monotonic()), "reply")
+        message: BotMessage = await self.wait_until(found, max(0.0, deadline - time.monotonic()), "reply", None)
         self._cursor = message.seq
         return message
 
@@ -272,7 +274,7 @@ class TgUser:
         def found() -> CallbackAnswer | None:
             return next((a for a in self.chat.answers if a.query_id == query_id), None)
 
-        answer: CallbackAnswer = await self.wait_until(found, timeout, "callback answer")
+        answer: CallbackAnswer = await self.wait_until(found, timeout, "callback answer", None)
         return answer
 
     # -- scripts ------------------------------------------------------------------------------------------

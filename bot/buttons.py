@@ -1,6 +1,7 @@
 """Buttons on channels with short callback data (Telegram: 64 bytes): a button travels as ``b:<outbox id>:<n>``
 and a press is mapped back to the data of the message it was on — or recognised as a press on a stale
-keyboard (a newer message with buttons went to the chat since), which gets a polite answer, not an answer.
+keyboard (the chat has had a newer turn since: the buttons belong to a question already answered), which
+gets a polite answer, not an answer.
 
 >>> token_for(1234, 2)
 'b:1234:2'
@@ -42,6 +43,7 @@ def resolve(uow: UnitOfWork, channel: str, chat_id: str, data: str) -> str | Non
     buttons = (row.payload or {}).get("buttons") or []
     if n >= len(buttons):
         return None
-    if any((newer.payload or {}).get("buttons") for newer in uow.outbox.newer(channel, chat_id, outbox_id)):
+    if any(newer.turn is not None and (row.turn is None or newer.turn > row.turn)
+           for newer in uow.outbox.newer(channel, chat_id, outbox_id)):
         return None
     return str(buttons[n]["data"])

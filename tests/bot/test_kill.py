@@ -75,23 +75,27 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
     async with LoopbackServer(seed=8) as server:
         workers = [deployment.Worker(url, server.base_url, tmp_path, env={"REPORTBOT_LEASE_SECONDS": LEASE})
                    for _ in range(count)]
-        await asyncio.gather(*(asyncio.to_thread(w.start) for w in workers))
-        server.set_webhooks([w.webhook for w in workers])
-        server.add_users(deployment.users(codes, lines, silence=45))
-        started = time.monotonic()
-        done = asyncio.create_task(server.wait_done(timeout=600))
-        while kills < KILLS and not done.done():
-            await asyncio.sleep(rng.uniform(0.3, 1.5))
-            victim = rng.choice(workers)
-            victim.kill()
-            kills += 1
-            server.set_webhooks([w.webhook for w in workers if w is not victim])
-            await asyncio.to_thread(victim.start)
+        try:
+            await asyncio.gather(*(asyncio.to_thread(w.start) for w in workers))
             server.set_webhooks([w.webhook for w in workers])
-        statuses = await done
-        took = time.monotonic() - started
-        for worker in workers:
-            await asyncio.to_thread(worker.terminate)
+            server.add_users(deployment.users(codes, lines, silence=45))
+            started = time.monotonic()
+            done = asyncio.create_task(server.wait_done(timeout=600))
+            while kills < KILLS and not done.done():
+                await asyncio.sleep(rng.uniform(0.3, 1.5))
+                victim = rng.choice(workers)
+                victim.kill()
+                kills += 1
+                server.set_webhooks([w.webhook for w in workers if w is not victim])
+                await asyncio.to_thread(victim.start)
+                server.set_webhooks([w.webhook for w in workers])
+            statuses = await done
+            took = time.monotonic() - started
+            for worker in workers:
+                await asyncio.to_thread(worker.terminate)
+        finally:
+            for worker in workers:
+                worker.kill()
         chats = [str(1000 + n) for n in range(USERS)]
         duplicates = {chat: server.duplicates(chat) for chat in chats}
         last = {chat: server.messages(chat)[-1].msgs if server.messages(chat) else () for chat in chats}

@@ -28,9 +28,9 @@ async def test_many_chats_at_once_each_in_order_with_redeliveries_ignored(tmp_pa
         w.server.add_users(deployment.users(w.codes, OPENING, silence=20))
         assert await w.server.wait_done(timeout=90) == {"done": 30}
         assert w.server.stats.redelivered > 0
-        async with aiohttp.ClientSession() as http:
-            async with http.get(w.webhook.replace("/webhook/loopback", "/metrics")) as answer:
-                metrics = await answer.text()
+        async with aiohttp.ClientSession() as http, http.get(w.webhook.replace("/webhook/loopback",
+                                                                                "/metrics")) as answer:
+            metrics = await answer.text()
         for name in ("reportbot_updates_total", "reportbot_turn_seconds_count", "reportbot_reply_seconds_count",
                      "reportbot_sends_total", "reportbot_outbox_depth", "reportbot_outbox_oldest_seconds",
                      "reportbot_inbox_waiting", "reportbot_batch_updates_count"):

@@ -85,7 +85,7 @@ class Worker:
         """Its webhook URL."""
         return f"http://127.0.0.1:{self.port}/webhook/loopback"
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 90.0) -> None:
         """Start it on a fresh port and wait until ``/healthz`` answers."""
         self.port = free_port()
         environment = {**os.environ, "REPORTBOT_DATABASE_URL": self.url, "LOOPBACK_API_URL": self.api,

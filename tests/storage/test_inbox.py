@@ -45,7 +45,7 @@ def test_old_processed_updates_are_dropped_and_waiting_ones_kept(db, now: dateti
         uow.commit()
     with db.uow() as uow:
         assert not uow.inbox.seen("telegram", "1")
-        assert [row.id for row in uow.inbox.take(10)][0] == waiting
+        assert next(row.id for row in uow.inbox.take(10)) == waiting
 
 
 def test_two_workers_never_hold_one_chats_updates_at_once(db, now: datetime) -> None:

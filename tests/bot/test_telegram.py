@@ -1,0 +1,255 @@
+"""The Telegram channel: the real aiogram stack through the real runtime against the fake Bot API on 127.0.0.1.
+
+Replies are identified by the message ids they were rendered from (looked up in the outbox by the
+provider's message id), not by their prose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.channels.telegram import SECRET_HEADER, TelegramChannel
+from bot.pacing import Limits
+from bot.runner import Runner
+from bot.runtime import Runtime
+from bot.server import Webhook, make_app
+from dialogs.vietnamese.text import fold
+from storage.db import make_engine, make_session_factory
+from storage.models import Inbox, Outbox
+from tests.fakes import deployment
+from tests.fakes.deployment import free_port
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_store import BotMessage
+from tests.fakes.telegram_users import TgUser
+
+
+@dataclass
+class Tg:
+    """A running bot: the fake server, the runtime, the invite codes."""
+
+    server: FakeTelegram
+    runtime: Runtime
+    channel: TelegramChannel
+    codes: list[str]
+    url: str
+
+    async def msgs(self, message: BotMessage) -> tuple[str, ...]:
+        """The message ids a bot message was rendered from (once its sending is recorded)."""
+        for _ in range(200):
+            with self.runtime.runner.uow() as uow:
+                row = uow.session.query(Outbox).filter_by(channel="telegram", provider_id=str(message.message_id),
+                                                          chat_id=str(message.chat_id)).one_or_none()
+                if row is not None:
+                    return tuple(row.payload.get("msgs") or ())
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"message {message.message_id} is not in the outbox")
+
+    async def settled(self, user: TgUser, before: int, timeout: float = 10) -> BotMessage:
+        """The last message of the reply to the user's last action, once every message of it was sent."""
+        assert user.last is not None
+        update_id = str(user.last.update_id)
+        for _ in range(int(timeout / 0.02)):
+            with self.runtime.runner.uow() as uow:
+                row = uow.session.query(Inbox).filter_by(channel="telegram", update_id=update_id).one_or_none()
+                done = row is not None and row.processed_at is not None and not uow.outbox.busy_chats(
+                    "telegram", [str(user.id)])
+            if done and user.last_reply is not None and user.last_reply.seq > before:
+                return user.last_reply
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no settled reply to {update_id}")
+
+    async def says(self, user: TgUser, text: str, timeout: float = 10) -> tuple[str, ...]:
+        """Send ``text`` and return the message ids of the first reply."""
+        await user.say(text)
+        return await self.msgs(await user.wait_reply(timeout))
+
+
+@asynccontextmanager
+async def telegram(tmp_path: Path, units: int = 2, **server: object) -> AsyncIterator[Tg]:
+    """The bot on a fresh database, long polling the fake server (or webhook mode with ``webhook=True``)."""
+    url = f"sqlite:///{tmp_path}/tg.db"
+    codes = deployment.seed(url, units)
+    engine = make_engine(url)
+    async with FakeTelegram(**server) as fake:  # type: ignore[arg-type]
+        channel = TelegramChannel(fake.token, fake.base_url)
+        runner = Runner(make_session_factory(engine), lambda: datetime.now().astimezone())
+        runtime = Runtime(runner, {channel.name: channel}, limits={channel.name: Limits()}, batch=20)
+        runtime.start()
+        await channel.start()
+        stop = asyncio.Event()
+        poller = asyncio.create_task(channel.poll(runtime.submit, timeout=1, stop=stop))
+        try:
+            yield Tg(fake, runtime, channel, codes, url)
+        finally:
+            stop.set()
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
+            await runtime.stop()
+            engine.dispose()
+
+
+def _label_for(line: str, message: BotMessage) -> str | None:
+    """The button of ``message`` that means what ``line`` types, if any."""
+    wanted = fold(line)
+    for button in message.flat:
+        if fold(button.text) == wanted:
+            return button.text
+    return None
+
+
+async def _fill(tg: Tg, user: TgUser, lines: list[str], *, buttons: bool) -> list[tuple[str, ...]]:
+    """Answer every line (pressing the matching button when ``buttons``); the message ids of each reply."""
+    said = []
+    last = user.last_reply
+    for line in lines:
+        label = _label_for(line, last) if (buttons and last is not None) else None
+        before = tg.server.store.seq
+        if label is not None:
+            await user.press(label)
+        else:
+            await user.say(line)
+        last = await tg.settled(user, before)
+        said.append(await tg.msgs(last))
+    return said
+
+
+async def test_a_whole_report_by_text_from_the_invite_to_the_receipt(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        assert tg.channel.username == tg.server.me["username"]
+        menu = dict(pair for pairs in tg.server.commands.values() for pair in pairs)
+        assert {"baocao", "nop", "tiendo"} <= set(menu) and menu["nop"] == "Nộp báo cáo"
+        lan = tg.server.user(501, "Lan")
+        assert "bot.invite_accepted" in await tg.says(lan, f"/start {tg.codes[0]}")
+        said = await _fill(tg, lan, deployment.script(), buttons=False)
+        assert "engine.receipt" in said[-1]
+    stored = deployment.answers(tg.url)["Xã Thử 0"]
+    assert len(stored) > 20
+
+
+async def test_a_whole_report_by_buttons_where_there_are_buttons(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        lan = tg.server.user(502, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        said = await _fill(tg, lan, deployment.script(), buttons=True)
+        assert "engine.receipt" in said[-1]
+        presses = tg.server.stats.as_dict().get("callback_queries", 0) or len(lan.answers())
+        assert presses >= 3  # «Xong», «Bỏ qua», «Nộp»… were pressed, and every press answered
+        assert tg.server.unanswered_callbacks() == 0
+        pressed = [m for m in lan.replies() if m.versions and not m.flat]
+        assert pressed, "a used keyboard is removed"
+
+
+async def test_a_press_on_a_stale_keyboard_gets_a_polite_answer_not_an_answer(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        lan = tg.server.user(503, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        await lan.say(deployment.script()[0])
+        old = await lan.wait_reply(10)  # «Đã nhận phần 1 … [Xong]»
+        assert old.flat
+        assert "engine.text_saved" in await tg.says(lan, "xong")
+        await lan.press(old.flat[0].text, message=old)
+        assert await tg.msgs(await lan.wait_reply(10)) == ("bot.button_stale",)
+    stored = deployment.answers(tg.url)["Xã Thử 0"]
+    assert len(stored) == 1  # the paragraph, once: the stale «Xong» answered nothing
+
+
+async def test_a_stranger_is_refused_and_learns_nothing(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        stranger = tg.server.user(666, "X")
+        assert await tg.says(stranger, "xin chào") == ("bot.need_invite",)
+        wrong = await tg.says(stranger, "/start KT999999")
+        assert wrong == ("bot.invite.unknown",)
+        assert all("Xã Thử" not in (m.text or "") for m in stranger.replies())
+
+
+async def test_stickers_voice_locations_and_edits_get_a_short_explanation(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        lan = tg.server.user(504, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        for act in (lan.send_sticker, lan.send_voice, lan.send_location):
+            await act()
+            assert await tg.msgs(await lan.wait_reply(10)) == ("bot.unsupported",)
+        first = await lan.say("Tình hình tốt.")
+        await lan.wait_reply(10)
+        await lan.edit(first, "Tình hình rất tốt.")
+        assert await tg.msgs(await lan.wait_reply(10)) == ("bot.unsupported",)
+
+
+async def test_flood_control_429s_are_survived_with_no_loss_and_no_duplicate(tmp_path: Path) -> None:
+    async with telegram(tmp_path) as tg:
+        lan = tg.server.user(505, "Lan")
+        tg.server.fail_next(505, 2, status=429, retry_after=1)
+        assert "bot.invite_accepted" in await tg.says(lan, f"/start {tg.codes[0]}", timeout=15)
+        said = await _fill(tg, lan, deployment.script()[:6], buttons=False)
+        assert len(said) == 6
+        ids = [m.message_id for m in lan.replies()]
+        texts = [m.text for m in lan.replies()]
+        assert len(ids) == len(set(ids)) and all(a != b for a, b in itertools.pairwise(texts))
+        assert tg.server.http_429(505) == 2
+
+
+async def test_a_restart_mid_conversation_continues_at_the_same_question(tmp_path: Path) -> None:
+    lines = deployment.script()
+    async with telegram(tmp_path) as tg:
+        lan = tg.server.user(506, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        await _fill(tg, lan, lines[:5], buttons=False)
+        await tg.runtime.stop()
+        await tg.channel.close()
+        # A new process: new channel, new runtime, same database.
+        channel = TelegramChannel(tg.server.token, tg.server.base_url)
+        runner = Runner(make_session_factory(make_engine(tg.url)), lambda: datetime.now().astimezone())
+        runtime = Runtime(runner, {channel.name: channel}, limits={channel.name: Limits()}, batch=20)
+        runtime.start()
+        await channel.start()
+        stop = asyncio.Event()
+        poller = asyncio.create_task(channel.poll(runtime.submit, timeout=1, stop=stop))
+        tg.runtime = runtime
+        try:
+            said = await _fill(tg, lan, lines[5:], buttons=False)
+            assert "engine.receipt" in said[-1]
+        finally:
+            stop.set()
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
+
+
+async def test_webhook_mode_refuses_a_wrong_secret_and_keeps_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/wh.db"
+    codes = deployment.seed(url, 1)
+    engine = make_engine(url)
+    async with FakeTelegram() as fake:
+        channel = TelegramChannel(fake.token, fake.base_url)
+        runtime = Runtime(Runner(make_session_factory(engine), lambda: datetime.now().astimezone()),
+                          {channel.name: channel}, limits={channel.name: Limits()})
+        app = make_app(runtime, {channel.name: Webhook(channel, "/webhook/telegram", "s3cret", SECRET_HEADER)})
+        site = web.AppRunner(app, access_log=None)
+        await site.setup()
+        port = free_port()
+        await web.TCPSite(site, "127.0.0.1", port).start()
+        runtime.start()
+        hook = f"http://127.0.0.1:{port}/webhook/telegram"
+        body = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
+                                            "from": {"id": 7, "is_bot": False, "first_name": "X"}, "text": "hi"}}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {SECRET_HEADER: "wrong"}):
+                async with http.post(hook, json=body, headers=headers) as answer:
+                    assert answer.status == 401
+        with runtime.runner.uow() as uow:
+            assert not uow.inbox.seen("telegram", "1")
+        await channel.set_webhook(hook, "s3cret")
+        lan = fake.user(507, "Lan")
+        await lan.say(f"/start {codes[0]}")
+        assert (await lan.wait_reply(10)).text
+        await runtime.stop()
+        await site.cleanup()
+    engine.dispose()

@@ -280,6 +280,7 @@ MESSAGES: dict[str, str] = {
     ),
     "bot.invite.used": "Mã mời {code} đã được người khác dùng. Mỗi mã chỉ dùng một lần; anh/chị nhờ cán bộ Sở gửi mã mới.",
     "bot.invite.expired": "Mã mời {code} đã hết hạn từ ngày {date}. Anh/chị nhờ cán bộ Sở gửi mã mới.",
+    "bot.invite.revoked": "Mã mời {code} đã bị Sở thu hồi. Anh/chị nhờ cán bộ Sở gửi mã mới.",
     "bot.link.code": (
         "Để tiếp tục báo cáo này trên kênh khác (Zalo, Telegram…), mở bot trên kênh đó và gõ: /start {code}\n"
         "Mã dùng được một lần, trong {hours} giờ."
@@ -528,12 +529,17 @@ MESSAGES: dict[str, str] = {
     "storage.campaign_unknown": "không có đợt báo cáo số {id} (xem: reportbot campaign list)",
     "storage.unit_unknown": "không có đơn vị #{id}",
     "storage.unit_not_found": 'không tìm thấy đơn vị «{text}» (thêm bằng: reportbot unit add "{text}")',
-    "storage.unit_ambiguous": "«{text}» khớp với {count} đơn vị: {listed}; hãy ghi rõ hơn",
+    "storage.unit_ambiguous": "«{text}» là tên của {count} đơn vị: {listed}; hãy ghi thêm tỉnh (ví dụ «{example}»), mã đơn vị hoặc số #id",
+    "storage.unit_not_found_suggest": "không có đơn vị nào tên đúng là «{text}»; có phải: {listed}? Hãy ghi đúng tên (có thể kèm tỉnh, ví dụ «Xã An Lão, Hải Phòng»), mã đơn vị hoặc số #id",
+    "storage.unit_number_ambiguous": "{number} vừa là mã của {code}, vừa là số #id của {id}; hãy ghi #{number} cho số #id, hoặc ghi tên đơn vị",
+    "storage.unit_number_unknown": "không có đơn vị nào có mã hoặc số #id «{text}» (xem: reportbot unit list)",
+    "storage.unit_label": "{name} ({province}, mã {code}, #{id})",
     "storage.unit_duplicate": "đơn vị «{name}» đã có: #{id} {existing}",
     "storage.unit_duplicate_code": "đơn vị «{name}» đã có: #{id} {existing} (mã {code})",
     "storage.invite_unknown": "mã mời {code} không đúng",
     "storage.invite_used": "mã mời {code} đã được dùng",
     "storage.invite_expired": "mã mời {code} đã hết hạn từ {date}",
+    "storage.invite_revoked": "mã mời {code} đã bị Sở thu hồi ngày {date}",
     "storage.province_unknown": "không có tỉnh, thành phố «{text}» (34 tỉnh, thành từ 1/7/2025, ví dụ «Hải Phòng»)",
     # ---- bot.cli.*: command-line errors and output (bot/cli) -----------------------------------------
     "bot.cli.bad_day": "{option} phải có dạng YYYY-MM-DD (ví dụ 2025-08-20), không phải «{text}»",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from dialogs.template.model import Template
 
 from ..errors import ConcurrencyError, NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
+from ..unit_lookup import sorted_units
+from ._sql import rowcount
 
 
 def template_digest(template: Template) -> str:
@@ -155,20 +157,40 @@ class CampaignRepository:
         self.session.flush()
         return len(new)
 
+    def remove_units(self, campaign_id: int, unit_ids: Iterable[int]) -> int:
+        """Expect these units no more; returns how many were invited (their reports, if any, are kept)."""
+        wanted = list(dict.fromkeys(unit_ids))
+        if not wanted:
+            return 0
+        result = self.session.execute(
+            delete(CampaignUnit).where(CampaignUnit.campaign_id == campaign_id, CampaignUnit.unit_id.in_(wanted))
+        )
+        return rowcount(result)
+
+    def is_expected(self, campaign_id: int, unit_id: int) -> bool:
+        """Whether the unit is invited to the campaign."""
+        query = select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign_id,
+                                                   CampaignUnit.unit_id == unit_id)
+        return self.session.scalars(query).first() is not None
+
     def expected_units(self, campaign_id: int) -> list[Unit]:
-        """The units invited to a campaign, by name."""
+        """The units invited to a campaign, in Vietnamese alphabetical order of name (then province)."""
         query = (
             select(Unit)
             .join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
             .where(CampaignUnit.campaign_id == campaign_id)
-            .order_by(Unit.name, Unit.id)
         )
-        return list(self.session.scalars(query))
+        return sorted_units(list(self.session.scalars(query)))
 
     def close(self, campaign: Campaign, now: datetime) -> None:
         """Stop accepting answers for a campaign."""
         campaign.status = "closed"
         campaign.closed_at = now
+
+    def reopen(self, campaign: Campaign) -> None:
+        """Accept answers again (late submissions after a close)."""
+        campaign.status = "open"
+        campaign.closed_at = None
 
 
 class SubmissionRepository:

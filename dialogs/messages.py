@@ -818,6 +818,7 @@ MESSAGES: dict[str, str] = {
     ),
     "export.pdf_failed": "Không chuyển được báo cáo sang PDF: {reason}. Hãy thử lại, hoặc xuất dạng .docx.",
     "export.timeout": "quá {seconds} giây",
+    "export.pdf_too_slow": "LibreOffice chưa chuyển xong sang PDF sau {seconds} giây nên đã bị dừng (không để lại tiến trình nào). Hãy xuất dạng .docx (--format docx), mở bằng Word hoặc LibreOffice rồi lưu thành PDF.",
 }
 
 

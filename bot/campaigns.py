@@ -34,26 +34,20 @@ class Returned:
     told: int
 
 
-def check_deadline(deadline: date, today: date, *, allow_past: bool = False) -> list[str]:
-    """Refuse a deadline in the past (unless ``allow_past``: a campaign entered after the fact); warn about one
-    only a few days away. Returns the warnings."""
+def check_deadline(deadline: date, today: date) -> list[str]:
+    """Warnings about a deadline: already past (every submission will count as late), or only days away.
+
+    Not refusals: a campaign may be entered after the fact, and scripts open campaigns with any date."""
     if deadline < today:
-        if not allow_past:
-            raise ConfigError(msg="bot.campaign.deadline_past", deadline=format_date_short(deadline),
-                              today=format_date_short(today))
-        return [t("bot.campaign.warn_past", deadline=format_date_short(deadline))]
+        return [t("bot.campaign.warn_past", deadline=format_date_short(deadline), today=format_date_short(today))]
     if deadline - today < timedelta(days=SHORT_NOTICE_DAYS):
         return [t("bot.campaign.warn_short", deadline=format_date_short(deadline), days=(deadline - today).days)]
     return []
 
 
-def check_units(count: int, *, allow_empty: bool) -> list[str]:
-    """Refuse a campaign with no unit (unless ``allow_empty``: units are added later, then it warns)."""
-    if count:
-        return []
-    if not allow_empty:
-        raise ConfigError(msg="bot.campaign.no_units")
-    return [t("bot.campaign.warn_no_units")]
+def check_units(count: int) -> list[str]:
+    """A warning when a campaign has no unit: nobody can answer it until units are added."""
+    return [] if count else [t("bot.campaign.warn_no_units")]
 
 
 def open_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:

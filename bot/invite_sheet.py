@@ -77,10 +77,8 @@ def bulk_invites(uow: UnitOfWork, campaign: Campaign, role: str, days: int, bot_
     rows, made = [], 0
     expires = now + timedelta(days=days)
     for unit in uow.campaigns.expected_units(campaign.id):
-        invite = held.get(unit.id)
-        if invite is None:
-            invite = uow.invites.create(new_code(), role, unit.id, campaign.id, expires, now)
-            made += 1
+        invite = held.get(unit.id) or uow.invites.create(new_code(), role, unit.id, campaign.id, expires, now)
+        made += unit.id not in held
         rows.append(InviteRow(invite.code, telegram_link(bot_username, invite.code), role, campaign.id, unit,
                               invite.expires_at, "unused"))
     return rows, made

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from bot.reporting import campaign_template
 from dialogs.conversation import flow
 from dialogs.messages import t
-from exporters.model import UnitInfo, UnitStatus
+from exporters.model import UnitInfo, UnitState, UnitStatus
 from exporters.rate import Rate, reporting_rate
 from storage.models import Campaign, Unit
 from storage.uow import UnitOfWork
@@ -101,7 +101,7 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
             done = sum(flow.is_done(f, answers) for f in asked)
             rows.append(UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked)))
         last = rows[-1]
-        kind = "on_time" if last.state == "on_time" else "late" if last.state == "late" else "missing"
+        kind: UnitState = "on_time" if last.state == "on_time" else "late" if last.state == "late" else "missing"
         statuses.append(UnitStatus(info, kind))
     return Progress(campaign, tuple(rows), reporting_rate(statuses))
 

@@ -147,24 +147,23 @@ class Services:
     def create_campaign(self, template: Template, deadline: date, title: str | None = None,
                         unit_names: tuple[str, ...] = (), all_units: bool = False,
                         word_template: Path | None = None, contact: str | None = None, *,
-                        province: str | None = None, allow_empty: bool = True, allow_past: bool = True,
+                        province: str | None = None,
                         signer: dict[str, str | None] | None = None,
                         noi_nhan: tuple[str, ...] | None = None) -> Campaign:
         """Open a campaign on a template version, inviting the named units (or every stored unit, or those of
-        ``province``); refused without units or with a deadline in the past unless allowed (the warnings are
-        in ``self.warnings``).
+        ``province``); no unit, or a deadline in the past or days away, is a warning (in ``self.warnings``).
 
         ``word_template``: a department's Word (.docx, docxtpl) template to fill instead of the built-in
         layout; it is checked by filling it once with an empty report.
         """
         from bot.campaigns import check_deadline, check_units, set_settings
 
-        self.warnings = check_deadline(deadline, self.now().date(), allow_past=allow_past)
+        self.warnings = check_deadline(deadline, self.now().date())
         blob = _checked_word_template(template, word_template) if word_template else None
         with self.uow() as uow:
             version = uow.templates.ensure(template, self.now())
             units = self.units_named(uow, unit_names, province, all_units)
-            self.warnings += check_units(len(units), allow_empty=allow_empty)
+            self.warnings += check_units(len(units))
             campaign = uow.campaigns.create(version, title or template.meta.title, deadline, self.now(),
                                             unit_ids=[u.id for u in units], word_template=blob, contact=contact,
                                             word_template_name=word_template.name if word_template else None)

@@ -105,6 +105,18 @@ def _province_code(text: str) -> int:
     return int(find_province(text).code.value)
 
 
+def split_province(typed: str, province_code: int | None) -> tuple[str, int | None]:
+    """``"Xã An Lão, Hải Phòng"`` → the name and the province's code (``province_code`` when already chosen, or
+    when the text after the last comma names no province: then the comma is part of the name)."""
+    if "," not in typed or province_code is not None:
+        return typed, province_code
+    head, _, tail = typed.rpartition(",")
+    try:
+        return head.strip(), _province_code(tail)
+    except NotFound:
+        return typed, None
+
+
 def resolve_unit(source: UnitSource, text: str, province: str | None = None) -> Unit:
     """The one unit ``text`` names (within ``province`` when given); a refusal naming the candidates otherwise."""
     typed = squash(nfc(text))
@@ -112,14 +124,7 @@ def resolve_unit(source: UnitSource, text: str, province: str | None = None) -> 
     number = _NUMBER.match(typed)
     if number:
         return _by_number(source, typed, int(number.group(2)), by_id_only=bool(number.group(1)))
-    name = typed
-    if "," in typed and province is None:
-        head, _, tail = typed.rpartition(",")
-        try:
-            province_code = _province_code(tail)
-            name = head.strip()
-        except NotFound:
-            pass  # a comma inside the name: take the text as a name
+    name, province_code = split_province(typed, province_code)
     found = exact_matches(source, name, province_code)
     if len(found) == 1:
         return found[0]
@@ -139,7 +144,7 @@ def _by_number(source: UnitSource, typed: str, number: int, *, by_id_only: bool)
     by_id = source.by_id(number)
     by_code = None if by_id_only else source.by_code(number)
     if by_id is not None and by_code is not None and by_id.id != by_code.id:
-        raise AmbiguousUnit(candidates=[by_code, by_id], msg="storage.unit_number_ambiguous", text=typed,
+        raise AmbiguousUnit(candidates=[by_code, by_id], msg="storage.unit_number_ambiguous",
                             code=label(by_code), id=label(by_id), number=number)
     found = by_code or by_id
     if found is None:
@@ -147,4 +152,4 @@ def _by_number(source: UnitSource, typed: str, number: int, *, by_id_only: bool)
     return found
 
 
-__all__ = ["UnitSource", "exact_matches", "label", "resolve_unit", "sorted_units", "suggestions"]
+__all__ = ["UnitSource", "exact_matches", "label", "resolve_unit", "sorted_units", "split_province", "suggestions"]

@@ -138,22 +138,18 @@ def find_ward(text: str, province: str | None = None) -> Any | None:
     """The one ward ``text`` names exactly — its code, its name folded (kind word optional), or "name,
     province" — as :func:`storage.unit_lookup.resolve_unit` reads it; None when none or several do (Hải Phòng
     has both "Xã Cẩm Giang" and "Xã Cẩm Giàng"). A typo finds nothing: it is never a guess."""
-    from .unit_lookup import KIND_WORDS, spelling
+    from .unit_lookup import KIND_WORDS, spelling, split_province
 
     typed = squash(text)
     if typed.isdigit():
         return next((w for w in Ward.iter_all() if int(w.code.value) == int(typed)), None)
-    province_code = find_province(province).code if province else None
-    if "," in typed and province is None:
-        head, _, tail = typed.rpartition(",")
-        try:
-            province_code, typed = find_province(tail).code, head
-        except NotFound:
-            pass
+    typed, province_code = split_province(typed, int(find_province(province).code.value) if province else None)
     folded = fold(typed)
-    names = [folded] if any(folded.startswith(k + " ") for k in KIND_WORDS) else [f"{k} {folded}" for k in KIND_WORDS]
+    has_kind = any(folded.startswith(k + " ") for k in KIND_WORDS)
+    names = [folded] if has_kind else [f"{k} {folded}" for k in KIND_WORDS]
     index = _wards_by_folded()
-    found = [w for n in names for w in index.get(n, []) if province_code is None or w.province_code == province_code]
+    found = [w for n in names for w in index.get(n, [])
+             if province_code is None or int(w.province_code.value) == province_code]
     if len(found) > 1:
         spelled = [w for w in found if spelling(w.name) == spelling(typed)]
         found = spelled if len(spelled) == 1 else found

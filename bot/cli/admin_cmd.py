@@ -38,7 +38,7 @@ def print_json(data: object) -> None:
 def warn(services: Services) -> None:
     """Print the last operation's warnings on standard error, one line each."""
     for warning in services.warnings:
-        typer.echo(t("bot.cli.warning", text=warning), err=True)
+        typer.echo(f"reportbot: {t('bot.cli.warning', text=warning)}", err=True)
 
 
 def unit_used(unit: Unit) -> str:
@@ -71,8 +71,6 @@ def campaign_create(
     unit: list[str] = typer.Option([], "--unit", "-u", help=h("opt_units")),
     province: Optional[str] = typer.Option(None, "--province", "-p", help=h("opt_province_units")),
     all_units: bool = typer.Option(False, "--all-units", help=h("opt_all_units")),
-    allow_empty: bool = typer.Option(False, "--no-units", help=h("opt_no_units")),
-    allow_past: bool = typer.Option(False, "--past", help=h("opt_past")),
     word_template: Optional[Path] = typer.Option(None, "--word-template", help=h("opt_word_template")),
     contact: Optional[str] = typer.Option(None, "--contact", help=h("opt_contact")),
     signer_authority: Optional[str] = typer.Option(None, "--signer-authority", help=h("opt_signer_authority")),
@@ -90,8 +88,8 @@ def campaign_create(
     signer = {"authority": signer_authority, "deputy": signer_deputy, "position": signer_position,
               "name": signer_name}
     campaign = services.create_campaign(resolve_template(template), day, title, tuple(unit), all_units,
-                                        word_template, contact, province=province, allow_empty=allow_empty,
-                                        allow_past=allow_past, signer=signer if any(signer.values()) else None,
+                                        word_template, contact, province=province,
+                                        signer=signer if any(signer.values()) else None,
                                         noi_nhan=tuple(noi_nhan) if noi_nhan else None)
     warn(services)
     units = services.units_used

@@ -231,7 +231,7 @@ def _bulk(campaign: int | None, role: str, days: int, bot_username: str, out: Pa
                 write_sheet(rows, out)
         uow.commit()  # the codes are kept only once the sheet that lists them is written
     if capped:
-        typer.echo(t("bot.cli.warning", text=capped), err=True)
+        typer.echo(f"reportbot: {t('bot.cli.warning', text=capped)}", err=True)
     if as_json:
         print_json({"campaign": campaign, "made": made, "kept": len(rows) - made, "file": str(out) if out else None,
                     "invites": [r.to_json() for r in rows]})

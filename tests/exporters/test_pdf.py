@@ -23,7 +23,7 @@ from exporters.docx_compiled import write_compiled_docx
 from exporters.docx_unit import write_unit_docx
 from exporters.model import DocInfo
 from exporters.pdf import convert_all_to_pdf, convert_to_pdf, find_soffice
-from tests.exporters.conftest import KHUC_THUA_DU, small_answers, small_template, statuses
+from tests.exporters.conftest import KHUC_THUA_DU, small_answers, small_template
 
 HAVE_TOOLS = find_soffice() is not None and shutil.which("pdftotext") is not None
 needs_libreoffice = pytest.mark.skipif(

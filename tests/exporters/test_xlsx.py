@@ -53,7 +53,8 @@ def test_one_column_per_figure_stored_as_numbers(book, units: list[UnitStatus]) 
     n, approx = next((n, u) for n, u in enumerate(units)
                      if u.answers.get("so_ca_nhan") and u.answers["so_ca_nhan"].approximate)
     row = 2 + n
-    assert ws.cell(row, cols["Ghi chú"]).value == f"Số cá nhân được khen thưởng: hơn {approx.answers['so_ca_nhan'].value}"
+    note = f"Số cá nhân được khen thưởng: hơn {approx.answers['so_ca_nhan'].value}"
+    assert ws.cell(row, cols["Ghi chú"]).value == note
     # Percentages are fractions with a % format: 85,5% is 0.855.
     assert ws.cell(row, cols["Tỷ lệ (%)"]).value == pytest.approx(0.855)
 

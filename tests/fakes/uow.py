@@ -54,7 +54,6 @@ from dialogs.answers import AnswerRecord
 from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold, nfc, squash
 from storage.errors import (
-    AmbiguousUnit,
     ConcurrencyError,
     DuplicateUnit,
     InviteExpired,

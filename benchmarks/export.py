@@ -196,7 +196,7 @@ def run_child(name: str, count: int | None, submitted: int | None, keep: str | N
 
 def _soffice_left() -> int:
     """How many LibreOffice processes are running (none should be left by a conversion)."""
-    found = subprocess.run(["pgrep", "-c", "-f", "soffice"], capture_output=True, text=True)
+    found = subprocess.run(["pgrep", "-c", "soffice"], capture_output=True, text=True)
     return int(found.stdout.strip() or 0)
 
 

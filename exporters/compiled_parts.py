@@ -123,9 +123,11 @@ def tallies(template: Template, units: Sequence[UnitStatus]) -> list[Tally]:
 
 def group_rows(field: Field, units: Sequence[UnitStatus]) -> list[tuple[str, ...]]:
     """Every item of a repeated group over the reporting units, as cells (columns in order), then the unit and
-    its province; by unit in Vietnamese order."""
+    its province; by province, then unit, in Vietnamese order."""
     rows = []
-    for unit in by_unit_name(reported(units)):
+    ordered = sorted(reported(units), key=lambda u: (sort_key(province_short(u.unit.province_name)),
+                                                     sort_key(u.unit.name)))
+    for unit in ordered:
         record = unit.answers.get(field.id)
         if record is None or record.status != "answered" or not isinstance(record.value, list):
             continue

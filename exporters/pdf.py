@@ -57,6 +57,10 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
         process.communicate()
         raise ExportError(t("export.pdf_too_slow", seconds=TIMEOUT_S)
                           + f" / LibreOffice took longer than {TIMEOUT_S} s and was stopped") from exc
+    # LibreOffice's soffice.bin may outlive the launcher for a moment (or for good, if it hung on exit): the
+    # conversion is over, so nothing of its process group is left running.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 

@@ -342,8 +342,9 @@ def group_blocks(fld: Field, units: Sequence[UnitStatus], limit: int | None) -> 
     share = (TEXT_W_CM - 1.0 - 3.0) / sum(weights)
     out.append(Table(columns, cells, numeric, widths=(1.0, *(w * share for w in weights), 3.0)))
     if len(rows) > len(shown):
-        out.append(Paragraph(f"Danh sách trên gồm {format_number(len(shown))} người đầu tiên theo thứ tự tỉnh, thành phố và tên đơn vị; "
-                             f"danh sách đầy đủ {format_number(len(rows))} người tại Phụ lục và bảng tính .xlsx."))
+        out.append(Paragraph(f"Danh sách trên gồm {format_number(len(shown))} người đầu tiên theo thứ tự tỉnh, "
+                             f"thành phố và tên đơn vị; danh sách đầy đủ {format_number(len(rows))} người tại Phụ lục "
+                             "và bảng tính .xlsx."))
     return out
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
-from bot.progress import campaign_progress
+from bot.progress import campaign_progress, deadline_end, unit_info
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
 from dialogs.events import Event, Text
 from dialogs.messages import ref
 from dialogs.vietnamese.format import format_date_short, format_number
-from exporters.model import UnitInfo, UnitStatus
+from exporters.model import UnitStatus
 from storage.models import Campaign, Person
 from storage.uow import UnitOfWork
 
@@ -21,10 +21,10 @@ LISTED = 15
 
 def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bool = True) -> list[UnitStatus]:
     """Every invited unit's status (on time, late, missing) with its last submitted answers."""
-    deadline_end = datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
+    end = deadline_end(campaign, zone)
     out: list[UnitStatus] = []
     for unit in uow.campaigns.expected_units(campaign.id):
-        info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+        info = unit_info(unit)
         submitted = uow.submissions.last_submitted(campaign.id, unit.id)
         report = uow.reports.by_campaign_unit(campaign.id, unit.id)
         if submitted is None or submitted.submitted_at is None or (report is not None and report.status == "returned"):
@@ -34,7 +34,7 @@ def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bo
         records: dict[str, AnswerRecord] = {}
         if answers:
             records = {k: AnswerRecord.from_json(v) for k, v in (submitted.answers or {}).items()}
-        on_time = submitted.submitted_at <= deadline_end
+        on_time = submitted.submitted_at <= end
         out.append(UnitStatus(info, "on_time" if on_time else "late", submitted.submitted_at, submitted.version,
                               records))
     return out

@@ -72,6 +72,11 @@ def unit_json(unit: Unit) -> dict[str, Any]:
     return {"id": unit.id, "name": unit.name, "province": unit.province_name, "code": unit.code}
 
 
+def unit_info(unit: Unit) -> UnitInfo:
+    """A stored unit as the exporters know it."""
+    return UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+
+
 def deadline_end(campaign: Campaign, zone: tzinfo) -> datetime:
     """The last moment a submission counts as on time: the end of the deadline day, in the reporting zone."""
     return datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
@@ -86,7 +91,7 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
     for unit in uow.campaigns.expected_units(campaign.id):
         report = uow.reports.by_campaign_unit(campaign.id, unit.id)
         submitted = uow.submissions.last_submitted(campaign.id, unit.id)
-        info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+        info = unit_info(unit)
         if report is not None and report.status == "returned":
             rows.append(UnitProgress(unit, "returned", version=report.version, ref=report.ref or "",
                                      comment=report.comment or ""))
@@ -106,4 +111,4 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
     return Progress(campaign, tuple(rows), reporting_rate(statuses))
 
 
-__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "unit_json"]
+__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "unit_info", "unit_json"]

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.department import unit_statuses
+from bot.exports import campaign_info, slug
+from bot.progress import unit_info
 from bot.reporting import apply_effects, campaign_template, report_view
 from bot.runner import Binding, new_code
 from dialogs.answers import AnswerRecord
@@ -24,11 +26,10 @@ from dialogs.conversation.importer import ImportProblem, import_answers
 from dialogs.conversation.report import DRAFT, RETURNED, SUBMITTED, Report
 from dialogs.effects import VersionOpened
 from dialogs.errors import ConfigError, NotFound, ReportbotError
-from dialogs.messages import t
 from dialogs.template.loader import find_template, load_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
-from dialogs.vietnamese.text import fold, squash
+from dialogs.vietnamese.text import squash
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Campaign, Unit
 from storage.units_import import add_ward, find_ward
@@ -288,14 +289,14 @@ class Services:
         ``…-v3-du-thao.docx`` for a draft), or ``name``. A file that is already there is never overwritten
         unless it is in ``own`` (written earlier by the same command): the new one gets the next free name."""
         from exporters.docx_unit import write_unit_docx
-        from exporters.model import DocInfo, UnitInfo
+        from exporters.model import DocInfo
 
         with self.uow() as uow:
             campaign = uow.campaigns.get(binding.campaign_id)
             template = self.template_of(uow, campaign)
             unit = uow.units.get(binding.unit_id)
             answers, submitted, when = self.unit_answers(uow, campaign.id, unit.id)
-            info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
+            info = unit_info(unit)
             word_template = campaign.word_template
             report = uow.reports.by_campaign_unit(campaign.id, unit.id)
             last = uow.submissions.last_submitted(campaign.id, unit.id)
@@ -312,33 +313,6 @@ class Services:
         else:
             write_unit_docx(template, info, answers, doc, path)
         return path.resolve(), submitted
-
-    def export_all_units(self, campaign_id: int, out: Path) -> tuple[list[tuple[Unit, str]], int]:
-        """Every invited unit's submitted report, named by unit, province and code, into the folder ``out`` (made
-        if missing) or the .zip ``out``; returns (unit, file name) of each, and how many units have none yet."""
-        import zipfile
-
-        with self.uow() as uow:
-            campaign = uow.campaigns.get(campaign_id)
-            units = uow.campaigns.expected_units(campaign.id)
-            done = [u for u in units if uow.submissions.last_submitted(campaign.id, u.id) is not None]
-        written: list[tuple[Unit, str]] = []
-        with tempfile.TemporaryDirectory(prefix="reportbot-all-") as scratch:
-            folder = Path(scratch) if out.suffix.lower() == ".zip" else out
-            folder.mkdir(parents=True, exist_ok=True)
-            own: set[Path] = set()
-            for unit in done:
-                parts = [unit.name, _bare_province(unit.province_name or ""), str(unit.code or "")]
-                name = "-".join(slug(p) for p in parts if slug(p)) + ".docx"
-                path, _ = self.export_unit_docx(Binding(campaign.id, unit.id), folder, own, name=name)
-                own.add(path)
-                written.append((unit, path.name))
-            if out.suffix.lower() == ".zip":
-                out.parent.mkdir(parents=True, exist_ok=True)
-                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-                    for _, file_name in written:
-                        archive.write(folder / file_name, file_name)
-        return written, len(units) - len(done)
 
     def campaign_statuses(self, campaign_id: int) -> tuple[Template, Any, list[Any]]:
         """The campaign's template, its exporter view, and every invited unit's status and answers."""
@@ -371,37 +345,6 @@ class Services:
         write_compiled_docx(template, campaign, statuses, out, issued_on=self.now().date(), annex=annex)
         self.annex = annex if annex.exists() else None
         return out
-
-
-def campaign_info(template: Template, campaign: Campaign) -> Any:
-    """The campaign as the compiled report needs it: the department, the signer block and "Nơi nhận" from the
-    campaign's settings (the department head signs when none are given)."""
-    from exporters.model import CampaignInfo
-
-    meta = template.meta
-    department = meta.department or t("export.department_default")
-    settings = campaign.settings or {}
-    signer = settings.get("signer") or {}
-    lines = tuple(x for x in (signer.get("authority"), signer.get("deputy"), signer.get("position")) if x)
-    extra: dict[str, Any] = {}
-    if lines:
-        extra["signer_lines"] = lines
-    return CampaignInfo(str(campaign.id), campaign.title, campaign.deadline, department, meta.department_parent,
-                        opened_at=campaign.opened_at, signer_name=signer.get("name") or "",
-                        noi_nhan=tuple(settings.get("noi_nhan") or ()), **extra)
-
-
-def slug(text: str) -> str:
-    """A file-name part: folded, words joined by "-" (``Xã Bình Minh`` → ``xa-binh-minh``)."""
-    return "-".join(w for w in "".join(c if c.isalnum() else " " for c in fold(text)).split())
-
-
-def _bare_province(name: str) -> str:
-    folded = fold(name)
-    for prefix in ("thanh pho ", "tinh "):
-        if folded.startswith(prefix):
-            return name[len(prefix):]
-    return name
 
 
 def free_path(path: Path, own: set[Path]) -> Path:

@@ -6,6 +6,7 @@ returning a report for correction. The operations themselves are in :mod:`bot.ca
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -142,7 +143,7 @@ def campaign_show(
     states = data["states"]
     invites = data["invites"]
     typer.echo(t("bot.campaign.show", id=data["id"], title=data["title"], template=data["template"],
-                 deadline=format_date_short(services.now().date().fromisoformat(data["deadline"])),
+                 deadline=format_date_short(date.fromisoformat(data["deadline"])),
                  status=t(f"bot.campaign.status.{data['status']}"), units=data["units"],
                  not_started=states["not_started"], in_progress=states["in_progress"], on_time=states["on_time"],
                  late=states["late"], returned=states["returned"], rate=format_number(data["reporting_rate"], 1),

@@ -16,6 +16,7 @@ import typer
 from bot.cli.admin_cmd import print_json, unit_used
 from bot.cli.app import app, h
 from bot.cli.files import in_folder, writing
+from bot.exports import export_all_units
 from bot.progress import unit_json
 from bot.runner import Binding
 from bot.services import Services
@@ -93,7 +94,7 @@ def _all_units(services: Services, campaign: int, fmt: str, out: Path, as_json: 
     if fmt != "docx":
         raise ConfigError(msg="bot.cli.export_all_docx_only")
     with writing(out):
-        written, missing = services.export_all_units(campaign, out)
+        written, missing = export_all_units(services, campaign, out)
     if as_json:
         print_json({"path": str(out), "written": len(written), "missing": missing,
                     "files": [{"unit": unit_json(u), "file": name} for u, name in written]})

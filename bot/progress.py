@@ -88,9 +88,12 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
     end = deadline_end(campaign, zone)
     rows: list[UnitProgress] = []
     statuses: list[UnitStatus] = []
+    # Three queries for the whole campaign, then one per unit that has started without submitting.
+    reports = {r.unit_id: r for r in uow.reports.for_campaign(campaign.id)}
+    last = uow.submissions.last_submitted_by_unit(campaign.id)
     for unit in uow.campaigns.expected_units(campaign.id):
-        report = uow.reports.by_campaign_unit(campaign.id, unit.id)
-        submitted = uow.submissions.last_submitted(campaign.id, unit.id)
+        report = reports.get(unit.id)
+        submitted = last.get(unit.id)
         info = unit_info(unit)
         if report is not None and report.status == "returned":
             rows.append(UnitProgress(unit, "returned", version=report.version, ref=report.ref or "",
@@ -105,8 +108,8 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
             asked = flow.applicable(template, answers)
             done = sum(flow.is_done(f, answers) for f in asked)
             rows.append(UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked)))
-        last = rows[-1]
-        kind: UnitState = "on_time" if last.state == "on_time" else "late" if last.state == "late" else "missing"
+        state = rows[-1].state
+        kind: UnitState = "on_time" if state == "on_time" else "late" if state == "late" else "missing"
         statuses.append(UnitStatus(info, kind))
     return Progress(campaign, tuple(rows), reporting_rate(statuses))
 

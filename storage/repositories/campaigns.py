@@ -335,3 +335,12 @@ class SubmissionRepository:
             .limit(1)
         )
         return self.session.scalars(query).first()
+
+    def last_submitted_by_unit(self, campaign_id: int) -> dict[int, Submission]:
+        """:meth:`last_submitted` of every unit of a campaign in one query: unit id → its newest submitted version."""
+        query = (
+            select(Submission)
+            .where(Submission.campaign_id == campaign_id, Submission.submitted_at.is_not(None))
+            .order_by(Submission.unit_id, Submission.version)
+        )
+        return {s.unit_id: s for s in self.session.scalars(query)}  # the last version of each unit wins

@@ -936,6 +936,14 @@ class SubmissionRepository(_Repository):
         done = [s for s in self._of(campaign_id, unit_id) if s.submitted_at is not None]
         return done[-1] if done else None
 
+    def last_submitted_by_unit(self, campaign_id: int) -> dict[int, Submission]:
+        newest: dict[int, Submission] = {}
+        for s in self._rows(Submission):
+            if s.campaign_id == campaign_id and s.submitted_at is not None and (
+                    s.unit_id not in newest or s.version > newest[s.unit_id].version):
+                newest[s.unit_id] = s
+        return newest
+
     def _new(self, campaign_id: int, unit_id: int, version: int, now: datetime) -> Submission:
         return self.uow.insert(Submission(id=self.uow.new_id("submissions"), campaign_id=campaign_id, unit_id=unit_id,
                                           version=version, status="draft", created_at=now))

@@ -135,10 +135,10 @@ def return_report(uow: UnitOfWork, campaign_id: int, unit: Unit, comment: str, n
     expected_unit(uow, campaign, unit)
     report = uow.reports.get_or_create(campaign.id, unit.id, now)
     last = uow.submissions.last_submitted(campaign.id, unit.id)
-    if last is None or (report.status == "draft" and report.version == last.version):
+    if last is None:
         raise ConfigError(msg="bot.return.not_submitted", unit=unit.name)
-    if report.status == "returned":
-        raise ConfigError(msg="bot.return.already", unit=unit.name, version=report.version)
+    if last.status == "returned":
+        raise ConfigError(msg="bot.return.already", unit=unit.name, version=last.version)
     if report.status != "submitted" or last.version != report.version:
         raise ConfigError(msg="bot.return.editing", unit=unit.name, version=report.version)
     uow.submissions.send_back(last, text, now)

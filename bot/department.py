@@ -23,13 +23,11 @@ def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bo
     """Every invited unit's status (on time, late, missing) with its last submitted answers."""
     end = deadline_end(campaign, zone)
     out: list[UnitStatus] = []
-    reports = {r.unit_id: r for r in uow.reports.for_campaign(campaign.id)}
     last = uow.submissions.last_submitted_by_unit(campaign.id)
     for unit in uow.campaigns.expected_units(campaign.id):
         info = unit_info(unit)
         submitted = last.get(unit.id)
-        report = reports.get(unit.id)
-        if submitted is None or submitted.submitted_at is None or (report is not None and report.status == "returned"):
+        if submitted is None or submitted.submitted_at is None or submitted.status == "returned":
             # A report returned for correction counts as not submitted until it is submitted again.
             out.append(UnitStatus(info, "missing"))
             continue

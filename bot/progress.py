@@ -95,12 +95,14 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
         report = reports.get(unit.id)
         submitted = last.get(unit.id)
         info = unit_info(unit)
-        if report is not None and report.status == "returned":
-            rows.append(UnitProgress(unit, "returned", version=report.version, ref=report.ref or "",
-                                     comment=report.comment or ""))
+        editing = report is not None and submitted is not None and report.status == "draft" \
+            and report.version > submitted.version
+        if submitted is not None and submitted.status == "returned":
+            # Returned for correction: not submitted until the unit submits again (it may be editing already).
+            rows.append(UnitProgress(unit, "returned", version=submitted.version, ref=submitted.ref or "",
+                                     comment=submitted.comment or "", editing=editing))
         elif submitted is not None and submitted.submitted_at is not None:
             state: State = "on_time" if submitted.submitted_at <= end else "late"
-            editing = report is not None and report.status == "draft" and report.version > submitted.version
             rows.append(UnitProgress(unit, state, submitted_at=submitted.submitted_at, version=submitted.version,
                                      ref=submitted.ref or "", editing=editing))
         else:

@@ -50,12 +50,12 @@ def write_compiled_docx(template: Template, campaign: CampaignInfo, units: Seque
 
 def write_annex(report: CompiledReport, campaign: CampaignInfo, path: str | Path, issued_on: date) -> Path:
     """The annex: "PHỤ LỤC", what it goes with, then every unit's full answers and every nominee."""
-    number = report.letterhead.number_line.removeprefix("Số:").strip()
+    number = report.letterhead.number_line.removeprefix("Số:").rstrip()  # its blank kept for the văn thư
     head = [
         f'<w:p><w:pPr><w:pStyle w:val="{STYLE_TITLE}"/></w:pPr>{run("PHỤ LỤC")}</w:p>',
         f'<w:p><w:pPr><w:pStyle w:val="{STYLE_TITLE}"/></w:pPr>'
         f'{run(squash(report.subject[:1].upper() + report.subject[1:]))}</w:p>',
-        para(f"(Kèm theo Báo cáo số {number} ngày {format_date_short(issued_on)} của "
+        para(f"(Kèm theo Báo cáo số{number} ngày {format_date_short(issued_on)} của "
              f"{agency_in_sentence(campaign.department)})", STYLE_TITLE, italic=True),
         para("", STYLE_BODY),
     ]

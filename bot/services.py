@@ -26,6 +26,7 @@ from dialogs.conversation.importer import ImportProblem, import_answers
 from dialogs.conversation.report import DRAFT, RETURNED, SUBMITTED, Report
 from dialogs.effects import VersionOpened
 from dialogs.errors import ConfigError, NotFound, ReportbotError
+from dialogs.messages import t
 from dialogs.template.loader import find_template, load_template
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
@@ -142,7 +143,9 @@ class Services:
             ward = find_ward(name)
             unit = add_ward(uow, ward, self.now()) if ward is not None else uow.units.add(name, now=self.now())
             uow.commit()
-            return unit
+        # A name the official list does not hold exactly is kept as typed, and said so (it has no code).
+        self.warnings = [] if ward is not None else [t("bot.cli.unit_not_official", name=unit.name)]
+        return unit
 
     # ---- campaigns ---------------------------------------------------------------------------------
     def create_campaign(self, template: Template, deadline: date, title: str | None = None,

@@ -710,6 +710,7 @@ MESSAGES: dict[str, str] = {
     "bot.help.opt_unit_words": "Đơn vị tính của con số ({example}).",
     # ---- bot.cli.*: command-line errors and output (bot/cli) -----------------------------------------
     "bot.cli.warning": "lưu ý: {text}",
+    "bot.cli.unit_not_official": "danh mục xã, phường từ 1/7/2025 không có đơn vị nào tên đúng là «{name}» (hoặc có ở nhiều tỉnh), nên đơn vị được thêm như đã gõ, không có mã; nếu gõ nhầm, hãy thêm lại với tên đúng, kèm tỉnh nếu cần (ví dụ \"Xã An Lão, Hải Phòng\")",
     "bot.cli.unit_used": "Đơn vị: {unit}",
     "bot.cli.receipt": "Đã nộp báo cáo: số tiếp nhận {ref}, bản {version}, {when} (lúc {at}).",
     "bot.cli.receipt_same": "Báo cáo không thay đổi so với bản đã nộp: vẫn là số tiếp nhận {ref}, bản {version}, {when} (lúc {at}); không tạo bản mới.",

@@ -124,7 +124,9 @@ def unit_add(
     as_json: bool = typer.Option(False, "--json", help=h("opt_json_unit")),
 ) -> None:
     """Add a reporting unit (its code and province come from vietnam-provinces when it is known there)."""
-    unit = Services().add_unit(name)
+    services = Services()
+    unit = services.add_unit(name)
+    warn(services)
     if as_json:
         print_json(unit_json(unit))
     else:

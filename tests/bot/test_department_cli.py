@@ -220,3 +220,10 @@ def test_a_usage_error_is_one_vietnamese_sentence(cli: Department, args: tuple[s
     assert err.startswith("reportbot: ") and err.count("\n") == 1 and "--help" in err
     for english in ("Usage:", "Error:", "Missing option", "No such option", "is not a valid"):
         assert english not in err
+
+
+def test_a_unit_added_by_a_name_the_official_list_lacks_is_kept_with_a_warning(cli: Department) -> None:
+    out, err = cli("unit", "add", "Xã Khong Co That")
+    assert "Xã Khong Co That" in out and t("bot.cli.unit_not_official", name="Xã Khong Co That") in err
+    _, err = cli("unit", "add", "Xã Đại Sơn, Hải Phòng", code=1)  # imported already: refused as a duplicate
+    assert "đã có" in err and "11" in err

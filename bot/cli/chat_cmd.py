@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from bot.channels.console import ConsoleChat
+from bot.cli.admin_cmd import unit_used
 from bot.cli.app import app, h
 from bot.cli.files import not_a_folder
 from bot.services import DEFAULT_UNIT, Services, resolve_template
@@ -24,5 +25,7 @@ def chat(
     services = Services()
     tpl = resolve_template(template)
     binding = services.local_binding(tpl, unit)
+    with services.uow() as uow:
+        typer.echo(unit_used(uow.units.get(binding.unit_id)))  # the commune this chat reports for
     code = ConsoleChat(services, binding, out).run()
     raise typer.Exit(code)

@@ -141,7 +141,7 @@ def return_report(uow: UnitOfWork, campaign_id: int, unit: Unit, comment: str, n
         raise ConfigError(msg="bot.return.already", unit=unit.name, version=last.version)
     if report.status != "submitted" or last.version != report.version:
         raise ConfigError(msg="bot.return.editing", unit=unit.name, version=report.version)
-    uow.submissions.send_back(last, text, now)
+    uow.submissions.send_back(last, text, now)  # an accepted version may be returned too
     uow.reports.save(report, now, status="returned", comment=text)
     notice = t("bot.return.notice", title=campaign.title, version=last.version, comment=text)
     told = 0
@@ -153,11 +153,26 @@ def return_report(uow: UnitOfWork, campaign_id: int, unit: Unit, comment: str, n
     return Returned(unit, last.version, told)
 
 
+def accept_report(uow: UnitOfWork, campaign_id: int, unit: Unit) -> int:
+    """Take a unit's submitted report as final ("đã tiếp nhận"); returns the version accepted."""
+    campaign = uow.campaigns.get(campaign_id)
+    expected_unit(uow, campaign, unit)
+    last = uow.submissions.last_submitted(campaign.id, unit.id)
+    if last is None:
+        raise ConfigError(msg="bot.return.not_submitted", unit=unit.name)
+    if last.status == "accepted":
+        raise ConfigError(msg="bot.accept.already", unit=unit.name, version=last.version)
+    if last.status == "returned":
+        raise ConfigError(msg="bot.return.already", unit=unit.name, version=last.version)
+    uow.submissions.accept(last)
+    return last.version
+
+
 def returned_json(returned: Returned, campaign_id: int) -> dict[str, Any]:
     """``return --json``."""
     return {"campaign": campaign_id, "unit": unit_json(returned.unit), "version": returned.version,
             "told": returned.told}
 
 
-__all__ = ["Returned", "check_deadline", "check_units", "expected_unit", "open_campaign", "return_report",
-           "set_deadline", "set_settings", "summary"]
+__all__ = ["Returned", "accept_report", "check_deadline", "check_units", "expected_unit", "open_campaign",
+           "return_report", "set_deadline", "set_settings", "summary"]

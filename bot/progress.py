@@ -2,8 +2,9 @@
 chat's ``/tiendo`` (:mod:`bot.department`).
 
 States: not started (no answer yet), in progress (x of y questions answered), submitted on time, submitted
-late, returned for correction. Rates as DHIS2 defines them (:mod:`exporters.rate`): reporting rate =
-submitted / expected, on-time rate = submitted by the deadline / expected.
+late, returned for correction, accepted by the department (still counted on time or late). Rates as DHIS2
+defines them (:mod:`exporters.rate`): reporting rate = submitted / expected, on-time rate = submitted by the
+deadline / expected. A report returned for correction counts as not submitted until it is submitted again.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from exporters.rate import Rate, reporting_rate
 from storage.models import Campaign, Unit
 from storage.uow import UnitOfWork
 
-State = Literal["not_started", "in_progress", "on_time", "late", "returned"]
-STATES: tuple[State, ...] = ("not_started", "in_progress", "on_time", "late", "returned")
+State = Literal["not_started", "in_progress", "on_time", "late", "returned", "accepted"]
+STATES: tuple[State, ...] = ("not_started", "in_progress", "on_time", "late", "returned", "accepted")
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,14 @@ class UnitProgress:
     comment: str = ""
     #: A submitted report whose unit is editing a next version (the submitted one still counts).
     editing: bool = False
+    #: Whether the submission came by the deadline (None: nothing submitted).
+    on_time: bool | None = None
 
     @property
     def label(self) -> str:
         """The state in Vietnamese: «đang làm 12/25 mục», «đã nộp đúng hạn» …"""
-        text = t(f"bot.progress.state.{self.state}", answered=self.answered, asked=self.asked)
+        when = t("bot.cli.receipt_on_time" if self.on_time else "bot.cli.receipt_late")
+        text = t(f"bot.progress.state.{self.state}", answered=self.answered, asked=self.asked, when=when)
         return text + (t("bot.progress.editing") if self.editing else "")
 
     def to_json(self) -> dict[str, Any]:
@@ -51,7 +55,7 @@ class UnitProgress:
         return {"unit": unit_json(self.unit), "state": self.state, "label": self.label, "answered": self.answered,
                 "asked": self.asked, "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
                 "version": self.version, "ref": self.ref or None, "comment": self.comment or None,
-                "editing": self.editing}
+                "editing": self.editing, "on_time": self.on_time}
 
 
 @dataclass(frozen=True)
@@ -102,16 +106,18 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
             rows.append(UnitProgress(unit, "returned", version=submitted.version, ref=submitted.ref or "",
                                      comment=submitted.comment or "", editing=editing))
         elif submitted is not None and submitted.submitted_at is not None:
-            state: State = "on_time" if submitted.submitted_at <= end else "late"
+            on_time = submitted.submitted_at <= end
+            state: State = "accepted" if submitted.status == "accepted" else "on_time" if on_time else "late"
             rows.append(UnitProgress(unit, state, submitted_at=submitted.submitted_at, version=submitted.version,
-                                     ref=submitted.ref or "", editing=editing))
+                                     ref=submitted.ref or "", editing=editing, on_time=on_time))
         else:
             answers = uow.answers.current_records(campaign.id, unit.id) if report is not None else {}
             asked = flow.applicable(template, answers)
             done = sum(flow.is_done(f, answers) for f in asked)
             rows.append(UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked)))
-        state = rows[-1].state
-        kind: UnitState = "on_time" if state == "on_time" else "late" if state == "late" else "missing"
+        row = rows[-1]
+        kind: UnitState = "missing" if row.on_time is None or row.state == "returned" else \
+            "on_time" if row.on_time else "late"
         statuses.append(UnitStatus(info, kind))
     return Progress(campaign, tuple(rows), reporting_rate(statuses))
 

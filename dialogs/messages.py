@@ -560,7 +560,7 @@ MESSAGES: dict[str, str] = {
     "bot.campaign.show": (
         "Đợt báo cáo số {id}: «{title}» (mẫu {template})\n"
         "Hạn nộp: {deadline} — {status}\n"
-        "Đơn vị: {units} — chưa bắt đầu {not_started}, đang làm {in_progress}, nộp đúng hạn {on_time}, nộp muộn {late}, bị trả lại {returned}\n"
+        "Đơn vị: {units} — chưa bắt đầu {not_started}, đang làm {in_progress}, nộp đúng hạn {on_time}, nộp muộn {late}, bị trả lại {returned}, đã tiếp nhận {accepted}\n"
         "Tỷ lệ gửi báo cáo: {rate}%; đúng hạn: {on_time_rate}%\n"
         "Mã mời: chưa dùng {unused}, đã dùng {used}, hết hạn {expired}, đã thu hồi {revoked}"
     ),
@@ -569,6 +569,10 @@ MESSAGES: dict[str, str] = {
     "bot.progress.state.on_time": "đã nộp đúng hạn",
     "bot.progress.state.late": "nộp muộn",
     "bot.progress.state.returned": "bị trả lại, chờ sửa",
+    "bot.progress.state.accepted": "Sở đã tiếp nhận ({when})",
+    "bot.accept.already": "báo cáo bản {version} của {unit} đã được tiếp nhận",
+    "bot.accept.done": "Đã tiếp nhận báo cáo bản {version} (đợt báo cáo số {id}).",
+    "bot.help.accept": "Tiếp nhận báo cáo đã nộp của một đơn vị (trạng thái «Sở đã tiếp nhận»; vẫn tính đúng hạn hay muộn theo lúc nộp).",
     "bot.progress.editing": " (đang sửa bản mới)",
     "bot.progress.head": (
         "Đợt báo cáo số {id}: «{title}», hạn nộp {deadline}\n"

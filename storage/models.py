@@ -177,7 +177,7 @@ class Submission(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     version: Mapped[int]
-    #: "draft" | "submitted" | "returned".
+    #: "draft" | "submitted" | "returned" | "accepted" (the department took it as final).
     status: Mapped[str] = mapped_column(String(10))
     #: The receipt reference given at submit.
     ref: Mapped[str | None] = mapped_column(String(50))

@@ -12,7 +12,15 @@ from typing import Optional
 
 import typer
 
-from bot.campaigns import open_campaign, return_report, returned_json, set_deadline, set_settings, summary
+from bot.campaigns import (
+    accept_report,
+    open_campaign,
+    return_report,
+    returned_json,
+    set_deadline,
+    set_settings,
+    summary,
+)
 from bot.cli.admin_cmd import parse_day, print_json, unit_used, warn
 from bot.cli.app import app, campaign_app, h
 from bot.cli.files import writing
@@ -146,7 +154,8 @@ def campaign_show(
                  deadline=format_date_short(date.fromisoformat(data["deadline"])),
                  status=t(f"bot.campaign.status.{data['status']}"), units=data["units"],
                  not_started=states["not_started"], in_progress=states["in_progress"], on_time=states["on_time"],
-                 late=states["late"], returned=states["returned"], rate=format_number(data["reporting_rate"], 1),
+                 late=states["late"], returned=states["returned"], accepted=states["accepted"],
+                 rate=format_number(data["reporting_rate"], 1),
                  on_time_rate=format_number(data["on_time_rate"], 1), unused=invites["unused"], used=invites["used"],
                  expired=invites["expired"], revoked=invites["revoked"]))
 
@@ -334,3 +343,23 @@ def return_command(
         return
     typer.echo(unit_used(returned.unit))
     typer.echo(t("bot.return.done", version=returned.version, id=campaign, told=returned.told))
+
+
+@app.command("accept", help=h("accept"))
+def accept_command(
+    campaign: int = typer.Option(..., "--campaign", "-c", help=h("opt_campaign")),
+    unit: str = typer.Option(..., "--unit", "-u", help=h("opt_unit")),
+    province: Optional[str] = typer.Option(None, "--province", "-p", help=h("opt_province_filter")),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
+) -> None:
+    """Accept a unit's submitted report as final."""
+    services = Services()
+    with services.uow() as uow:
+        found = services.find_unit(uow, unit, province)
+        version = accept_report(uow, campaign, found)
+        uow.commit()
+    if as_json:
+        print_json({"campaign": campaign, "unit": unit_json(found), "version": version, "state": "accepted"})
+        return
+    typer.echo(unit_used(found))
+    typer.echo(t("bot.accept.done", version=version, id=campaign))

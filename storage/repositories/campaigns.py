@@ -294,13 +294,23 @@ class SubmissionRepository:
 
     def send_back(self, submission: Submission, comment: str, now: datetime) -> Submission:
         """Return a submitted report to its unit with a comment (the next draft opens a new version)."""
-        if submission.status != "submitted":
+        if submission.status not in ("submitted", "accepted"):
             raise SubmissionClosed(
                 f"only a submitted report can be returned; v{submission.version} is {submission.status}"
             )
         submission.status = "returned"
         submission.comment = comment
         submission.returned_at = now
+        return submission
+
+    def accept(self, submission: Submission) -> Submission:
+        """The department takes a submitted version as final ("đã tiếp nhận"); it still counts on time or late."""
+        if submission.status != "submitted":
+            raise SubmissionClosed(
+                f"only a submitted report can be accepted; v{submission.version} is {submission.status}"
+            )
+        submission.status = "accepted"
+        self.session.flush()
         return submission
 
     def for_campaign(self, campaign_id: int) -> list[Submission]:

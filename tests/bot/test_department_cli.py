@@ -152,6 +152,14 @@ def test_receipts_returns_and_progress(cli: Department, tmp_path: Path) -> None:
     assert names.index("Phường Ái Quốc") < names.index("Phường Việt Hòa")  # Vietnamese order, not code points
     out, _ = cli("progress", "-c", cid)
     assert "Xã Kiến Thụy (Thành phố Hải Phòng, mã 11680" in out and "đang làm" in out and "đã nộp đúng hạn" in out
+    # Accepted: still counted as submitted on time; accepting twice is refused.
+    assert cli.json("accept", "-c", cid, "-u", "11224")["version"] == 2
+    _, err = cli("accept", "-c", cid, "-u", "11224", code=1)
+    assert "đã được tiếp nhận" in err
+    progress = cli.json("progress", "-c", cid)
+    khuc = next(u for u in progress["units"] if u["unit"]["code"] == 11224)
+    assert (khuc["state"], khuc["on_time"], progress["on_time"]) == ("accepted", True, 1)
+    assert cli.json("campaign", "show", "-c", cid)["states"]["accepted"] == 1
 
 
 def test_bulk_invites_list_and_revoke(cli: Department, tmp_path: Path) -> None:

@@ -917,12 +917,19 @@ class SubmissionRepository(_Repository):
         return submission
 
     def send_back(self, submission: Submission, comment: str, now: datetime) -> Submission:
-        if submission.status != "submitted":
+        if submission.status not in ("submitted", "accepted"):
             raise SubmissionClosed(
                 f"only a submitted report can be returned; v{submission.version} is {submission.status}")
         submission.status = "returned"
         submission.comment = comment
         submission.returned_at = now
+        return submission
+
+    def accept(self, submission: Submission) -> Submission:
+        if submission.status != "submitted":
+            raise SubmissionClosed(
+                f"only a submitted report can be accepted; v{submission.version} is {submission.status}")
+        submission.status = "accepted"
         return submission
 
     def for_campaign(self, campaign_id: int) -> list[Submission]:

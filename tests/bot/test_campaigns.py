@@ -80,3 +80,14 @@ def test_deadline_warnings() -> None:
     assert check_deadline(date(2026, 12, 20), today) == []
     assert "đã qua" in check_deadline(date(2026, 11, 30), today)[0]
     assert "chỉ còn 1 ngày" in check_deadline(date(2026, 12, 2), today)[0]
+
+
+def test_a_revoked_invite_is_a_reply_in_the_chat(anydb: Any, now: datetime) -> None:
+    from bot.invites import accept
+
+    with anydb.uow() as uow:
+        uow.invites.create("THUHOI01", "department", None, None, now + timedelta(days=3), now)
+        uow.invites.revoke("THUHOI01", now)
+        person = uow.people.get_or_create("telegram", "7", "Anh Nam", now)
+        accepted = accept(uow, person, "thuhoi01", now)
+    assert not accepted.ok and [s.msg for s in accepted.notes] == ["bot.invite.revoked"]

@@ -205,6 +205,14 @@ def _province(name: str) -> str:
     return province_short(name)
 
 
+def _leads(units: Sequence[UnitStatus]) -> dict[int, str]:
+    """Each unit as a quote's lead (by ``id``): with its province when the campaign spans several (five «Xã Bình
+    Minh» must be told apart), its name alone otherwise."""
+    several = len({u.unit.province_name for u in units}) > 1
+    return {id(u): f"{u.unit.name} ({_province(u.unit.province_name)})" if several and u.unit.province_name
+            else u.unit.name for u in units}
+
+
 def _short(fld: Field) -> str:
     """A field as a heading or a column: its short name, else its prompt as a label."""
     return fld.short or field_label(fld)
@@ -278,7 +286,8 @@ def _section_label(path: Sequence[int]) -> str:
     return ".".join(str(n) for n in path) + "."
 
 
-def digest_section_blocks(section: Section, units: Sequence[UnitStatus], path: tuple[int, ...]) -> list[Block]:
+def digest_section_blocks(section: Section, units: Sequence[UnitStatus], path: tuple[int, ...],
+                          leads: Mapping[int, str]) -> list[Block]:
     """Section III for one template section: a few units' excerpts per text field, the rest counted."""
     content: list[Block] = []
     fields = list(text_fields(section))
@@ -289,7 +298,7 @@ def digest_section_blocks(section: Section, units: Sequence[UnitStatus], path: t
         if len(fields) > 1:
             content.append(Paragraph(field_name(fld) + ":"))
         for unit, quote in digest.quotes:
-            lead = f"{unit.unit.name}" + (f" ({_province(unit.unit.province_name)})" if unit.unit.province_name else "")
+            lead = leads[id(unit)]
             content.append(Paragraph(quote, lead + ": "))
         if digest.others:
             content.append(Paragraph(f"Ngoài ra còn {format_number(digest.others)} đơn vị khác báo cáo nội dung này "
@@ -297,7 +306,7 @@ def digest_section_blocks(section: Section, units: Sequence[UnitStatus], path: t
     n = 0
     for child in section.children:
         if isinstance(child, Section) and child.in_report:
-            inner = digest_section_blocks(child, units, (*path, n + 1))
+            inner = digest_section_blocks(child, units, (*path, n + 1), leads)
             if inner:
                 n += 1
                 content += inner
@@ -311,8 +320,9 @@ def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> list[Block
     """Section III: the digest of every text section, numbered 1., 1.1. (never I. again inside section III)."""
     out: list[Block] = []
     n = 0
+    leads = _leads(units)
     for section in (s for s in template.sections if s.in_report):
-        blocks = digest_section_blocks(section, units, (n + 1,))
+        blocks = digest_section_blocks(section, units, (n + 1,), leads)
         if blocks:
             n += 1
             out += blocks
@@ -427,16 +437,17 @@ def full_text_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterato
         skip |= {template.meta.signer.name_field}
     done = [u for u in units if u.status != "missing"]
     others = [{**formatted_answers(template, u.answers), **unit_values(u.unit)} for u in done]
+    leads = _leads(units)
     n = 0
     for section in template.sections:
-        blocks = list(_full_section(section, done, others, skip, (n + 1,)))
+        blocks = list(_full_section(section, done, others, skip, (n + 1,), leads))
         if blocks:
             n += 1
             yield from blocks
 
 
 def _full_section(section: Section, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
-                  skip: frozenset[str], path: tuple[int, ...]) -> Iterator[Block]:
+                  skip: frozenset[str], path: tuple[int, ...], leads: Mapping[int, str]) -> Iterator[Block]:
     """A section's full text; a heading or a field's label only when something is quoted under it."""
     if not section.in_report:
         return
@@ -445,12 +456,12 @@ def _full_section(section: Section, units: Sequence[UnitStatus], others: Sequenc
     n = 0
     for child in section.children:
         if isinstance(child, Section):
-            inner = list(_full_section(child, units, others, skip, (*path, n + 1)))
+            inner = list(_full_section(child, units, others, skip, (*path, n + 1), leads))
             if inner:
                 n += 1
                 content += inner
         elif child.id not in skip:
-            quoted = list(_full_field(child, units, others, alone=len(fields) <= 1))
+            quoted = list(_full_field(child, units, others, leads, alone=len(fields) <= 1))
             if quoted and len(fields) > 1:
                 content.append(Paragraph(field_name(child) + ":"))
             content += quoted
@@ -459,7 +470,8 @@ def _full_section(section: Section, units: Sequence[UnitStatus], others: Sequenc
         yield from content
 
 
-def _full_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]], *,
+def _full_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
+                leads: Mapping[int, str], *,
                 alone: bool) -> Iterator[Block]:
     """Each unit's text for one field under the unit's name; units with nothing to print are left out."""
     for unit, formatted in zip(units, others, strict=True):
@@ -470,7 +482,7 @@ def _full_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapp
         blocks = [b for b in blocks if not isinstance(b, Paragraph) or b.text.strip()]
         if not blocks:
             continue
-        lead = unit.unit.name + (f" ({_province(unit.unit.province_name)})" if unit.unit.province_name else "")
+        lead = leads[id(unit)]
         if isinstance(blocks[0], Paragraph):
             yield Paragraph(blocks[0].text, lead + ": ")
             yield from blocks[1:]

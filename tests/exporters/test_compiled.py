@@ -112,6 +112,8 @@ def test_the_main_report_is_bounded_and_its_headings_never_clash(tmp_path: Path)
                   isinstance(r.value, str))
     assert all(len(t) < longest for t in look.texts() if ": " in t)  # excerpts, never a unit's whole answer
     assert len(text) < 0.2 * sum(len(str(r.value)) for u in reported for r in u.answers.values())
+    # Several provinces: each quoted unit says which province it is in (five «Xã Bình Minh» are told apart).
+    assert any(re.match(r"^(Xã|Phường|Đặc khu) [^:]+ \([^)]+\): ", t) for t in look.texts())
     annex_text = "\n".join(Look(annex).texts())
     assert "PHỤ LỤC" in annex_text and reported[0].unit.name in annex_text
 

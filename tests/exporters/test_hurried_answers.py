@@ -110,7 +110,7 @@ def test_compiled_report_quotes_none_answers_as_sentences(tmp_path: Path, templa
     assert not [t for t in look.texts() if PROMPT_WORDS.search(t)]
     texts = Look(annex).texts()  # every unit's full text is in the annex
     assert not [t for t in texts if PROMPT_WORDS.search(t)]
-    assert "Phường Lê Chân (Hải Phòng): Không có." in texts
+    assert "Phường Lê Chân: Không có." in texts
     # A unit whose answer prints nothing ("render_none: ''") is left out, not shown with an empty line.
     assert not [t for t in texts if t.strip().startswith("Phường Lê Chân") and t.strip().endswith(":")]
 
@@ -253,7 +253,8 @@ def test_compiled_digest_says_each_units_own_kind(tmp_path: Path, template: Temp
     annex = tmp_path / "phu-luc.docx"
     write_compiled_docx(template, CAMPAIGN, _units(facts), tmp_path / "c.docx", issued_on=date(2025, 8, 25),
                         annex=annex)
-    assert "Phường Lê Chân (Hải Phòng): Hằng năm, phường đã đề nghị và được UBND cấp huyện khen thưởng cho hơn 650 " \
+    # One province: the units' names alone (with several, "Phường Lê Chân (Hải Phòng)").
+    assert "Phường Lê Chân: Hằng năm, phường đã đề nghị và được UBND cấp huyện khen thưởng cho hơn 650 " \
            "cá nhân với số tiền hơn 570.000.000 đồng." in Look(annex).texts()
 
 

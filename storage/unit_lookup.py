@@ -25,7 +25,7 @@ from .models import Unit
 
 #: How many units a refusal lists.
 LISTED = 5
-_NUMBER = re.compile(r"^(#?)\s*(\d{1,9})$")
+_NUMBER = re.compile(r"^(#?)\s*([0-9]{1,9})$")
 #: Folded kind words a unit name may start with.
 KIND_WORDS: tuple[str, ...] = ("xa", "phuong", "dac khu", "thi tran")
 

@@ -141,7 +141,7 @@ def find_ward(text: str, province: str | None = None) -> Any | None:
     from .unit_lookup import KIND_WORDS, spelling, split_province
 
     typed = squash(text)
-    if typed.isdigit():
+    if typed.isascii() and typed.isdigit():  # "¹" is a digit to str.isdigit, not to int()
         return next((w for w in Ward.iter_all() if int(w.code.value) == int(typed)), None)
     typed, province_code = split_province(typed, int(find_province(province).code.value) if province else None)
     folded = fold(typed)

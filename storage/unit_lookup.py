@@ -119,7 +119,7 @@ def split_province(typed: str, province_code: int | None) -> tuple[str, int | No
 
 def resolve_unit(source: UnitSource, text: str, province: str | None = None) -> Unit:
     """The one unit ``text`` names (within ``province`` when given); a refusal naming the candidates otherwise."""
-    typed = squash(nfc(text))
+    typed = squash(nfc(text)).strip(" ,")
     province_code = _province_code(province) if province else None
     number = _NUMBER.match(typed)
     if number:
@@ -131,13 +131,18 @@ def resolve_unit(source: UnitSource, text: str, province: str | None = None) -> 
     if found:
         first = found[0]
         example = f"{first.name}, {first.province_name}" if first.province_name else f"#{first.id}"
-        raise AmbiguousUnit(candidates=found, msg="storage.unit_ambiguous", text=typed, count=len(found),
+        raise AmbiguousUnit(candidates=found, msg="storage.unit_ambiguous", text=_shown(typed), count=len(found),
                             listed="; ".join(label(u) for u in found[:LISTED]), example=example)
     near = suggestions(source, name, province_code)
     if near:
-        raise NotFound(msg="storage.unit_not_found_suggest", text=typed,
+        raise NotFound(msg="storage.unit_not_found_suggest", text=_shown(typed),
                        listed="; ".join(label(u) for u in near))
-    raise NotFound(msg="storage.unit_not_found", text=typed)
+    raise NotFound(msg="storage.unit_not_found", text=_shown(typed))
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """What a refusal quotes of the text typed: a 5,000-character paste is not repeated."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _by_number(source: UnitSource, typed: str, number: int, *, by_id_only: bool) -> Unit:
@@ -148,7 +153,7 @@ def _by_number(source: UnitSource, typed: str, number: int, *, by_id_only: bool)
                             code=label(by_code), id=label(by_id), number=number)
     found = by_code or by_id
     if found is None:
-        raise NotFound(msg="storage.unit_number_unknown", text=typed)
+        raise NotFound(msg="storage.unit_number_unknown", text=_shown(typed))
     return found
 
 

@@ -238,6 +238,7 @@ def _bulk(campaign: int | None, role: str, days: int, bot_username: str, out: Pa
             raise ConfigError(msg="bot.invite_sheet.no_units", id=campaign)
         if out is not None:
             with writing(out):
+                out.parent.mkdir(parents=True, exist_ok=True)
                 write_sheet(rows, out)
         uow.commit()  # the codes are kept only once the sheet that lists them is written
     if capped:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from bot import undelivered
+from bot.progress import campaign_progress, deadline_end, unit_info
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
 from dialogs.events import Event, Text
 from dialogs.messages import ref
 from dialogs.vietnamese.format import format_date_short, format_number
-from exporters.model import UnitInfo, UnitStatus
-from exporters.rate import reporting_rate
+from exporters.model import UnitStatus
 from storage.models import Campaign, Person
 from storage.uow import UnitOfWork
 
@@ -22,33 +22,35 @@ LISTED = 15
 
 def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bool = True) -> list[UnitStatus]:
     """Every invited unit's status (on time, late, missing) with its last submitted answers."""
-    deadline_end = datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
+    end = deadline_end(campaign, zone)
     out: list[UnitStatus] = []
+    last = uow.submissions.last_submitted_by_unit(campaign.id)
     for unit in uow.campaigns.expected_units(campaign.id):
-        info = UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
-        submitted = uow.submissions.last_submitted(campaign.id, unit.id)
-        if submitted is None or submitted.submitted_at is None:
+        info = unit_info(unit)
+        submitted = last.get(unit.id)
+        if submitted is None or submitted.submitted_at is None or submitted.status == "returned":
+            # A report returned for correction counts as not submitted until it is submitted again.
             out.append(UnitStatus(info, "missing"))
             continue
         records: dict[str, AnswerRecord] = {}
         if answers:
             records = {k: AnswerRecord.from_json(v) for k, v in (submitted.answers or {}).items()}
-        on_time = submitted.submitted_at <= deadline_end
+        on_time = submitted.submitted_at <= end
         out.append(UnitStatus(info, "on_time" if on_time else "late", submitted.submitted_at, submitted.version,
                               records))
     return out
 
 
 def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say]:
-    """The progress of one campaign (or of every open one), one message each."""
+    """The progress of one campaign (or of every open one), one message each (as ``reportbot progress``)."""
     campaigns = [uow.campaigns.get(campaign_id)] if campaign_id else uow.campaigns.all(status="open")
     if not campaigns:
         return [Say("bot.dept.no_campaign")]
     out = []
     for campaign in campaigns:
-        statuses = unit_statuses(uow, campaign, zone, answers=False)
-        rate = reporting_rate(statuses)
-        missing = [s.unit.name for s in statuses if s.status == "missing"]
+        found = campaign_progress(uow, campaign, zone)
+        rate = found.rate
+        missing = [u.unit.name for u in found.units if u.state not in ("on_time", "late")]
         more = ref("bot.dept.more", count=len(missing) - LISTED) if len(missing) > LISTED else ""
         out.append(Say("bot.dept.progress", {
             "id": campaign.id, "title": campaign.title, "deadline": format_date_short(campaign.deadline),

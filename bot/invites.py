@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from dialogs.effects import Say
 from dialogs.errors import NotFound
-from storage.errors import InviteExpired, InviteUsed
+from storage.errors import InviteExpired, InviteRevoked, InviteUsed
 from storage.models import Identity, Invite, Person
 from storage.uow import UnitOfWork
 
@@ -49,6 +49,8 @@ def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepte
         uow.invites.use(code, person.id, now)
     except InviteUsed:
         return Accepted(False, [Say("bot.invite.used", {"code": code})])
+    except InviteRevoked:
+        return Accepted(False, [Say("bot.invite.revoked", {"code": code})])
     except InviteExpired:
         expires = invite.expires_at.strftime("%d/%m/%Y") if invite.expires_at else ""
         return Accepted(False, [Say("bot.invite.expired", {"code": code, "date": expires})])

@@ -71,6 +71,8 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...] = ()
+    #: Column widths in cm (empty: "TT" narrow, figures 3 cm, text columns share the rest).
+    widths: tuple[float, ...] = ()
 
 
 Block = Heading | Paragraph | Table

@@ -13,8 +13,20 @@ from datetime import date, datetime
 from dialogs.answers import AnswerRecord
 from dialogs.template.model import NUMERIC_TYPES, Field, Section, Template
 from dialogs.vietnamese.diacritics import lacks_diacritics
-from dialogs.vietnamese.format import format_date_long, format_date_short, format_number, format_percent
+from dialogs.vietnamese.format import format_date_long, format_date_short, format_number, format_percent, roman
 from dialogs.vietnamese.text import nfc, squash
+from exporters.compiled_parts import (
+    by_unit_name,
+    excerpt,
+    figure_totals,
+    group_rows,
+    missing_by_province,
+    province_rates,
+    province_short,
+    tallies,
+    text_digest,
+    text_fields,
+)
 from exporters.compose import (
     Block,
     Heading,
@@ -31,6 +43,7 @@ from exporters.compose import (
     unit_values,
 )
 from exporters.model import CampaignInfo, UnitStatus
+from exporters.nd30 import TEXT_W_CM
 from exporters.places import department_place
 from exporters.rate import Rate, reporting_rate
 from exporters.render import DEFAULT_QUALIFIER, field_label, field_name
@@ -149,25 +162,26 @@ def department_symbol(department: str) -> str:
 
 @dataclass(frozen=True)
 class CompiledReport:
-    """The compiled report's content."""
+    """The compiled report's content: the main report a director reads (bounded), and its annex (every unit's
+    full text and every nominee)."""
 
     letterhead: Letterhead
     kind: str
     subject: str
     rate: Rate
-    opening: Paragraph
-    rate_paragraphs: tuple[Paragraph, ...]
-    figure_columns: tuple[str, ...]
-    #: The field type of each figure column ("integer", "money", …), for widths and number formats.
-    figure_kinds: tuple[str, ...]
-    figure_rows: tuple[tuple[str, ...], ...]
-    figure_footer: tuple[str, ...]
-    figure_note: str
-    digest: tuple[Block, ...]
-    missing: tuple[tuple[str, ...], ...]
+    body: tuple[Block, ...]
     noi_nhan: tuple[str, ...]
     signer_lines: tuple[str, ...]
     signer_name: str
+    annex: tuple[Block, ...] = ()
+
+
+#: Excerpts quoted per text field in the main report, and their length; the rest is in the annex.
+QUOTES_PER_FIELD, QUOTE_CHARS = 4, 320
+#: Rows of a repeated group (the nominees) in the main report; all of them are in the annex and the .xlsx.
+GROUP_ROWS_MAIN = 30
+#: A group's long text cells are cut to this in the main report.
+GROUP_CELL_CHARS = 120
 
 
 def _lower_first(text: str) -> str:
@@ -209,81 +223,204 @@ def unmarked_units(units: Sequence[UnitStatus]) -> list[str]:
     return [u.unit.name for u in units if u.status != "missing" and any(map(without_diacritics, u.answers.values()))]
 
 
-def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterator[Block]:
-    """Per section, each reporting unit's answer quoted under its name (figures are in the table instead);
-    first, which units still have text without diacritics (each such quote says so)."""
-    skip = absorbed_fields(template) | {f.id for f in figure_fields(template)}
-    if template.meta.signer.name_field:
-        skip |= {template.meta.signer.name_field}
-    reported = [u for u in units if u.status != "missing"]
-    others = [{**formatted_answers(template, u.answers), **unit_values(u.unit)} for u in reported]
-    unmarked = unmarked_units(reported)
-    if unmarked:
-        yield Paragraph(f"Ghi chú: nội dung của {format_number(len(unmarked))} đơn vị còn viết không dấu, chưa "
-                        f"được đơn vị chỉnh sửa ({UNMARKED}): {', '.join(unmarked)}.")
-    for section in template.sections:
-        yield from _digest_section(section, reported, others, skip, 0)
+def _province(name: str) -> str:
+    return province_short(name)
 
 
-def _has_digest(section: Section, skip: frozenset[str]) -> bool:
-    return section.in_report and any(f.id not in skip for f in section.fields())
+def _leads(units: Sequence[UnitStatus]) -> dict[int, str]:
+    """Each unit as a quote's lead (by ``id``): with its province when the campaign spans several (five «Xã Bình
+    Minh» must be told apart), its name alone otherwise."""
+    several = len({u.unit.province_name for u in units}) > 1
+    return {id(u): f"{u.unit.name} ({_province(u.unit.province_name)})" if several and u.unit.province_name
+            else u.unit.name for u in units}
 
 
-def _digest_section(section: Section, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
-                    skip: frozenset[str], depth: int) -> Iterator[Block]:
-    """A section's digest; a heading or a field's label only when something is quoted under it."""
-    if not _has_digest(section, skip):
-        return
-    title = squash(nfc(section.title))
-    content: list[Block] = []
-    fields = [c for c in section.children if isinstance(c, Field) and c.id not in skip and c.render != ""]
-    for child in section.children:
-        if isinstance(child, Section):
-            content += _digest_section(child, units, others, skip, depth + 1)
-        elif child.id not in skip:
-            quoted = list(_digest_field(child, units, others, alone=len(fields) <= 1))
-            if quoted and len(fields) > 1:
-                content.append(Paragraph(field_name(child) + ":"))
-            content += quoted
-    if content:
-        yield Heading(f"{section.path}." if section.path else "", title, "arabic" if depth == 0 else "letter",
-                      min(depth + 2, 3))
-        yield from content
+def _short(fld: Field) -> str:
+    """A field as a heading or a column: its short name, else its prompt as a label."""
+    return fld.short or field_label(fld)
 
 
-def _digest_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]], *,
-                  alone: bool) -> Iterator[Block]:
-    """Each unit's text for one field under the unit's name; units with nothing to print are left out."""
-    for unit, formatted in zip(units, others, strict=True):
-        record = unit.answers.get(field.id)
-        if record is None or record.status == "skipped":
-            continue
-        blocks = field_blocks(field, record, formatted, alone=alone)
-        if not blocks:
-            continue
-        lead = f"{unit.unit.name} ({UNMARKED}): " if without_diacritics(record) else f"{unit.unit.name}: "
-        if isinstance(blocks[0], Paragraph):
-            yield Paragraph(blocks[0].text, lead)
-            yield from blocks[1:]
+def _pct(n: int, of: int) -> str:
+    return format_number(round(100.0 * n / of, 1)) if of else "—"
+
+
+def rates_blocks(units: Sequence[UnitStatus], rate: Rate, deadline: date) -> list[Block]:
+    """Section I: the rates in words, then per province when there are several."""
+    out: list[Block] = list(rate_paragraphs(rate, deadline))
+    provinces = province_rates(units)
+    if len(provinces) < 2:
+        return out
+    n = format_number
+    rows = tuple((str(i), _province(name), n(r.expected), n(r.reported), _pct(r.reported, r.expected), n(r.on_time),
+                  n(r.late), n(r.missing)) for i, (name, r) in enumerate(provinces, 1))
+    total = ("", "Cả nước", n(rate.expected), n(rate.reported), _pct(rate.reported, rate.expected), n(rate.on_time),
+             n(rate.late), n(rate.missing))
+    out.append(Paragraph("Theo từng tỉnh, thành phố:"))
+    out.append(Table(("TT", "Tỉnh, thành phố", "Được giao", "Đã gửi", "Tỷ lệ (%)", "Đúng hạn", "Muộn", "Chưa gửi"),
+                     (*rows, total), (True, False, *([True] * 6)), widths=(1.0, 4.3, 1.9, 1.8, 1.7, 1.9, 1.6, 2.3)))
+    return out
+
+
+def figures_blocks(template: Template, units: Sequence[UnitStatus]) -> list[Block]:
+    """Section II.1: each figure's total over the units that gave it; approximate figures and no data counted."""
+    found = figure_totals(template, units)
+    if not found:
+        return []
+    rows = []
+    names = figure_headers([f.field for f in found])
+    for i, (f, name) in enumerate(zip(found, names, strict=True), 1):
+        if f.total is None:
+            total = "—"
         else:
-            yield Paragraph("", lead)
-            yield from blocks
+            total = format_number(f.total) + (" (*)" if f.approximate else "")
+        rows.append((str(i), name, total, format_number(f.given), format_number(f.approximate),
+                     format_number(f.no_data)))
+    out: list[Block] = [Heading("1.", "Số liệu", "arabic", 2),
+                        Table(("TT", "Chỉ tiêu", "Tổng cộng", "Số đơn vị có số liệu", "Trong đó số ước tính",
+                               "Không có số liệu"), tuple(rows), (True, False, True, True, True, True),
+                              widths=(1.0, 6.0, 3.3, 2.1, 2.0, 2.1))]
+    notes = ["Tổng cộng chỉ cộng số liệu các đơn vị đã báo cáo; đơn vị trả lời “không có” hoặc chưa có số liệu "
+             "được đếm riêng ở cột cuối, không tính là 0."]
+    if any(f.approximate for f in found):
+        notes.append("(*) Tổng có số ước tính của đơn vị (“hơn”, “trên”, “khoảng”): số thực tế có thể lớn hơn.")
+    out += [Paragraph(note) for note in notes]
+    return out
+
+
+def tally_blocks(template: Template, units: Sequence[UnitStatus], number: int) -> list[Block]:
+    """Section II.2: every choice and yes/no field, option by option, as a share of the units that answered."""
+    found = tallies(template, units)
+    if not found:
+        return []
+    out: list[Block] = [Heading(f"{number}.", "Các nội dung lựa chọn", "arabic", 2)]
+    for letter, tally in zip("abcdeghiklmnopqrstuvxy", found, strict=False):
+        out.append(Heading(f"{letter})", f"{_short(tally.field)} ({format_number(tally.answered)} đơn vị trả lời"
+                           + (f", {format_number(tally.none)} đơn vị trả lời “không có”" if tally.none else "") + ")",
+                           "letter", 3))
+        rows = tuple((str(i), label, format_number(count), _pct(count, tally.answered))
+                     for i, (label, count) in enumerate(tally.counts, 1))
+        out.append(Table(("TT", "Nội dung", "Số đơn vị", "Tỷ lệ (%)"), rows, (True, False, True, True),
+                         widths=(1.0, 10.5, 2.5, 2.5)))
+    return out
+
+
+def _section_label(path: Sequence[int]) -> str:
+    return ".".join(str(n) for n in path) + "."
+
+
+def digest_section_blocks(section: Section, units: Sequence[UnitStatus], path: tuple[int, ...],
+                          leads: Mapping[int, str]) -> list[Block]:
+    """Section III for one template section: a few units' excerpts per text field, the rest counted."""
+    content: list[Block] = []
+    fields = list(text_fields(section))
+    for fld in fields:
+        digest = text_digest(fld, units, QUOTES_PER_FIELD, QUOTE_CHARS)
+        if digest is None:
+            continue
+        if len(fields) > 1:
+            content.append(Paragraph(field_name(fld) + ":"))
+        for unit, quote in digest.quotes:
+            lead = leads[id(unit)]
+            if without_diacritics(unit.answers.get(fld.id)):
+                lead = f"{lead} ({UNMARKED})"
+            content.append(Paragraph(quote, lead + ": "))
+        if digest.others:
+            content.append(Paragraph(f"Ngoài ra còn {format_number(digest.others)} đơn vị khác báo cáo nội dung này "
+                                     "(toàn văn tại Phụ lục)."))
+    n = 0
+    for child in section.children:
+        if isinstance(child, Section) and child.in_report:
+            inner = digest_section_blocks(child, units, (*path, n + 1), leads)
+            if inner:
+                n += 1
+                content += inner
+    if not content:
+        return []
+    level = 2 if len(path) == 1 else 3
+    return [Heading(_section_label(path), squash(nfc(section.title)), "arabic", level), *content]
+
+
+def digest_blocks(template: Template, units: Sequence[UnitStatus]) -> list[Block]:
+    """Section III: the digest of every text section, numbered 1., 1.1. (never I. again inside section III);
+    first, which units still have text without diacritics (each such quote says so)."""
+    out: list[Block] = []
+    unmarked = unmarked_units(units)
+    if unmarked:
+        out.append(Paragraph(f"Ghi chú: nội dung của {format_number(len(unmarked))} đơn vị còn viết không dấu, chưa "
+                             f"được đơn vị chỉnh sửa ({UNMARKED}): {', '.join(unmarked)}."))
+    n = 0
+    leads = _leads(units)
+    for section in (s for s in template.sections if s.in_report):
+        blocks = digest_section_blocks(section, units, (n + 1,), leads)
+        if blocks:
+            n += 1
+            out += blocks
+    return out
+
+
+def group_fields(template: Template) -> list[Field]:
+    """The repeated groups of a template (the nominees of section IV.3)."""
+    return [f for f in template.fields() if f.type == "group"]
+
+
+def group_blocks(fld: Field, units: Sequence[UnitStatus], limit: int | None) -> list[Block]:
+    """A repeated group over every reporting unit as one table (at most ``limit`` rows, cells cut short)."""
+    rows = group_rows(fld, units)
+    if not rows:
+        return [Paragraph("Chưa có đơn vị nào giới thiệu.")]
+    shown = rows if limit is None else rows[:limit]
+    cut = (lambda text: text) if limit is None else (lambda text: excerpt(text, GROUP_CELL_CHARS))
+    cells = tuple((str(i), *(cut(c) for c in row[:-2]), f"{row[-2]} ({_province(row[-1])})")
+                  for i, row in enumerate(shown, 1))
+    columns = ("TT", *(_short(c) for c in fld.fields), "Đơn vị giới thiệu")
+    numeric = (True, *(c.type in NUMERIC_TYPES for c in fld.fields), False)
+    out: list[Block] = [Paragraph(f"Tổng số: {format_number(len(rows))} người, do "
+                                  f"{format_number(len({(r[-2], r[-1]) for r in rows}))} đơn vị giới thiệu.")]
+    # Long texts (an achievement) get a wider column, a choice (pupil or teacher) a narrow one.
+    weights = [2.2 if (c.max_length or 0) > 500 else 0.8 if c.type in ("choice", "yesno") else 1.0 for c in fld.fields]
+    share = (TEXT_W_CM - 1.0 - 3.0) / sum(weights)
+    out.append(Table(columns, cells, numeric, widths=(1.0, *(w * share for w in weights), 3.0)))
+    if len(rows) > len(shown):
+        out.append(Paragraph(f"Danh sách trên gồm {format_number(len(shown))} người đầu tiên theo thứ tự tỉnh, "
+                             f"thành phố và tên đơn vị; danh sách đầy đủ {format_number(len(rows))} người tại Phụ lục "
+                             "và bảng tính .xlsx."))
+    return out
+
+
+def missing_blocks(units: Sequence[UnitStatus]) -> list[Block]:
+    """The units that have not reported, one paragraph per province."""
+    found = missing_by_province(units)
+    if not found:
+        return [Paragraph("Tất cả các đơn vị đã gửi báo cáo.")]
+    return [Paragraph(", ".join(names) + ".", f"{_province(province)} ({format_number(len(names))} đơn vị): ")
+            for province, names in found]
+
+
+def _numbered(parts: Sequence[tuple[str, list[Block]]]) -> list[Block]:
+    out: list[Block] = []
+    n = 0
+    for title, blocks in parts:
+        if blocks:
+            n += 1
+            out += [Heading(f"{roman(n)}.", title, "roman", 1), *blocks]
+    return out
+
+
+def annex_blocks(template: Template, units: Sequence[UnitStatus]) -> tuple[Block, ...]:
+    """The annex: every reporting unit's full answers, section by section, then every group's full table."""
+    parts: list[tuple[str, list[Block]]] = [("Toàn văn nội dung báo cáo của các đơn vị",
+                                             list(full_text_blocks(template, units)))]
+    for fld in group_fields(template):
+        parts.append((_short(fld), group_blocks(fld, units, None)))
+    return tuple(_numbered(parts))
 
 
 def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence[UnitStatus], *,
                      issued_on: date) -> CompiledReport:
-    """The compiled report of a campaign over every invited unit."""
+    """The compiled report of a campaign over every invited unit: what a director reads, bounded in length."""
+    units = by_unit_name(units)
     rate = reporting_rate(units)
     deadline = _as_date(campaign.deadline)
-    fields = figure_fields(template)
-    rows = tuple(
-        (str(n), u.unit.name, STATUS_LABELS[u.status], *(figure_cell(f, u.answers.get(f.id)) for f in fields))
-        for n, u in enumerate(units, 1)
-    )
-    sums = totals(fields, units)
-    footer = ("", "Tổng cộng", f"{format_number(rate.reported)}/{format_number(rate.expected)}",
-              *("" if s is None else format_number(s) for s in sums))
-    note = figures_note(fields, units)
     department = agency_in_sentence(campaign.department)
     letterhead = Letterhead(
         parent=squash(nfc(campaign.department_parent)).upper(),
@@ -296,26 +433,91 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
         f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))}, hạn gửi ngày "
         f"{format_date_short(deadline)}, {department} tổng hợp kết quả như sau:"
     )
-    missing = tuple((str(n), u.unit.name, u.unit.province_name)
-                    for n, u in enumerate((u for u in units if u.status == "missing"), 1))
+    figures = figures_blocks(template, units)
+    tally = tally_blocks(template, units, 2 if figures else 1)
+    groups: list[Block] = []
+    for fld in group_fields(template):
+        groups += [Heading("", _short(fld), "arabic", 2)] if len(group_fields(template)) > 1 else []
+        groups += group_blocks(fld, units, GROUP_ROWS_MAIN)
+    body = [opening, *_numbered([
+        ("Tình hình gửi báo cáo", rates_blocks(units, rate, deadline)),
+        ("Tổng hợp số liệu", figures + tally),
+        ("Tổng hợp nội dung báo cáo của các đơn vị", digest_blocks(template, units)),
+        ("Các điển hình tiên tiến được giới thiệu", groups),
+        ("Danh sách đơn vị chưa gửi báo cáo", missing_blocks(units)),
+    ]), Paragraph(closing_text())]
     return CompiledReport(
         letterhead=letterhead,
         kind="BÁO CÁO",
         subject="Tổng hợp báo cáo " + _lower_first(squash(nfc(template.meta.subject))),
         rate=rate,
-        opening=opening,
-        rate_paragraphs=rate_paragraphs(rate, deadline),
-        figure_columns=("TT", "Đơn vị", "Tình trạng", *figure_headers(fields)),
-        figure_kinds=tuple(f.type for f in fields),
-        figure_rows=rows,
-        figure_footer=footer,
-        figure_note=note,
-        digest=tuple(digest_blocks(template, units)),
-        missing=missing,
+        body=tuple(body),
         noi_nhan=noi_nhan_lines(list(campaign.noi_nhan)),
         signer_lines=signer_lines(*campaign.signer_lines),
         signer_name=campaign.signer_name,
+        annex=annex_blocks(template, units),
     )
+
+
+def full_text_blocks(template: Template, units: Sequence[UnitStatus]) -> Iterator[Block]:
+    """Per section, each reporting unit's answer quoted under its name and province (figures are in the tables)."""
+    skip = absorbed_fields(template) | {f.id for f in figure_fields(template)} | {f.id for f in group_fields(template)}
+    if template.meta.signer.name_field:
+        skip |= {template.meta.signer.name_field}
+    done = [u for u in units if u.status != "missing"]
+    others = [{**formatted_answers(template, u.answers), **unit_values(u.unit)} for u in done]
+    leads = _leads(units)
+    n = 0
+    for section in template.sections:
+        blocks = list(_full_section(section, done, others, skip, (n + 1,), leads))
+        if blocks:
+            n += 1
+            yield from blocks
+
+
+def _full_section(section: Section, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
+                  skip: frozenset[str], path: tuple[int, ...], leads: Mapping[int, str]) -> Iterator[Block]:
+    """A section's full text; a heading or a field's label only when something is quoted under it."""
+    if not section.in_report:
+        return
+    content: list[Block] = []
+    fields = [c for c in section.children if isinstance(c, Field) and c.id not in skip and c.render != ""]
+    n = 0
+    for child in section.children:
+        if isinstance(child, Section):
+            inner = list(_full_section(child, units, others, skip, (*path, n + 1), leads))
+            if inner:
+                n += 1
+                content += inner
+        elif child.id not in skip:
+            quoted = list(_full_field(child, units, others, leads, alone=len(fields) <= 1))
+            if quoted and len(fields) > 1:
+                content.append(Paragraph(field_name(child) + ":"))
+            content += quoted
+    if content:
+        yield Heading(_section_label(path), squash(nfc(section.title)), "arabic", min(len(path) + 1, 3))
+        yield from content
+
+
+def _full_field(field: Field, units: Sequence[UnitStatus], others: Sequence[Mapping[str, str]],
+                leads: Mapping[int, str], *,
+                alone: bool) -> Iterator[Block]:
+    """Each unit's text for one field under the unit's name; units with nothing to print are left out."""
+    for unit, formatted in zip(units, others, strict=True):
+        record = unit.answers.get(field.id)
+        if record is None or record.status == "skipped":
+            continue
+        blocks = field_blocks(field, record, formatted, alone=alone)
+        blocks = [b for b in blocks if not isinstance(b, Paragraph) or b.text.strip()]
+        if not blocks:
+            continue
+        lead = leads[id(unit)]
+        if isinstance(blocks[0], Paragraph):
+            yield Paragraph(blocks[0].text, lead + ": ")
+            yield from blocks[1:]
+        else:
+            yield Paragraph("", lead + ":")
+            yield from blocks
 
 
 def closing_text() -> str:

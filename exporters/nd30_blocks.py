@@ -231,7 +231,7 @@ def data_table(block: Table, text_w_cm: float = TEXT_W_CM) -> str:
     fixed = [1.0 if n == 0 else 3.0 if num else 0.0 for n, num in enumerate(numeric)]
     flexible = fixed.count(0.0)
     share = (text_w_cm - sum(fixed)) / flexible if flexible else 0.0
-    widths = [twips(w or share) for w in fixed]
+    widths = [twips(w) for w in block.widths] if block.widths else [twips(w or share) for w in fixed]
     return table(block.columns, block.rows, widths, style=STYLE_TABLE, numeric=numeric)
 
 

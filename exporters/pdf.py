@@ -21,7 +21,9 @@ from dialogs.messages import t
 
 #: Program names LibreOffice installs under, in the order they are tried.
 SOFFICE_NAMES = ("soffice", "libreoffice")
-TIMEOUT_S = 180
+#: LibreOffice gets this long, then its whole process group is killed and the export refused (the .docx is the
+#: alternative): under the 120 s a department waits for a PDF.
+TIMEOUT_S = 110
 
 
 def find_soffice() -> str | None:
@@ -53,8 +55,12 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise ExportError(t("export.pdf_failed", reason=t("export.timeout", seconds=TIMEOUT_S))
-                          + f" / LibreOffice took longer than {TIMEOUT_S} s") from exc
+        raise ExportError(t("export.pdf_too_slow", seconds=TIMEOUT_S)
+                          + f" / LibreOffice took longer than {TIMEOUT_S} s and was stopped") from exc
+    # LibreOffice's soffice.bin may outlive the launcher for a moment (or for good, if it hung on exit): the
+    # conversion is over, so nothing of its process group is left running.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 

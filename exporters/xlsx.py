@@ -1,4 +1,5 @@
-"""The compiled report as .xlsx: one row per unit, one column per figure, status, totals, frozen header.
+"""The compiled report as .xlsx, a sheet per purpose: figures per unit (totals as formulas), choices, nominees,
+text answers, missing units, rates — each with a frozen header, a province column, units in Vietnamese order.
 
 Written in openpyxl's write-only mode (rows streamed, constant memory). Numbers are stored as numbers
 with the grouping format ``#,##0``: Excel and LibreOffice draw the separators of the reader's locale,
@@ -8,6 +9,7 @@ so a Vietnamese system shows 570.000.000 and the column still adds up.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +21,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dialogs.template.model import Template
+from dialogs.vietnamese.collation import sort_key
 from dialogs.vietnamese.format import format_number
+from exporters.compiled_parts import by_unit_name, group_rows, province_short, tallies
 from exporters.compose_compiled import (
     STATUS_LABELS,
     figure_fields,
     figure_headers,
     figure_value,
-    totals,
+    group_fields,
     without_data,
 )
 from exporters.model import CampaignInfo, UnitStatus
@@ -50,13 +54,25 @@ _WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def _cell(ws: WriteOnlyWorksheet, value: Any, *, fmt: str | None = None, header: bool = False,
           bold: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    cell.font = _HEADER_FONT if header or bold else _BODY_FONT
-    cell.border = _BORDER
-    if header:
-        cell.alignment = _WRAP_CENTER
-    if fmt:
-        cell.number_format = fmt
+    # Setting font, border and format looks each style up by hash (most of the time of a 3,321-unit
+    # workbook): the combination is looked up once per workbook and its style ids copied into each cell.
+    key = (id(ws.parent), fmt, header, bold)
+    style = _STYLES.get(key)
+    if style is None:
+        cell.font = _HEADER_FONT if header or bold else _BODY_FONT
+        cell.border = _BORDER
+        if header:
+            cell.alignment = _WRAP_CENTER
+        if fmt:
+            cell.number_format = fmt
+        _STYLES[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
     return cell
+
+
+#: Style ids by (workbook, number format, header, bold); a workbook's ids are its own.
+_STYLES: dict[tuple[int, str | None, bool, bool], Any] = {}
 
 
 def _stored(kind: str, value: float | None) -> float | int | None:
@@ -81,6 +97,7 @@ def _width(values: Sequence[str]) -> float:
 def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Sequence[UnitStatus],
                         path: str | Path) -> Path:
     """Write the compiled figures of ``campaign`` to an .xlsx at ``path`` and return it."""
+    units = by_unit_name(units)
     fields = figure_fields(template)
     headers = [*FIXED_COLUMNS, *figure_headers(fields), "Ghi chú"]
     formats = [None, None, None, None, None, DATETIME_FORMAT, "0",
@@ -91,15 +108,19 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
         figures = [_stored(f.type, figure_value(u.answers.get(f.id))) for f in fields]
         rows.append([n, u.unit.code, u.unit.name, u.unit.province_name, STATUS_LABELS[u.status], submitted,
                      u.version, *figures, _approximations(fields, u)])
-    sums = totals(fields, units)
+    first, last_row = 2, len(rows) + 1
+    # Totals are formulas over the column (a corrected cell re-adds itself); percentages are not added up.
+    sums = [None if f.type == "percent" else f"=SUM({get_column_letter(len(FIXED_COLUMNS) + i + 1)}{first}:"
+            f"{get_column_letter(len(FIXED_COLUMNS) + i + 1)}{last_row})" for i, f in enumerate(fields)]
     footer = ["", "", "Tổng cộng", "", f"{sum(u.status != 'missing' for u in units)}/{len(units)}", None, None,
-              *(_stored(f.type, s) for f, s in zip(fields, sums, strict=True)), ""]
+              *sums, ""]
     # "Không có" is no data, not zero: blank in its row, out of the total, and counted here.
     no_data = ["", "", "Số đơn vị chưa có số liệu", "", "", None, None, *without_data(fields, units),
                "Ô để trống: không tính vào tổng cộng"]
     no_data_formats = [*formats[:7], *("#,##0" for _ in fields), None]
 
     wb = Workbook(write_only=True)
+    _STYLES.clear()  # style ids belong to one workbook
     ws = wb.create_sheet("Tổng hợp")
     # Column widths from the longest value shown (numbers as they display, headers as they wrap).
     for col, header in enumerate(headers, 1):
@@ -132,7 +153,8 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
         rate_ws.append([_cell(rate_ws, label), _cell(rate_ws, value, fmt=fmt)])
 
     missing_ws = wb.create_sheet("Chưa gửi")
-    missing = [u for u in units if u.status == "missing"]
+    missing = sorted((u for u in units if u.status == "missing"),
+                     key=lambda u: (sort_key(province_short(u.unit.province_name)), sort_key(u.unit.name)))
     for col, values in enumerate((["TT"], ["Mã đơn vị"], [u.unit.name for u in missing] + ["Đơn vị"],
                                   [u.unit.province_name for u in missing] + ["Tỉnh, thành phố"]), 1):
         missing_ws.column_dimensions[get_column_letter(col)].width = _width(values)
@@ -141,6 +163,57 @@ def write_compiled_xlsx(template: Template, campaign: CampaignInfo, units: Seque
     for n, u in enumerate(missing, 1):
         missing_ws.append([_cell(missing_ws, v) for v in (n, u.unit.code, u.unit.name, u.unit.province_name)])
 
+    _choices_sheet(wb, template, units)
+    for fld in group_fields(template):
+        _list_sheet(wb, (fld.short or field_label(fld))[:31], [*(field_label(c) for c in fld.fields), "Đơn vị",
+                    "Tỉnh, thành phố"], group_rows(fld, units))
+    texts = [f for f in template.fields() if f.type == "text" and f.render != ""]
+    text_rows = [(u.unit.name, u.unit.province_name,
+                  *(_text(u.answers.get(f.id)) for f in texts)) for u in units if u.status != "missing"]
+    _list_sheet(wb, "Nội dung", ["Đơn vị", "Tỉnh, thành phố", *(f.short or field_label(f) for f in texts)], text_rows,
+                width=60)
+    wb.move_sheet("Chưa gửi", offset=len(wb.sheetnames))
+    wb.move_sheet("Tỷ lệ báo cáo", offset=len(wb.sheetnames))
     out = Path(path)
     wb.save(str(out))
     return out
+
+
+#: Excel keeps at most this many characters in a cell.
+CELL_LIMIT = 32_767
+
+
+def _text(record: Any) -> str:
+    if record is None or record.status != "answered":
+        return "Không có" if record is not None and record.status == "none" else ""
+    return str(record.value or "")[:CELL_LIMIT]
+
+
+def _list_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                width: float = 30) -> None:
+    """A sheet of rows under a frozen, filtered header."""
+    ws = wb.create_sheet(title)
+    for col in range(1, len(headers) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 28 if col <= 2 and width > 30 else width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    ws.append([_cell(ws, h, header=True) for h in headers])
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
+
+
+def _choices_sheet(wb: Workbook, template: Template, units: Sequence[UnitStatus]) -> None:
+    """Every choice and yes/no field: per option, how many units picked it (and the share of those answering)."""
+    found = tallies(template, units)
+    if not found:
+        return
+    ws = wb.create_sheet("Lựa chọn")
+    for letter, width in zip("ABCD", (60, 40, 12, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, h, header=True) for h in ("Nội dung hỏi", "Lựa chọn", "Số đơn vị", "Tỷ lệ")])
+    for tally in found:
+        for label, count in tally.counts:
+            share = count / tally.answered if tally.answered else None
+            ws.append([_cell(ws, tally.field.short or field_label(tally.field)), _cell(ws, label),
+                       _cell(ws, count, fmt="#,##0"), _cell(ws, share, fmt="0.0%")])

@@ -8,6 +8,7 @@
     ├── AmbiguousUnit               a name matches several units (``candidates`` lists them)
     ├── InviteError
     │   ├── InviteExpired
+    │   ├── InviteRevoked
     │   └── InviteUsed
     └── SubmissionClosed            the submission is not a draft any more
 
@@ -26,6 +27,7 @@ __all__ = [
     "DuplicateUnit",
     "InviteError",
     "InviteExpired",
+    "InviteRevoked",
     "InviteUsed",
     "NotFound",
     "StorageError",
@@ -56,6 +58,10 @@ class InviteError(StorageError):
 
 class InviteExpired(InviteError):
     """The invite code is past its expiry time."""
+
+
+class InviteRevoked(InviteError):
+    """The department revoked the invite code."""
 
 
 class InviteUsed(InviteError):

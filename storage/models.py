@@ -114,6 +114,8 @@ class Invite(Base):
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     #: For a person who already exists: using the code links the account it is used from to them.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: Set when the department revoked the code: it can no longer be used.
+    revoked_at: Mapped[datetime | None]
 
 
 class TemplateVersion(Base):
@@ -151,6 +153,9 @@ class Campaign(Base):
     word_template_name: Mapped[str | None] = mapped_column(Text)
     #: Whom units contact at the department (name, phone, email), said when nobody there uses the bot.
     contact: Mapped[str | None] = mapped_column(Text)
+    #: The department's settings for the compiled report: ``signer`` ({authority, deputy, position, name}),
+    #: ``noi_nhan`` (list of recipients); None: the defaults.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
 
 
 class CampaignUnit(Base):
@@ -172,7 +177,7 @@ class Submission(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     version: Mapped[int]
-    #: "draft" | "submitted" | "returned".
+    #: "draft" | "submitted" | "returned" | "accepted" (the department took it as final).
     status: Mapped[str] = mapped_column(String(10))
     #: The receipt reference given at submit.
     ref: Mapped[str | None] = mapped_column(String(50))

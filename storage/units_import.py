@@ -16,8 +16,7 @@ from sqlalchemy import select
 from vietnam_provinces import Province, Ward
 
 from dialogs.errors import NotFound
-from dialogs.vietnamese.matching import match_unit
-from dialogs.vietnamese.text import fold
+from dialogs.vietnamese.text import fold, nfc, squash
 
 from .models import Unit
 from .uow import UnitOfWork
@@ -82,7 +81,8 @@ def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> Import
             skipped += 1
             continue
         ward_province = provinces[ward.province_code]
-        folded = fold(ward.name)
+        name = official_name(ward.name)
+        folded = fold(name)
         handmade = [
             u
             for u in by_folded.get(folded, [])
@@ -100,7 +100,7 @@ def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> Import
             session.add(
                 Unit(
                     code=code,
-                    name=ward.name,
+                    name=name,
                     kind=ward.division_type.value,
                     province_code=int(ward_province.code.value),
                     province_name=ward_province.name,
@@ -116,27 +116,48 @@ def import_units(uow: UnitOfWork, province: str | None, now: datetime) -> Import
     )
 
 
+def official_name(name: str) -> str:
+    """A ward's name as stored: NFC, single spaces (ten names of the package hold a double space).
+
+    >>> official_name("Xã  Hòa  Bình ")
+    'Xã Hòa Bình'
+    """
+    return squash(nfc(name))
+
+
 @cache
-def _wards_by_name() -> dict[str, list[Any]]:
-    """Every ward of the package by its name (built once: 3,321 entries)."""
+def _wards_by_folded() -> dict[str, list[Any]]:
+    """Every ward of the package by its folded name (built once: 3,321 entries)."""
     index: dict[str, list[Any]] = {}
     for ward in Ward.iter_all():
-        index.setdefault(ward.name, []).append(ward)
+        index.setdefault(fold(ward.name), []).append(ward)
     return index
 
 
-def find_ward(text: str) -> Any | None:
-    """The one ward ``text`` names ("khuc thua du", "Kiến Thuỵ"), matched folded and fuzzily; None when none
-    or several do (Hải Phòng has both "Xã Cẩm Giang" and "Xã Cẩm Giàng")."""
-    index = _wards_by_name()
-    found = match_unit(text, list(index))
-    if found.kind != "one" or found.key is None or len(index[found.key]) != 1:
-        return None
-    return index[found.key][0]
+def find_ward(text: str, province: str | None = None) -> Any | None:
+    """The one ward ``text`` names exactly — its code, its name folded (kind word optional), or "name,
+    province" — as :func:`storage.unit_lookup.resolve_unit` reads it; None when none or several do (Hải Phòng
+    has both "Xã Cẩm Giang" and "Xã Cẩm Giàng"). A typo finds nothing: it is never a guess."""
+    from .unit_lookup import KIND_WORDS, spelling, split_province
+
+    typed = squash(text)
+    if typed.isascii() and typed.isdigit():  # "¹" is a digit to str.isdigit, not to int()
+        return next((w for w in Ward.iter_all() if int(w.code.value) == int(typed)), None)
+    typed, province_code = split_province(typed, int(find_province(province).code.value) if province else None)
+    folded = fold(typed)
+    has_kind = any(folded.startswith(k + " ") for k in KIND_WORDS)
+    names = [folded] if has_kind else [f"{k} {folded}" for k in KIND_WORDS]
+    index = _wards_by_folded()
+    found = [w for n in names for w in index.get(n, [])
+             if province_code is None or int(w.province_code.value) == province_code]
+    if len(found) > 1:
+        spelled = [w for w in found if spelling(w.name) == spelling(typed)]
+        found = spelled if len(spelled) == 1 else found
+    return found[0] if len(found) == 1 else None
 
 
 def add_ward(uow: UnitOfWork, ward: Any, now: datetime) -> Unit:
     """Store one ward of the package as a unit, with its code and province."""
     province = next(p for p in Province.iter_all() if p.code == ward.province_code)
-    return uow.units.add(ward.name, code=int(ward.code.value), kind=ward.division_type.value,
+    return uow.units.add(official_name(ward.name), code=int(ward.code.value), kind=ward.division_type.value,
                          province_code=int(province.code.value), province_name=province.name, now=now)

@@ -42,6 +42,7 @@ ALLOWED: dict[str, str] = {
     # Exporters build the formal report: its wording goes into the .docx/.xlsx, never into a chat.
     "exporters/compose.py": "report document wording (Số:, Nơi nhận, Lưu: VT)",
     "exporters/compose_compiled.py": "compiled report wording and table headings",
+    "exporters/compiled_parts.py": "the yes/no labels tallied in the compiled report",
     "exporters/docx_compiled.py": "compiled .docx headings",
     "exporters/docxtpl_fill.py": "the example Word template's wording",
     "exporters/metrics.py": "glyph width table that includes Vietnamese letters",

@@ -1,4 +1,9 @@
-"""Commands for department staff and administrators: units, campaigns, invites, answers, exports."""
+"""Commands for department staff and administrators: units, opening a campaign, answers, run and remind.
+
+The rest of a campaign's life (units in and out, deadline, close, invites, progress, return) is in
+:mod:`bot.cli.campaign_cmd`. Every command that acts on a unit prints the unit it used (name, province,
+code), also in ``--json``.
+"""
 
 from __future__ import annotations
 
@@ -9,96 +14,130 @@ from typing import Optional
 
 import typer
 
-from bot.cli.app import answers_app, app, campaign_app, unit_app
+from bot.cli.app import answers_app, app, campaign_app, h, unit_app
 from bot.cli.errors import shown
 from bot.cli.files import load_answers, not_a_folder
+from bot.progress import unit_json
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
+from dialogs.fields import ParseSpec, parse
 from dialogs.messages import t
 from dialogs.vietnamese.format import format_date_short
+from storage.models import Unit
+from storage.unit_lookup import label, sorted_units
 
 #: The years a date option may name (those the date grammar reads).
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-#: The longest an invite stays valid, in days (a code left lying around for years is a leak).
-MAX_INVITE_DAYS = 365
 
 
-def _print_json(data: object) -> None:
+def print_json(data: object) -> None:
+    """Print one JSON object (what ``--json`` promises)."""
     typer.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
-def _parse_day(text: str, option: str) -> date:
+def warn(services: Services) -> None:
+    """Print the last operation's warnings on standard error, one line each."""
+    for warning in services.warnings:
+        typer.echo(f"reportbot: {t('bot.cli.warning', text=warning)}", err=True)
+
+
+def unit_used(unit: Unit) -> str:
+    """The line that names the unit a command acted on."""
+    return t("bot.cli.unit_used", unit=label(unit))
+
+
+def parse_day(text: str, option: str, today: date | None = None) -> date:
+    """A date option as staff write it: ``2025-08-20``, ``15/12/2026``, ``15-12-2026`` (the chat's date grammar);
+    a refusal says what is wrong with it (``2025-02-31``: February 2025 has 28 days)."""
     try:
         day = date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ConfigError(msg="bot.cli.bad_day", option=option, text=shown(text)) from exc
+    except ValueError:
+        result = parse("date", text, ParseSpec(), today or date.today())
+        if not result.ok or not isinstance(result.value, str):
+            raise ConfigError(msg="bot.cli.bad_day", option=option, text=shown(text),
+                              reason=result.error or result.ask or "") from None
+        day = date.fromisoformat(result.value)
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ConfigError(msg="bot.cli.day_out_of_range", option=option, text=shown(text), first=FIRST_YEAR,
                           last=LAST_YEAR)
     return day
 
 
-@campaign_app.command("create")
+@campaign_app.command("create", help=h("campaign_create"))
 def campaign_create(
-    template: str = typer.Option(..., "--template", "-t", help="Template file or shipped name."),
-    deadline: str = typer.Option(..., "--deadline", "-d", help="Deadline, YYYY-MM-DD."),
-    title: Optional[str] = typer.Option(None, "--title", help="Campaign title (default: the template's)."),
-    unit: list[str] = typer.Option([], "--unit", "-u", help="Invite this unit (repeatable)."),
-    all_units: bool = typer.Option(False, "--all-units", help="Invite every stored unit."),
-    word_template: Optional[Path] = typer.Option(
-        None, "--word-template", help="A department's Word (.docx) template with docxtpl tags, filled instead "
-        "of the built-in layout (start from `reportbot template word-example`)."),
-    contact: Optional[str] = typer.Option(None, "--contact", help="Whom units contact at the department "
-                                          "(name, phone, email); the bot gives it when nobody there uses it."),
-    as_json: bool = typer.Option(False, "--json", help="Print {\"id\": …} as JSON."),
+    template: str = typer.Option(..., "--template", "-t", help=h("opt_template")),
+    deadline: str = typer.Option(..., "--deadline", "-d", help=h("opt_deadline")),
+    title: Optional[str] = typer.Option(None, "--title", help=h("opt_title")),
+    unit: list[str] = typer.Option([], "--unit", "-u", help=h("opt_units")),
+    province: Optional[str] = typer.Option(None, "--province", "-p", help=h("opt_province_units")),
+    all_units: bool = typer.Option(False, "--all-units", help=h("opt_all_units")),
+    word_template: Optional[Path] = typer.Option(None, "--word-template", help=h("opt_word_template")),
+    contact: Optional[str] = typer.Option(None, "--contact", help=h("opt_contact")),
+    signer_authority: Optional[str] = typer.Option(None, "--signer-authority", help=h("opt_signer_authority")),
+    signer_deputy: Optional[str] = typer.Option(None, "--signer-deputy", help=h("opt_signer_deputy")),
+    signer_position: Optional[str] = typer.Option(None, "--signer-position", help=h("opt_signer_position")),
+    signer_name: Optional[str] = typer.Option(None, "--signer-name", help=h("opt_signer_name")),
+    noi_nhan: Optional[list[str]] = typer.Option(None, "--noi-nhan", help=h("opt_noi_nhan")),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json_id")),
 ) -> None:
     """Open a reporting campaign on a template, with a deadline."""
-    day = _parse_day(deadline, "--deadline")
+    services = Services()
+    day = parse_day(deadline, "--deadline", services.now().date())
     not_a_folder(template)
     not_a_folder(word_template)
-    services = Services()
-    campaign = services.create_campaign(resolve_template(template), day, title,
-                                        tuple(unit), all_units, word_template, contact)
+    signer = {"authority": signer_authority, "deputy": signer_deputy, "position": signer_position,
+              "name": signer_name}
+    campaign = services.create_campaign(resolve_template(template), day, title, tuple(unit), all_units,
+                                        word_template, contact, province=province,
+                                        signer=signer if any(signer.values()) else None,
+                                        noi_nhan=tuple(noi_nhan) if noi_nhan else None)
+    warn(services)
+    units = services.units_used
     if as_json:
-        _print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat()})
-    else:
-        typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
-                     deadline=format_date_short(campaign.deadline), units=len(unit)))
+        print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat(),
+                    "units": [unit_json(u) for u in sorted_units(units)], "warnings": services.warnings})
+        return
+    typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
+                 deadline=format_date_short(campaign.deadline), units=len(units)))
+    if len(unit) <= 20:
+        for one in sorted_units(units) if unit else ():
+            typer.echo(unit_used(one))
 
 
-@campaign_app.command("list")
-def campaign_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+@campaign_app.command("list", help=h("campaign_list"))
+def campaign_list(as_json: bool = typer.Option(False, "--json", help=h("opt_json"))) -> None:
     """List campaigns."""
     services = Services()
     with services.uow() as uow:
         rows = [{"id": c.id, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
                 for c in uow.campaigns.all()]
     if as_json:
-        _print_json({"campaigns": rows})
+        print_json({"campaigns": rows})
     else:
         for row in rows:
             typer.echo(f"{row['id']:>4}  {row['deadline']}  {row['status']:<6}  {row['title']}")
 
 
-@unit_app.command("add")
+@unit_app.command("add", help=h("unit_add"))
 def unit_add(
-    name: str = typer.Argument(..., help=f"Unit name, e.g. \"{t('bot.cli.example_unit')}\"."),
-    as_json: bool = typer.Option(False, "--json", help="Print {\"id\", \"name\"} as JSON."),
+    name: str = typer.Argument(..., help=h("arg_unit_name", example=t("bot.cli.example_unit"))),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json_unit")),
 ) -> None:
     """Add a reporting unit (its code and province come from vietnam-provinces when it is known there)."""
-    unit = Services().add_unit(name)
+    services = Services()
+    unit = services.add_unit(name)
+    warn(services)
     if as_json:
-        _print_json({"id": unit.id, "name": unit.name, "code": unit.code})
+        print_json(unit_json(unit))
     else:
-        typer.echo(t("bot.cli.unit_added", id=unit.id, name=unit.name))
+        typer.echo(t("bot.cli.unit_added", id=unit.id, name=label(unit)))
 
 
-@unit_app.command("import")
+@unit_app.command("import", help=h("unit_import"))
 def unit_import(
     province: Optional[str] = typer.Option(None, "--province", "-p",
-                                           help=f"Only this province, e.g. \"{t('bot.cli.example_province')}\" "
-                                           "(default: all 34)."),
-    as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
+                                           help=h("opt_province_import", example=t("bot.cli.example_province"))),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
 ) -> None:
     """Import communes and wards from the vietnam-provinces package (3,321 after 1/7/2025)."""
     from storage.units_import import import_units
@@ -108,54 +147,38 @@ def unit_import(
         report = import_units(uow, province, services.now())
         uow.commit()
     if as_json:
-        _print_json({"added": report.added, "skipped": report.skipped})
+        print_json({"added": report.added, "skipped": report.skipped})
     else:
         typer.echo(t("bot.cli.units_imported", added=report.added, skipped=report.skipped))
 
 
-@unit_app.command("list")
-def unit_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List units."""
+@unit_app.command("list", help=h("unit_list"))
+def unit_list(
+    province: Optional[str] = typer.Option(None, "--province", "-p", help=h("opt_province_filter")),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
+) -> None:
+    """List units, in Vietnamese alphabetical order."""
+    from storage.units_import import find_province
+
     services = Services()
+    code = int(find_province(province).code.value) if province else None
     with services.uow() as uow:
-        rows = [{"id": u.id, "name": u.name, "code": u.code, "province": u.province_name} for u in uow.units.all()]
+        rows = [unit_json(u) for u in sorted_units(uow.units.all(code))]
     if as_json:
-        _print_json({"units": rows})
+        print_json({"units": rows})
     else:
         for row in rows:
-            typer.echo(f"{row['id']:>5}  {row['name']}  ({row['province'] or '—'})")
+            typer.echo(f"{row['id']:>5}  {row['code'] or '—':>6}  {row['name']}  ({row['province'] or '—'})")
 
 
-@app.command()
-def invite(
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="The unit the reporter reports for."),
-    role: str = typer.Option("reporter", "--role", "-r", help="reporter or department."),
-    campaign: Optional[int] = typer.Option(None, "--campaign", "-c", help="Bind to this campaign."),
-    days: int = typer.Option(14, "--days", help=f"Valid for this many days (1 to {MAX_INVITE_DAYS})."),
-    bot_username: str = typer.Option("reportbot", "--bot", help="The Telegram bot's username for the link."),
-    as_json: bool = typer.Option(False, "--json", help="Print {\"code\", \"link\", \"expires\"} as JSON."),
-) -> None:
-    """Create a one-time invite code and its t.me link."""
-    if role not in {"reporter", "department"}:
-        raise ConfigError(msg="bot.cli.bad_role", role=shown(role))
-    if role == "reporter" and not unit:
-        raise ConfigError(msg="bot.cli.invite_needs_unit")
-    if not 1 <= days <= MAX_INVITE_DAYS:
-        raise ConfigError(msg="bot.cli.bad_days", days=days, max=MAX_INVITE_DAYS)
-    info = Services().create_invite(unit, role, campaign, days, bot_username)
-    if as_json:
-        _print_json({"code": info.code, "link": info.link, "expires": info.expires.isoformat()})
-    else:
-        typer.echo(t("bot.cli.invite", code=info.code, link=info.link, expires=f"{info.expires:%H:%M %d/%m/%Y}"))
-
-
-@answers_app.command("import")
+@answers_app.command("import", help=h("answers_import"))
 def answers_import(
-    file: Path = typer.Argument(..., help="YAML file: field id → answer text.", exists=False),
-    campaign: int = typer.Option(..., "--campaign", "-c", help="Campaign id."),
-    unit: str = typer.Option(..., "--unit", "-u", help="Unit name."),
-    submit: bool = typer.Option(False, "--submit", help="Also submit the unit's report (all required answers)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    file: Path = typer.Argument(..., help=h("arg_answers_file"), exists=False),
+    campaign: int = typer.Option(..., "--campaign", "-c", help=h("opt_campaign")),
+    unit: str = typer.Option(..., "--unit", "-u", help=h("opt_unit")),
+    province: Optional[str] = typer.Option(None, "--province", "-p", help=h("opt_province_filter")),
+    submit: bool = typer.Option(False, "--submit", help=h("opt_submit")),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
 ) -> None:
     """Import answers from a file, parsed exactly as if typed in the chat (all or nothing)."""
     if not file.exists():
@@ -164,25 +187,34 @@ def answers_import(
     if not isinstance(raw, dict):
         raise ConfigError(msg="bot.cli.answers_not_mapping", path=file)
     try:
-        count = Services().import_answers(campaign, unit, raw, submit=submit)
+        done = Services().import_answers(campaign, unit, raw, submit=submit, province=province)
     except ImportRefused as refused:
         if as_json:
-            _print_json({"ok": False, "errors": [{"field": p.field_id, "error": p.message} for p in refused.problems]})
+            print_json({"ok": False, "errors": [{"field": p.field_id, "error": p.message} for p in refused.problems]})
         else:
             for p in refused.problems:
                 typer.echo(f"{file}: {p.field_id}: {p.message}", err=True)
             typer.echo(f"{refused}", err=True)
         raise typer.Exit(1) from None
+    receipt = done.receipt
     if as_json:
-        _print_json({"ok": True, "imported": count})
-    else:
-        typer.echo(t("bot.cli.answers_imported", count=count))
+        print_json({"ok": True, "imported": done.count, "unit": unit_json(done.unit), "campaign": done.campaign.id,
+                    "receipt": None if receipt is None else {
+                        "ref": receipt.ref, "version": receipt.version, "on_time": receipt.on_time,
+                        "unchanged": receipt.unchanged, "submitted_at": receipt.submitted_at.isoformat()}})
+        return
+    typer.echo(unit_used(done.unit))
+    typer.echo(t("bot.cli.answers_imported", count=done.count))
+    if receipt is not None:
+        when = t("bot.cli.receipt_on_time" if receipt.on_time else "bot.cli.receipt_late")
+        typer.echo(t("bot.cli.receipt_same" if receipt.unchanged else "bot.cli.receipt", ref=receipt.ref,
+                     version=receipt.version, when=when, at=f"{receipt.submitted_at:%H:%M %d/%m/%Y}"))
 
 
-@app.command()
+@app.command(help=h("remind"))
 def remind(
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only print who would be reminded."),
-    at: Optional[str] = typer.Option(None, "--at", help="Pretend it is this time (ISO: 2025-08-20T08:00)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help=h("opt_dry_run")),
+    at: Optional[str] = typer.Option(None, "--at", help=h("opt_at")),
 ) -> None:
     """Send deadline reminders."""
     if at is not None:

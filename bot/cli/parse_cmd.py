@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from bot.cli.app import app
+from bot.cli.app import app, h
 from bot.cli.errors import shown
 from dialogs.fields import Choice, ParseSpec, parse, types
 from dialogs.messages import t
@@ -25,8 +25,8 @@ from dialogs.vietnamese.cleaning import clean
 from dialogs.vietnamese.diacritics import restore
 
 _NUMERIC = {"integer", "decimal", "percent", "money"}
-_APPROXIMATE_HELP = f"Accept approximate figures ({t('bot.cli.example_approximate')})."
-_UNIT_HELP = f"Unit word of the figure ({t('bot.cli.example_unit_words')})."
+_APPROXIMATE_HELP = h("opt_approximate", example=t("bot.cli.example_approximate"))
+_UNIT_HELP = h("opt_unit_words", example=t("bot.cli.example_unit_words"))
 #: Largest range bound accepted, in absolute value (the parsers call larger figures typing accidents).
 BOUND_LIMIT = 10**18
 #: The years the date grammar reads (dialogs/fields/grammar/dates.py): --today and date bounds stay inside.
@@ -91,18 +91,18 @@ def _option(spec: str) -> Choice:
     return Choice(label.strip(), value.strip() if sep else label.strip())
 
 
-@app.command("parse")
+@app.command("parse", help=h("parse"))
 def parse_command(
-    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="Field type: integer, money, date, docref, …")],
-    text: Annotated[str, typer.Argument(help="The answer as a user would type it.")],
-    min_: Annotated[str | None, typer.Option("--min", help="Smallest value (a number; YYYY-MM-DD for dates).")] = None,
-    max_: Annotated[str | None, typer.Option("--max", help="Largest value (a number; YYYY-MM-DD for dates).")] = None,
+    type_name: Annotated[str, typer.Argument(metavar="TYPE", help=h("arg_type"))],
+    text: Annotated[str, typer.Argument(help=h("arg_text"))],
+    min_: Annotated[str | None, typer.Option("--min", help=h("opt_min"))] = None,
+    max_: Annotated[str | None, typer.Option("--max", help=h("opt_max"))] = None,
     approximate: Annotated[bool, typer.Option("--approximate", help=_APPROXIMATE_HELP)] = False,
-    today: Annotated[str | None, typer.Option("--today", help="Today for relative dates (YYYY-MM-DD).")] = None,
-    option: Annotated[list[str] | None, typer.Option("--option", help="A choice option: LABEL or LABEL=VALUE.")] = None,
-    example: Annotated[str, typer.Option("--example", help="The field's own example for error messages.")] = "",
-    min_length: Annotated[int | None, typer.Option("--min-length", help="Shortest text accepted.")] = None,
-    max_length: Annotated[int | None, typer.Option("--max-length", help="Longest text accepted.")] = None,
+    today: Annotated[str | None, typer.Option("--today", help=h("opt_today"))] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help=h("opt_option"))] = None,
+    example: Annotated[str, typer.Option("--example", help=h("opt_example"))] = "",
+    min_length: Annotated[int | None, typer.Option("--min-length", help=h("opt_min_length"))] = None,
+    max_length: Annotated[int | None, typer.Option("--max-length", help=h("opt_max_length"))] = None,
     unit: Annotated[str, typer.Option("--unit", help=_UNIT_HELP)] = "",
 ) -> None:
     """Parse TEXT as a field of TYPE and print the result as JSON."""

@@ -14,7 +14,7 @@ from bot.channels.base import Channel
 from bot.channels.loopback import SECRET_HEADER, LoopbackChannel
 from bot.channels.telegram import SECRET_HEADER as TELEGRAM_SECRET
 from bot.channels.telegram import TelegramChannel
-from bot.cli.app import app
+from bot.cli.app import app, h
 from bot.config import Settings
 from bot.pacing import Limits
 from bot.runner import Runner
@@ -28,10 +28,9 @@ from dialogs.messages import t
 KNOWN = ("telegram", "zalo", "zalo-oa", "loopback", "all")
 
 
-@app.command()
+@app.command(help=h("run"))
 def run(
-    channel: str = typer.Option("all", "--channel", help="telegram, zalo, zalo-oa, all (or loopback, the test "
-                                "channel)."),
+    channel: str = typer.Option("all", "--channel", help=h("opt_channel")),
 ) -> None:
     """Run the bot on its channels (webhooks, /healthz and /metrics on REPORTBOT_LISTEN)."""
     settings = Settings()

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from bot.cli.app import template_app
+from bot.cli.app import h, template_app
 from bot.cli.files import in_folder, not_a_folder, writing
 from dialogs.errors import TemplateError
 from dialogs.messages import t
@@ -17,7 +17,7 @@ from dialogs.template.loader import check_template, find_template, load_template
 from dialogs.template.model import Field, Section, Template
 
 EXAMPLE_NAME = "mau-bao-cao.docx"
-FILE_HELP = "A template YAML file, or the name of a shipped template (e.g. tdkt_5nam_2021_2025)."
+FILE_HELP = h("arg_template_file")
 
 
 def _resolve(file: str) -> str:
@@ -38,7 +38,7 @@ def _report(file: str, issues: list[Issue]) -> None:
     raise typer.Exit(1)
 
 
-@template_app.command("check")
+@template_app.command("check", help=h("template_check"))
 def check(file: str = typer.Argument(..., help=FILE_HELP)) -> None:
     """Check a template: print every problem (file:line, section, field, fix) and exit 1 if there is any."""
     path = _resolve(file)
@@ -50,10 +50,10 @@ def check(file: str = typer.Argument(..., help=FILE_HELP)) -> None:
                  fields=len(template.fields()), id=template.id, version=template.version))
 
 
-@template_app.command("show")
+@template_app.command("show", help=h("template_show"))
 def show(
     file: str = typer.Argument(..., help=FILE_HELP),
-    as_json: bool = typer.Option(False, "--json", help='Print {"sections": [...], "fields": [...]} as JSON.'),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json_template")),
 ) -> None:
     """Print a template's outline in asking order: sections, then each field's id, type and required mark."""
     path = _resolve(file)
@@ -115,9 +115,9 @@ def _field_lines(f: Field, depth: int, lines: list[str]) -> None:
         _field_lines(column, depth + 2, lines)
 
 
-@template_app.command("word-example")
+@template_app.command("word-example", help=h("template_word_example"))
 def word_example(
-    out: Path = typer.Option(Path(EXAMPLE_NAME), "--output", "-o", help="Where to write the .docx (or a folder)."),
+    out: Path = typer.Option(Path(EXAMPLE_NAME), "--output", "-o", help=h("opt_word_out")),
 ) -> None:
     """Write an NĐ 30 Word template with docxtpl tags: a starting point for a department's own layout."""
     from exporters.docxtpl_fill import write_example_template

@@ -9,7 +9,7 @@ from typing import Any
 
 from dialogs.conversation import cursor, flow, wording
 from dialogs.conversation.context import Turn
-from dialogs.conversation.report import SUBMITTED
+from dialogs.conversation.report import RETURNED, SUBMITTED
 from dialogs.conversation.state import Wait
 from dialogs.effects import Submitted
 from dialogs.messages import ref
@@ -50,6 +50,8 @@ def submit_now(turn: Turn) -> None:
     if flow.missing_required(turn.template, turn.answers) or flow.flagged(turn.template, turn.answers):
         request(turn)  # a colleague's change since the confirmation question: list what blocks it now
         return
+    if turn.report.status == RETURNED:
+        turn.ensure_draft()  # a returned version stays returned: submitting it again makes the next one
     report = turn.report
     answers = {k: v.to_json() for k, v in report.answers.items() if turn.template.has_field(k)}
     ref = reference(turn.template, report.version, answers, turn.now)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from dialogs.template.model import Template
 
 from ..errors import ConcurrencyError, NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
+from ..unit_lookup import sorted_units
+from ._sql import rowcount
 
 
 def template_digest(template: Template) -> str:
@@ -155,20 +157,40 @@ class CampaignRepository:
         self.session.flush()
         return len(new)
 
+    def remove_units(self, campaign_id: int, unit_ids: Iterable[int]) -> int:
+        """Expect these units no more; returns how many were invited (their reports, if any, are kept)."""
+        wanted = list(dict.fromkeys(unit_ids))
+        if not wanted:
+            return 0
+        result = self.session.execute(
+            delete(CampaignUnit).where(CampaignUnit.campaign_id == campaign_id, CampaignUnit.unit_id.in_(wanted))
+        )
+        return rowcount(result)
+
+    def is_expected(self, campaign_id: int, unit_id: int) -> bool:
+        """Whether the unit is invited to the campaign."""
+        query = select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign_id,
+                                                   CampaignUnit.unit_id == unit_id)
+        return self.session.scalars(query).first() is not None
+
     def expected_units(self, campaign_id: int) -> list[Unit]:
-        """The units invited to a campaign, by name."""
+        """The units invited to a campaign, in Vietnamese alphabetical order of name (then province)."""
         query = (
             select(Unit)
             .join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
             .where(CampaignUnit.campaign_id == campaign_id)
-            .order_by(Unit.name, Unit.id)
         )
-        return list(self.session.scalars(query))
+        return sorted_units(list(self.session.scalars(query)))
 
     def close(self, campaign: Campaign, now: datetime) -> None:
         """Stop accepting answers for a campaign."""
         campaign.status = "closed"
         campaign.closed_at = now
+
+    def reopen(self, campaign: Campaign) -> None:
+        """Accept answers again (late submissions after a close)."""
+        campaign.status = "open"
+        campaign.closed_at = None
 
 
 class SubmissionRepository:
@@ -272,13 +294,23 @@ class SubmissionRepository:
 
     def send_back(self, submission: Submission, comment: str, now: datetime) -> Submission:
         """Return a submitted report to its unit with a comment (the next draft opens a new version)."""
-        if submission.status != "submitted":
+        if submission.status not in ("submitted", "accepted"):
             raise SubmissionClosed(
                 f"only a submitted report can be returned; v{submission.version} is {submission.status}"
             )
         submission.status = "returned"
         submission.comment = comment
         submission.returned_at = now
+        return submission
+
+    def accept(self, submission: Submission) -> Submission:
+        """The department takes a submitted version as final ("đã tiếp nhận"); it still counts on time or late."""
+        if submission.status != "submitted":
+            raise SubmissionClosed(
+                f"only a submitted report can be accepted; v{submission.version} is {submission.status}"
+            )
+        submission.status = "accepted"
+        self.session.flush()
         return submission
 
     def for_campaign(self, campaign_id: int) -> list[Submission]:
@@ -313,3 +345,12 @@ class SubmissionRepository:
             .limit(1)
         )
         return self.session.scalars(query).first()
+
+    def last_submitted_by_unit(self, campaign_id: int) -> dict[int, Submission]:
+        """:meth:`last_submitted` of every unit of a campaign in one query: unit id → its newest submitted version."""
+        query = (
+            select(Submission)
+            .where(Submission.campaign_id == campaign_id, Submission.submitted_at.is_not(None))
+            .order_by(Submission.unit_id, Submission.version)
+        )
+        return {s.unit_id: s for s in self.session.scalars(query)}  # the last version of each unit wins

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..errors import InviteExpired, InviteUsed, NotFound
+from ..errors import InviteExpired, InviteRevoked, InviteUsed, NotFound
 from ..models import Identity, Invite, Person
 from ._sql import rowcount, table_of
 
@@ -170,6 +170,8 @@ class InviteRepository:
     def use(self, code: str, person_id: int, now: datetime) -> Invite:
         """Mark the invite used by ``person_id``; :class:`InviteExpired` / :class:`InviteUsed` refuse it."""
         invite = self.get(code)
+        if invite.revoked_at is not None:
+            raise InviteRevoked(msg="storage.invite_revoked", code=code, date=f"{invite.revoked_at:%d/%m/%Y}")
         if invite.used_at is not None:
             raise InviteUsed(msg="storage.invite_used", code=code)
         if invite.expires_at is not None and invite.expires_at <= now:
@@ -177,7 +179,7 @@ class InviteRepository:
         # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
         result = self.session.execute(
             update(Invite)
-            .where(Invite.code == code, Invite.used_at.is_(None))
+            .where(Invite.code == code, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
             .values(used_at=now, used_by=person_id)
             .execution_options(synchronize_session=False)
         )
@@ -186,3 +188,18 @@ class InviteRepository:
         set_committed_value(invite, "used_at", now)
         set_committed_value(invite, "used_by", person_id)
         return invite
+
+    def revoke(self, code: str, now: datetime) -> Invite:
+        """Make the code unusable from now on (a used code stays in the record as used)."""
+        invite = self.get(code)
+        if invite.revoked_at is None:
+            invite.revoked_at = now
+            self.session.flush()
+        return invite
+
+    def listed(self, campaign_id: int | None = None) -> list[Invite]:
+        """The department's invites (not the link codes people make themselves), of one campaign when given."""
+        query = select(Invite).where(Invite.person_id.is_(None)).order_by(Invite.created_at, Invite.code)
+        if campaign_id is not None:
+            query = query.where(Invite.campaign_id == campaign_id)
+        return list(self.session.scalars(query))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -9,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from dialogs.vietnamese.text import fold, nfc, squash
 
-from ..errors import AmbiguousUnit, DuplicateUnit, NotFound
+from ..errors import DuplicateUnit, NotFound
 from ..models import Unit
+from ..unit_lookup import resolve_unit
 
 #: Folded kind words a unit name starts with → the kind as written.
 KIND_PREFIXES: dict[str, str] = {
@@ -148,16 +150,21 @@ class UnitRepository:
             return same_spelling or exact
         return self._find_fuzzy(text)
 
-    def resolve(self, text: str) -> Unit:
-        """The one unit ``text`` names; :class:`NotFound` or :class:`AmbiguousUnit` otherwise."""
-        found = self.find(text)
-        if not found:
-            raise NotFound(msg="storage.unit_not_found", text=text)
-        if len(found) > 1:
-            listed = ", ".join(f"#{u.id} {u.name} ({u.province_name or '?'})" for u in found[:5])
-            raise AmbiguousUnit(candidates=found, msg="storage.unit_ambiguous", text=text, count=len(found),
-                                listed=listed)
-        return found[0]
+    def resolve(self, text: str, province: str | None = None) -> Unit:
+        """The one unit ``text`` names exactly (code, id, folded name, "name, province"); a refusal with the
+        candidates or suggestions otherwise (:func:`storage.unit_lookup.resolve_unit`)."""
+        return resolve_unit(self, text, province)
+
+    def by_id(self, unit_id: int) -> Unit | None:
+        """The unit with this id, if any."""
+        return self.session.get(Unit, unit_id)
+
+    def with_folded(self, folded: Sequence[str], province_code: int | None) -> list[Unit]:
+        """Units whose folded name is one of ``folded`` (of one province when given)."""
+        query = select(Unit).where(Unit.folded.in_(list(folded))).order_by(Unit.id)
+        if province_code is not None:
+            query = query.where(Unit.province_code == province_code)
+        return list(self.session.scalars(query))
 
     def _find_fuzzy(self, text: str) -> list[Unit]:
         # Imported here: dialogs.vietnamese.matching is optional for the exact path and loads rapidfuzz.

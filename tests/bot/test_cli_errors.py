@@ -4,6 +4,7 @@ of the README's table, never a traceback; internal errors and their tracebacks g
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import re
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +120,18 @@ def test_parse_still_reads_usable_bounds(cli: CLI) -> None:
     cli("parse", "integer", "5", "--min", "1e17", code=1)
 
 
-@pytest.mark.parametrize("days", ["99999999", "0", "-5", "366"])
-def test_invite_days_must_be_between_1_and_365(cli: CLI, days: str) -> None:
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_invite_days_must_be_at_least_1(cli: CLI, days: str) -> None:
     cli.refuses("invite", "--role", "department", "--days", days, code=1, msg="bot.cli.bad_days", days=int(days),
                 max=365)
+
+
+@pytest.mark.parametrize("days", ["99999999", "366"])
+def test_a_silly_expiry_is_capped_at_a_year(cli: CLI, days: str) -> None:
+    out, err = cli("invite", "--role", "department", "--days", days, "--json")
+    assert err == f"reportbot: {t('bot.cli.warning', text=t('bot.invite_sheet.capped', days=int(days), max=365))}\n"
+    expires = datetime.fromisoformat(json.loads(out)["expires"])
+    assert timedelta(days=364) < expires - datetime.now(expires.tzinfo) <= timedelta(days=365)
 
 
 def test_invite_for_a_year_is_fine(cli: CLI) -> None:

@@ -1,7 +1,10 @@
-"""The department's compiled report (.docx): letterhead, reporting rate, figures per unit, digest, missing."""
+"""The department's compiled report (.docx): letterhead, rates per province, figure totals with counts, tallies,
+nominees, a bounded digest with the full text in the annex, missing units by province, the campaign's signer."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,13 +12,13 @@ import pytest
 from docx.oxml.ns import qn
 
 from dialogs.answers import AnswerRecord
-from dialogs.template.model import Field, Section
+from dialogs.template.model import Field
 from dialogs.vietnamese.format import format_number
 from exporters.docx_compiled import write_compiled_docx
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate
 from tests.exporters.conftest import small_template
-from tests.exporters.docxlook import EMU_PER_CM, Look, W
+from tests.exporters.docxlook import Look, W
 
 ISSUED = date(2025, 8, 25)
 
@@ -28,11 +31,6 @@ def look(tmp_path: Path, campaign: CampaignInfo, units: list[UnitStatus]) -> Loo
 def _rows(table) -> list[list[str]]:
     return [["".join(Look.text(None, p) for p in tc.findall(qn("w:p"))) for tc in tr.findall(qn("w:tc"))]  # type: ignore[arg-type]
             for tr in table.findall(qn("w:tr"))]
-
-
-def _figure_table(look: Look):
-    return next(t for t in look.tables() if "Đơn vị" in "".join(look.text(p) for p in look.paragraphs(t))
-                and "Tình trạng" in "".join(look.text(p) for p in look.paragraphs(t)))
 
 
 def test_department_letterhead(look: Look) -> None:
@@ -57,27 +55,6 @@ def test_reporting_rate_paragraphs(look: Look, units: list[UnitStatus]) -> None:
     assert (rate.expected, rate.on_time, rate.late, rate.missing) == (12, 6, 3, 3)
 
 
-def test_figures_table_every_unit_with_totals(look: Look, units: list[UnitStatus]) -> None:
-    """A row per unit in order, its status, each figure the Vietnamese way, and column totals."""
-    rows = _rows(_figure_table(look))
-    assert rows[0][:3] == ["TT", "Đơn vị", "Tình trạng"] and rows[0][3] == "Số tập thể"
-    body, total = rows[1:-1], rows[-1]
-    assert [r[1] for r in body] == [u.unit.name for u in units]
-    labels = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi"}
-    assert [r[2] for r in body] == [labels[u.status] for u in units]
-    reported = [u for u in units if u.status != "missing"]
-    assert total[1] == "Tổng cộng" and total[2] == f"{len(reported)}/{len(units)}"
-    assert total[3] == format_number(sum(u.answers["so_tap_the"].value for u in reported))
-    assert total[4] == format_number(sum(u.answers["so_ca_nhan"].value for u in reported))
-    money = sum(u.answers["so_tien"].value or 0 for u in reported)
-    assert total[5] == format_number(money) and "." in total[5]
-    first = body[0]
-    assert first[4] == "hơn 100"  # an approximate figure keeps its word
-    none_row = body[5]
-    assert none_row[5] == ""  # "không có" is no data: blank, never 0
-    assert all(cell == "" for cell in body[3][3:])  # a missing unit has no figures
-
-
 def test_figure_headers_are_short_unless_ambiguous() -> None:
     """Columns read "Số tập thể", "Số tiền (đồng)"; two amounts of money fall back to their prompts."""
     from exporters.compose_compiled import figure_headers
@@ -87,41 +64,6 @@ def test_figure_headers_are_short_unless_ambiguous() -> None:
     assert figure_headers(fields) == ["Số tập thể", "Tiền thưởng (đồng)", "Tiền hỗ trợ (đồng)", "Diện tích"]
 
 
-def test_figures_table_header_repeats_and_rows_do_not_split(look: Look) -> None:
-    """PL I, II.6 (bảng): the header row repeats on every page; a row never breaks across pages."""
-    table = _figure_table(look)
-    trs = table.findall(qn("w:tr"))
-    assert trs[0].find(f"{W}trPr/{W}tblHeader") is not None
-    assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in trs[1:])
-    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in trs)
-    borders = table.find(f"{W}tblPr/{W}tblBorders")
-    assert {b.get(qn("w:val")) for b in borders} == {"single"}
-
-
-def test_digest_quotes_each_unit_under_its_name(look: Look, units: list[UnitStatus]) -> None:
-    """Per section, each reporting unit's answer follows its name, in unit order; missing units are absent."""
-    texts = look.texts()
-    start = texts.index("III. TỔNG HỢP NỘI DUNG BÁO CÁO CỦA CÁC ĐƠN VỊ")
-    quoted = [t for t in texts[start:] if t.endswith(".") and "Ưu điểm riêng của" in t]
-    reported = [u for u in units if u.status != "missing"]
-    assert quoted == [f"{u.unit.name}: Ưu điểm riêng của {u.unit.in_sentence}." for u in reported]
-    lead = look.find(f"{reported[0].unit.name}: Ưu điểm")
-    assert look.flag(lead, "b") == {True, False}  # the name bold, the answer not
-    headings = [t for t in texts[start:] if t.startswith(("I.", "IV.", "V."))]
-    assert headings[:2] == ["I. Công tác lãnh đạo, chỉ đạo",
-                            "I.1. Công tác lãnh đạo, chỉ đạo của cấp ủy Đảng, chính quyền"]
-    assert not [t for t in texts[start:] if t.startswith("IV.2.")]  # figures only: in the table instead
-
-
-def test_missing_units_listed(look: Look, units: list[UnitStatus]) -> None:
-    """Section IV lists every unit that has not submitted, numbered."""
-    table = look.tables()[-2]
-    rows = _rows(table)
-    assert rows[0] == ["TT", "Đơn vị", "Tỉnh, thành phố"]
-    missing = [u for u in units if u.status == "missing"]
-    assert rows[1:] == [[str(n), u.unit.name, "Thành phố Hải Phòng"] for n, u in enumerate(missing, 1)]
-
-
 def test_ends_with_slash_dot_and_signature(look: Look) -> None:
     """PL I, II.6–II.9: the content closes with "./.", then Nơi nhận and the signer in one unsplittable row."""
     texts = [t for t in (look.text(p) for p in look.body.findall(qn("w:p"))) if t.strip()]
@@ -129,28 +71,6 @@ def test_ends_with_slash_dot_and_signature(look: Look) -> None:
     sign = look.tables()[-1]
     assert look.find("Nơi nhận:", sign) is not None and look.find("GIÁM ĐỐC", sign) is not None
     assert sign.find(f"{W}tr/{W}trPr/{W}cantSplit") is not None
-
-
-def test_many_figures_turn_the_table_landscape(tmp_path: Path, campaign: CampaignInfo,
-                                               units: list[UnitStatus]) -> None:
-    """PL I, I.2: a wide table may be laid along the page's width; page numbers continue in that section."""
-    from dataclasses import replace
-
-    tpl = small_template()
-    extra = tuple(Field(f"chi_so_{n}", "integer", f"Chỉ số {n}?", required=False) for n in range(3))
-    tpl = replace(tpl, sections=(*tpl.sections, Section("VI", "Chỉ số khác", "VI", children=extra)))
-    units = [replace(u, answers={**u.answers, "chi_so_0": AnswerRecord("answered", 5)}) for u in units]
-    look = Look(write_compiled_docx(tpl, campaign, units, tmp_path / "wide.docx", issued_on=ISSUED))
-    sections = look.doc.sections
-    assert len(sections) == 3
-    assert [s.page_width > s.page_height for s in sections] == [False, True, False]
-    assert abs(sections[1].page_width / EMU_PER_CM - 29.7) < 0.02
-    assert sections[0]._sectPr.find(qn("w:titlePg")) is not None
-    assert all(s._sectPr.find(qn("w:titlePg")) is None for s in sections[1:])
-    table_section = sections[1]
-    widths = [int(g.get(qn("w:w"))) for g in _figure_table(look).findall(f"{W}tblGrid/{W}gridCol")]
-    text_w = (table_section.page_width - table_section.left_margin - table_section.right_margin) / EMU_PER_CM
-    assert abs(sum(widths) * 2.54 / 1440 - text_w) < 0.05
 
 
 def test_department_in_capitals_reads_in_sentence_case(tmp_path: Path, campaign: CampaignInfo,
@@ -180,5 +100,70 @@ def test_units_whose_text_is_still_without_diacritics_are_marked(tmp_path: Path,
     notes = [t for t in texts if t.startswith("Ghi chú: nội dung của")]
     assert notes == [f"Ghi chú: nội dung của 1 đơn vị còn viết không dấu, chưa được đơn vị chỉnh sửa (chưa có dấu): "
                      f"{reported[1].unit.name}."]
-    assert f"{reported[1].unit.name} (chưa có dấu): uu diem rieng cua don vi la doan ket" in texts
-    assert f"{reported[0].unit.name}: Ưu điểm riêng của {reported[0].unit.in_sentence}." in texts
+    quoted = [t for t in texts if t.startswith(f"{reported[1].unit.name} ") or t.startswith(
+        f"{reported[1].unit.name}:")]
+    assert all(t.startswith(f"{reported[1].unit.name} (chưa có dấu): ") for t in quoted if "uu diem" in t)
+
+
+def _shipped_look(tmp_path: Path, count: int = 60, **info: object) -> tuple[Look, Path, list[UnitStatus]]:
+    """The compiled report of the shipped template over ``count`` communes of two provinces (benchmark answers)."""
+    from benchmarks.export import CAMPAIGN, communes, generated
+    from dialogs.template.loader import load_shipped
+
+    template = load_shipped()
+    units = generated(template, communes(None)[::55][:count], submitted=count * 2 // 3)
+    campaign = replace(CAMPAIGN, **info)  # type: ignore[arg-type]
+    annex = tmp_path / "phu-luc.docx"
+    path = write_compiled_docx(template, campaign, units, tmp_path / "c.docx", issued_on=ISSUED, annex=annex)
+    return Look(path), annex, units
+
+
+def test_the_main_report_is_bounded_and_its_headings_never_clash(tmp_path: Path) -> None:
+    look, annex, units = _shipped_look(tmp_path)
+    text = "\n".join(look.texts())
+    tops = [t for t in look.texts() if re.match(r"^[IVX]+\. ", t)]
+    assert [t.split(".")[0] for t in tops] == ["I", "II", "III", "IV", "V"]  # one roman series, never repeated
+    # Each text field quotes a few units, the others are counted and sent to the annex.
+    assert text.count("(toàn văn tại Phụ lục)") >= 10
+    reported = [u for u in units if u.status != "missing"]
+    longest = max(len(str(r.value)) for u in reported for r in u.answers.values() if r.field_type == "" and
+                  isinstance(r.value, str))
+    assert all(len(t) < longest for t in look.texts() if ": " in t)  # excerpts, never a unit's whole answer
+    assert len(text) < 0.2 * sum(len(str(r.value)) for u in reported for r in u.answers.values())
+    # Several provinces: each quoted unit says which province it is in (five «Xã Bình Minh» are told apart).
+    assert any(re.match(r"^(Xã|Phường|Đặc khu) [^:]+ \([^)]+\): ", t) for t in look.texts())
+    annex_text = "\n".join(Look(annex).texts())
+    assert "PHỤ LỤC" in annex_text and reported[0].unit.name in annex_text
+
+
+def test_rates_per_province_figures_with_counts_tallies_and_nominees(tmp_path: Path) -> None:
+    look, _, units = _shipped_look(tmp_path)
+    tables = [_rows(t) for t in look.tables()]
+    provinces = next(t for t in tables if t[0][:2] == ["TT", "Tỉnh, thành phố"])
+    rate = reporting_rate(units)
+    assert provinces[-1][1:4] == ["Cả nước", format_number(rate.expected), format_number(rate.reported)]
+    assert len(provinces) >= 4  # header, two provinces or more, the total
+    figures = next(t for t in tables if t[0][:2] == ["TT", "Chỉ tiêu"])
+    reported = [u for u in units if u.status != "missing"]
+    tap_the = next(r for r in figures if r[1] == "Số tập thể được khen thưởng")
+    total = sum(u.answers["so_tap_the"].value for u in reported)
+    assert tap_the[2].startswith(format_number(total)) and tap_the[3] == format_number(len(reported))
+    assert tap_the[2].endswith("(*)")  # some units gave "hơn …": the total says it holds estimates
+    choices = [t for t in tables if t[0] == ["TT", "Nội dung", "Số đơn vị", "Tỷ lệ (%)"]]
+    assert len(choices) == 3  # the multi-choice, the choice and the yes/no field
+    yes = choices[-1][1]
+    assert yes[1] == "Có" and yes[2] == format_number(len(reported))
+    nominees = next(t for t in tables if t[0][-1] == "Đơn vị giới thiệu")
+    assert "Họ và tên" in " ".join(nominees[0]) and len(nominees) > 10
+    assert all("(" in row[-1] for row in nominees[1:])  # the unit with its province
+
+
+def test_missing_units_by_province_and_the_signer_from_the_campaign(tmp_path: Path) -> None:
+    look, _, units = _shipped_look(tmp_path, signer_lines=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+                                   signer_name="Trần Văn Bình", noi_nhan=("UBND thành phố (b/c)",))
+    texts = look.texts()
+    missing = [u for u in units if u.status == "missing"]
+    listed = "\n".join(t for t in texts if "đơn vị): " in t)
+    assert all(u.unit.name in listed for u in missing)
+    assert "KT. GIÁM ĐỐC" in texts and "PHÓ GIÁM ĐỐC" in texts and "Trần Văn Bình" in texts
+    assert any("UBND thành phố (b/c)" in t for t in texts)

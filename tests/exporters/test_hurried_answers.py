@@ -104,12 +104,15 @@ def test_compiled_report_quotes_none_answers_as_sentences(tmp_path: Path, templa
     units = [UnitStatus(KHUC_THUA_DU, "on_time", datetime(2025, 8, 10, 9), 1, facts),
              UnitStatus(LE_CHAN, "late", datetime(2025, 8, 21, 9), 1, {**facts, "nguyen_nhan": NONE,
                                                                         "hoat_dong_hoi_dong": NONE})]
-    look = Look(write_compiled_docx(template, CAMPAIGN, units, tmp_path / "c.docx", issued_on=date(2025, 8, 25)))
-    texts = look.texts()
+    annex = tmp_path / "phu-luc.docx"
+    look = Look(write_compiled_docx(template, CAMPAIGN, units, tmp_path / "c.docx", issued_on=date(2025, 8, 25),
+                                    annex=annex))
+    assert not [t for t in look.texts() if PROMPT_WORDS.search(t)]
+    texts = Look(annex).texts()  # every unit's full text is in the annex
     assert not [t for t in texts if PROMPT_WORDS.search(t)]
     assert "Phường Lê Chân: Không có." in texts
     # A unit whose answer prints nothing ("render_none: ''") is left out, not shown with an empty line.
-    assert not [t for t in texts if t.strip() == "Phường Lê Chân:"]
+    assert not [t for t in texts if t.strip().startswith("Phường Lê Chân") and t.strip().endswith(":")]
 
 
 # ---- 2. a figure answered "không có" -------------------------------------------------------------------
@@ -170,17 +173,16 @@ def test_compiled_figures_leave_no_data_blank_and_out_of_the_totals(tmp_path: Pa
                                                                     facts: dict[str, AnswerRecord]) -> None:
     look = Look(write_compiled_docx(template, CAMPAIGN, _units(facts), tmp_path / "c.docx",
                                     issued_on=date(2025, 8, 25)))
-    table = next(t for t in look.tables() if "Tổng cộng" in "".join(look.text(p) for p in look.paragraphs(t)))
+    table = next(t for t in look.tables() if "Chỉ tiêu" in "".join(look.text(p) for p in look.paragraphs(t)))
     rows = [[look.text(next(look.paragraphs(tc))) for tc in tr.findall(f"{{{look.body.nsmap['w']}}}tc")]
             for tr in table.findall(f"{{{look.body.nsmap['w']}}}tr")]
-    header, le_chan, cat_hai, total = rows[0], rows[2], rows[3], rows[-1]
-    tap_the, ca_nhan = header.index("Số tập thể được khen thưởng"), header.index("Số cá nhân được khen thưởng")
-    assert le_chan[tap_the] == "" and cat_hai[tap_the] == "" and cat_hai[ca_nhan] == ""
-    assert total[tap_the] == "75" and total[ca_nhan] == "1.300"  # the units with data only
-    note = next(t for t in look.texts() if t.startswith("Ghi chú"))
-    assert "ô để trống là đơn vị chưa có số liệu, không tính vào tổng cộng" in note
-    assert "Số tập thể được khen thưởng: 2 đơn vị; Số cá nhân được khen thưởng: 1 đơn vị" in note
-    assert "Đặc khu Cát Hải: Hằng năm" not in "\n".join(look.texts())  # its sentence was never asked
+    by_name = {row[1]: row for row in rows[1:]}
+    # Total of the units with data, how many gave it, how many of those are estimates, how many had none.
+    assert by_name["Số tập thể được khen thưởng"][2:] == ["75 (*)", "1", "1", "2"]
+    assert by_name["Số cá nhân được khen thưởng"][2:] == ["1.300 (*)", "2", "2", "1"]
+    notes = "\n".join(look.texts())
+    assert "không tính là 0" in notes and "(*) Tổng có số ước tính" in notes
+    assert "Đặc khu Cát Hải: Hằng năm" not in notes  # its sentence was never asked
 
 
 def test_xlsx_leaves_no_data_blank_and_counts_it(tmp_path: Path, template: Template,
@@ -189,11 +191,14 @@ def test_xlsx_leaves_no_data_blank_and_counts_it(tmp_path: Path, template: Templ
         "Tổng hợp"]
     cols = {c.value: c.column for c in ws[1]}
     tap_the, money = cols["Số tập thể được khen thưởng"], cols["Số tiền khen thưởng"]
-    assert ws.cell(3, tap_the).value is None and ws.cell(4, tap_the).value is None  # not 0
-    assert ws.cell(4, money).value == 570_000_000
+    rows = {ws.cell(r, cols["Đơn vị"]).value: r for r in range(2, ws.max_row + 1)}
+    le_chan, cat_hai = rows["Phường Lê Chân"], rows["Đặc khu Cát Hải"]
+    assert ws.cell(le_chan, tap_the).value is None and ws.cell(cat_hai, tap_the).value is None  # not 0
+    assert ws.cell(cat_hai, money).value == 570_000_000
     total, no_data = ws.max_row - 1, ws.max_row
-    assert ws.cell(total, cols["Đơn vị"]).value == "Tổng cộng" and ws.cell(total, tap_the).value == 75
-    assert ws.cell(total, money).value == 3 * 570_000_000
+    assert ws.cell(total, cols["Đơn vị"]).value == "Tổng cộng"
+    assert str(ws.cell(total, tap_the).value).startswith("=SUM(")  # a formula over the units' rows
+    assert sum(ws.cell(r, money).value or 0 for r in range(2, total)) == 3 * 570_000_000
     assert ws.cell(no_data, cols["Đơn vị"]).value == "Số đơn vị chưa có số liệu"
     assert (ws.cell(no_data, tap_the).value, ws.cell(no_data, money).value) == (2, 0)
 
@@ -245,10 +250,12 @@ def test_the_unit_kind_comes_from_the_unit(tmp_path: Path, template: Template, f
 
 def test_compiled_digest_says_each_units_own_kind(tmp_path: Path, template: Template,
                                                   facts: dict[str, AnswerRecord]) -> None:
-    look = Look(write_compiled_docx(template, CAMPAIGN, _units(facts), tmp_path / "c.docx",
-                                    issued_on=date(2025, 8, 25)))
-    assert "Phường Lê Chân: Hằng năm, phường đã đề nghị và được UBND cấp huyện khen thưởng cho hơn 650 cá nhân " \
-           "với số tiền hơn 570.000.000 đồng." in look.texts()
+    annex = tmp_path / "phu-luc.docx"
+    write_compiled_docx(template, CAMPAIGN, _units(facts), tmp_path / "c.docx", issued_on=date(2025, 8, 25),
+                        annex=annex)
+    # One province: the units' names alone (with several, "Phường Lê Chân (Hải Phòng)").
+    assert "Phường Lê Chân: Hằng năm, phường đã đề nghị và được UBND cấp huyện khen thưởng cho hơn 650 " \
+           "cá nhân với số tiền hơn 570.000.000 đồng." in Look(annex).texts()
 
 
 # ---- 5. no "Kính gửi" in a báo cáo; the subject broken as a văn thư breaks it -----------------------------

@@ -7,10 +7,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from exporters.compiled_parts import by_unit_name
 from exporters.model import CampaignInfo, UnitStatus
 from exporters.rate import reporting_rate
 from exporters.xlsx import write_compiled_xlsx
 from tests.exporters.conftest import small_template
+
+
+@pytest.fixture
+def units(units: list[UnitStatus]) -> list[UnitStatus]:
+    """The units in the order the sheet lists them: Vietnamese alphabetical order."""
+    return by_unit_name(units)
 
 
 @pytest.fixture
@@ -43,9 +50,13 @@ def test_one_column_per_figure_stored_as_numbers(book, units: list[UnitStatus]) 
     values = [ws.cell(r, col).value for r in range(2, len(units) + 2)]
     assert values == [u.answers["so_ca_nhan"].value if u.status != "missing" else None for u in units]
     # An approximate figure is a number in its column and a note in "Ghi chú".
-    assert ws.cell(2, cols["Ghi chú"]).value == "Số cá nhân được khen thưởng: hơn 100"
+    n, approx = next((n, u) for n, u in enumerate(units)
+                     if u.answers.get("so_ca_nhan") and u.answers["so_ca_nhan"].approximate)
+    row = 2 + n
+    note = f"Số cá nhân được khen thưởng: hơn {approx.answers['so_ca_nhan'].value}"
+    assert ws.cell(row, cols["Ghi chú"]).value == note
     # Percentages are fractions with a % format: 85,5% is 0.855.
-    assert ws.cell(2, cols["Tỷ lệ (%)"]).value == pytest.approx(0.855)
+    assert ws.cell(row, cols["Tỷ lệ (%)"]).value == pytest.approx(0.855)
 
 
 def test_totals_row(book, units: list[UnitStatus]) -> None:
@@ -54,10 +65,13 @@ def test_totals_row(book, units: list[UnitStatus]) -> None:
     last = ws.max_row - 1  # the last row counts the units without data
     reported = [u for u in units if u.status != "missing"]
     assert ws.cell(last, cols["Đơn vị"]).value == "Tổng cộng"
-    assert ws.cell(last, cols["Số tập thể"]).value == sum(u.answers["so_tap_the"].value
-                                                                            for u in reported)
-    assert ws.cell(last, cols["Số tiền (đồng)"]).value == sum(
-        u.answers["so_tien"].value or 0 for u in reported)
+    # Totals are formulas over the units' rows, so they add up what the cells hold.
+    for name, field in (("Số tập thể", "so_tap_the"), ("Số tiền (đồng)", "so_tien")):
+        formula = ws.cell(last, cols[name]).value
+        letter = openpyxl.utils.get_column_letter(cols[name])
+        assert formula == f"=SUM({letter}2:{letter}{len(units) + 1})"
+        column = [ws.cell(r, cols[name]).value for r in range(2, len(units) + 2)]
+        assert sum(v or 0 for v in column) == sum(u.answers[field].value or 0 for u in reported)
     assert ws.cell(last, cols["Tỷ lệ (%)"]).value is None  # % do not add up
     assert ws.cell(last, cols["Đơn vị"]).font.b
 
@@ -101,5 +115,12 @@ def test_rate_and_missing_sheets(book, units: list[UnitStatus]) -> None:
     assert values["Gửi đúng hạn"] == rate.on_time and values["Gửi muộn"] == rate.late
     assert values["Tỷ lệ gửi báo cáo"] == pytest.approx(rate.rate_pct / 100)
     missing = book["Chưa gửi"]
-    assert [missing.cell(r, 3).value for r in range(2, missing.max_row + 1)] == [
-        u.unit.name for u in units if u.status == "missing"]
+    assert sorted(missing.cell(r, 3).value for r in range(2, missing.max_row + 1)) == sorted(
+        u.unit.name for u in units if u.status == "missing")
+
+
+def test_a_sheet_per_purpose_with_frozen_headers(book) -> None:
+    assert {"Tổng hợp", "Nội dung", "Chưa gửi", "Tỷ lệ báo cáo"} <= set(book.sheetnames)
+    for name in ("Tổng hợp", "Nội dung", "Chưa gửi"):
+        assert book[name].freeze_panes is not None, name
+    assert "Tỉnh, thành phố" in [c.value for c in book["Nội dung"][1]]

@@ -54,10 +54,10 @@ from dialogs.answers import AnswerRecord
 from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold, nfc, squash
 from storage.errors import (
-    AmbiguousUnit,
     ConcurrencyError,
     DuplicateUnit,
     InviteExpired,
+    InviteRevoked,
     InviteUsed,
     NotFound,
     StorageError,
@@ -68,6 +68,7 @@ from storage.repositories import KEEP, KIND_PREFIXES, ROLES, guess_kind, templat
 from storage.repositories._sql import Keep
 from storage.repositories.outbox import MAX_ERROR_CHARS
 from storage.repositories.units import _exact_key, _split_kind
+from storage.unit_lookup import resolve_unit, sorted_units
 
 __all__ = ["FakeStore", "FakeUnitOfWork"]
 
@@ -184,6 +185,7 @@ class Invite(Row):
     used_at: datetime | None = None
     used_by: int | None = None
     person_id: int | None = None
+    revoked_at: datetime | None = None
 
 
 @dataclass(kw_only=True)
@@ -214,6 +216,7 @@ class Campaign(Row):
     word_template: bytes | None = None
     word_template_name: str | None = None
     contact: str | None = None
+    settings: dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True)
@@ -680,15 +683,15 @@ class UnitRepository(_Repository):
             keys = list(match.keys or ())
         return [u for key in keys for u in units if u.name == str(key)]
 
-    def resolve(self, text: str) -> Unit:
-        found = self.find(text)
-        if not found:
-            raise NotFound(msg="storage.unit_not_found", text=text)
-        if len(found) > 1:
-            listed = ", ".join(f"#{u.id} {u.name} ({u.province_name or '?'})" for u in found[:5])
-            raise AmbiguousUnit(candidates=found, msg="storage.unit_ambiguous", text=text, count=len(found),
-                                listed=listed)
-        return found[0]
+    def resolve(self, text: str, province: str | None = None) -> Unit:
+        return resolve_unit(self, text, province)
+
+    def by_id(self, unit_id: int) -> Unit | None:
+        return self._get(Unit, unit_id)
+
+    def with_folded(self, folded: Sequence[str], province_code: int | None) -> list[Unit]:
+        return [u for u in self._rows(Unit) if u.folded in folded
+                and (province_code is None or u.province_code == province_code)]
 
 
 # ---- people and invites ----------------------------------------------------------------------------------
@@ -780,12 +783,25 @@ class InviteRepository(_Repository):
 
     def use(self, code: str, person_id: int, now: datetime) -> Invite:
         invite = self.get(code)
+        if invite.revoked_at is not None:
+            raise InviteRevoked(msg="storage.invite_revoked", code=code, date=f"{invite.revoked_at:%d/%m/%Y}")
         if invite.used_at is not None:
             raise InviteUsed(msg="storage.invite_used", code=code)
         if invite.expires_at is not None and invite.expires_at <= now:
             raise InviteExpired(msg="storage.invite_expired", code=code, date=f"{invite.expires_at:%d/%m/%Y}")
         invite.used_at, invite.used_by = now, person_id
         return invite
+
+    def revoke(self, code: str, now: datetime) -> Invite:
+        invite = self.get(code)
+        if invite.revoked_at is None:
+            invite.revoked_at = now
+        return invite
+
+    def listed(self, campaign_id: int | None = None) -> list[Invite]:
+        rows = [i for i in self._rows(Invite) if i.person_id is None
+                and (campaign_id is None or i.campaign_id == campaign_id)]
+        return sorted(rows, key=lambda i: (i.created_at, i.code))
 
 
 # ---- templates, campaigns, submissions -------------------------------------------------------------------
@@ -853,11 +869,25 @@ class CampaignRepository(_Repository):
     def expected_units(self, campaign_id: int) -> list[Unit]:
         units = self.uow.table("units")
         found = [units[cu.unit_id] for cu in self._rows(CampaignUnit) if cu.campaign_id == campaign_id]
-        return sorted(found, key=lambda u: (u.name, u.id))
+        return sorted_units(found)
+
+    def remove_units(self, campaign_id: int, unit_ids: Iterable[int]) -> int:
+        table = self.uow.table("campaign_units")
+        gone = [u for u in dict.fromkeys(unit_ids) if (campaign_id, u) in table]
+        for unit_id in gone:
+            del table[(campaign_id, unit_id)]
+        return len(gone)
+
+    def is_expected(self, campaign_id: int, unit_id: int) -> bool:
+        return (campaign_id, unit_id) in self.uow.table("campaign_units")
 
     def close(self, campaign: Campaign, now: datetime) -> None:
         campaign.status = "closed"
         campaign.closed_at = now
+
+    def reopen(self, campaign: Campaign) -> None:
+        campaign.status = "open"
+        campaign.closed_at = None
 
 
 class SubmissionRepository(_Repository):
@@ -905,12 +935,19 @@ class SubmissionRepository(_Repository):
         return submission
 
     def send_back(self, submission: Submission, comment: str, now: datetime) -> Submission:
-        if submission.status != "submitted":
+        if submission.status not in ("submitted", "accepted"):
             raise SubmissionClosed(
                 f"only a submitted report can be returned; v{submission.version} is {submission.status}")
         submission.status = "returned"
         submission.comment = comment
         submission.returned_at = now
+        return submission
+
+    def accept(self, submission: Submission) -> Submission:
+        if submission.status != "submitted":
+            raise SubmissionClosed(
+                f"only a submitted report can be accepted; v{submission.version} is {submission.status}")
+        submission.status = "accepted"
         return submission
 
     def for_campaign(self, campaign_id: int) -> list[Submission]:
@@ -923,6 +960,14 @@ class SubmissionRepository(_Repository):
     def last_submitted(self, campaign_id: int, unit_id: int) -> Submission | None:
         done = [s for s in self._of(campaign_id, unit_id) if s.submitted_at is not None]
         return done[-1] if done else None
+
+    def last_submitted_by_unit(self, campaign_id: int) -> dict[int, Submission]:
+        newest: dict[int, Submission] = {}
+        for s in self._rows(Submission):
+            if s.campaign_id == campaign_id and s.submitted_at is not None and (
+                    s.unit_id not in newest or s.version > newest[s.unit_id].version):
+                newest[s.unit_id] = s
+        return newest
 
     def _new(self, campaign_id: int, unit_id: int, version: int, now: datetime) -> Submission:
         return self.uow.insert(Submission(id=self.uow.new_id("submissions"), campaign_id=campaign_id, unit_id=unit_id,

@@ -62,26 +62,28 @@ def capped_days(days: int) -> tuple[int, str | None]:
 def row_of(uow: UnitOfWork, invite: Invite, bot_username: str, now: datetime) -> InviteRow:
     """An invite as a row of the list."""
     unit = uow.units.get(invite.unit_id) if invite.unit_id is not None else None
-    return InviteRow(invite.code, telegram_link(bot_username, invite.code), invite.role, invite.campaign_id, unit,
-                     invite.expires_at, invite_state(invite, now))
+    shown = f"{invite.hint}…" if invite.hint else "…"  # only the code's digest is kept: its first letters
+    return InviteRow(shown, "", invite.role, invite.campaign_id, unit, invite.expires_at, invite_state(invite, now))
 
 
 def bulk_invites(uow: UnitOfWork, campaign: Campaign, role: str, days: int, bot_username: str, now: datetime,
                  new_code: Any) -> tuple[list[InviteRow], int]:
-    """A code for every unit of ``campaign`` (a usable one it already holds is kept); the rows and how many
-    codes are new."""
-    held: dict[int, Invite] = {}
+    """A new code for every unit of ``campaign``; the rows and how many codes a unit already held unused were
+    revoked (only digests are stored, so an earlier sheet's codes cannot be printed again: the newest sheet is
+    the one that works)."""
+    revoked = 0
     for invite in uow.invites.listed(campaign.id):
         if invite.unit_id is not None and invite.role == role and invite_state(invite, now) == "unused":
-            held.setdefault(invite.unit_id, invite)
-    rows, made = [], 0
+            invite.revoked_at = now
+            revoked += 1
+    rows = []
     expires = now + timedelta(days=days)
     for unit in uow.campaigns.expected_units(campaign.id):
-        invite = held.get(unit.id) or uow.invites.create(new_code(), role, unit.id, campaign.id, expires, now)
-        made += unit.id not in held
-        rows.append(InviteRow(invite.code, telegram_link(bot_username, invite.code), role, campaign.id, unit,
-                              invite.expires_at, "unused"))
-    return rows, made
+        code = new_code()
+        invite = uow.invites.create(code, role, unit.id, campaign.id, expires, now)
+        rows.append(InviteRow(code, telegram_link(bot_username, code), role, campaign.id, unit, invite.expires_at,
+                              "unused"))
+    return rows, revoked
 
 
 def _headers() -> list[str]:

@@ -6,6 +6,7 @@ transaction it runs in (nor the group commit it shares).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,13 +37,30 @@ def link_code(uow: UnitOfWork, person: Person, identity: Identity, code: str, no
     return [Say("bot.link.code", {"code": code, "hours": int(LINK_VALID.total_seconds() // 3600)})]
 
 
-def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> Accepted:
-    """Use invite ``code`` for ``person``: their role and unit (and the campaign's report) come from it."""
+#: Wrong invite codes in a row from one account before it is locked out, and for how long.
+MAX_WRONG_CODES = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def accept(uow: UnitOfWork, person: Person, code: str, now: datetime, identity: Identity | None = None) -> Accepted:
+    """Use invite ``code`` for ``person``: their role and unit (and the campaign's report) come from it.
+
+    Wrong codes are counted per account (``identity``): after :data:`MAX_WRONG_CODES` in a row the account
+    may type none for :data:`LOCKOUT` — no code is even looked up meanwhile — so codes cannot be guessed.
+    """
     code = code.strip().upper()
+    if identity is not None and identity.locked_until is not None and identity.locked_until > now:
+        minutes = max(1, math.ceil((identity.locked_until - now).total_seconds() / 60))
+        return Accepted(False, [Say("bot.invite.locked", {"minutes": minutes})])
     try:
         invite = uow.invites.get(code)
     except NotFound:
+        if identity is not None and uow.people.code_failed(identity, now, limit=MAX_WRONG_CODES, lockout=LOCKOUT):
+            minutes = int(LOCKOUT.total_seconds() // 60)
+            return Accepted(False, [Say("bot.invite.locked", {"minutes": minutes})])
         return Accepted(False, [Say("bot.invite.unknown", {"code": code})])
+    if identity is not None:
+        uow.people.code_ok(identity)
     if (invite.used_at is not None and invite.used_by == person.id) or invite.person_id == person.id:
         return Accepted(True)  # the same person opening the link again
     try:

@@ -143,7 +143,7 @@ class Runner:
         self.clock = clock
         self.binding = binding
         #: Draws the codes of ``/lienket`` (the engine and storage never make up randomness).
-        self.codes = codes or new_code
+        self.codes = codes or (lambda: new_code(LINK_CODE_LENGTH))
         #: Who holds the leases this runner takes (unique per process and runner).
         self.owner = owner or f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(3)}"
         self.lease = lease
@@ -329,7 +329,7 @@ class Runner:
                 return reply([Say("bot.button_stale")], None)
             event = Pick(data)
         if code:
-            accepted = invites.accept(uow, person, code, now)
+            accepted = invites.accept(uow, person, code, now, identity)
             notes.extend(accepted.notes)
             if not accepted.ok:
                 return reply(notes, None)
@@ -538,9 +538,20 @@ def _command(event: Event) -> str:
     return command.name if command is not None else ""
 
 
-def new_code() -> str:
-    """A fresh code for an invite or a link: 8 letters and digits, easy to type."""
-    return secrets.token_urlsafe(6).replace("-", "x").replace("_", "y").upper()[:8]
+#: Link codes (``/lienket``) are shorter than invites: typed by hand, valid for hours, behind the lockout.
+LINK_CODE_LENGTH = 12
+#: The letters of codes: capitals and digits that do not look alike (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_code(length: int = 27) -> str:
+    """A fresh invite code: 27 capitals and digits (≥ 128 bits), easy to read aloud and to type in any case.
+
+    >>> code = new_code()
+    >>> len(code), code == code.upper(), len(CODE_ALPHABET) ** 27 > 2 ** 128
+    (27, True, True)
+    """
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
 def _start_code(event: Event) -> str:

@@ -290,6 +290,10 @@ MESSAGES: dict[str, str] = {
         "(ví dụ: /start AB12CD34)."
     ),
     "bot.invite_accepted": "Mã mời hợp lệ. Anh/chị đã được ghi nhận là người báo cáo của {unit}.",
+    "bot.invite.locked": (
+        "Anh/chị đã nhập sai mã mời nhiều lần. Hãy đợi {minutes} phút rồi thử lại, hoặc mở đường link trong tin nhắn "
+        "của Sở (đường link đã có sẵn mã)."
+    ),
     "bot.invite.unknown": (
         "Mã mời {code} không đúng. Anh/chị kiểm tra lại mã trong tin nhắn của Sở (ví dụ: /start AB12CD34), "
         "hoặc nhờ cán bộ Sở gửi mã mới."
@@ -626,7 +630,10 @@ MESSAGES: dict[str, str] = {
     "bot.invite_sheet.needs_campaign": "mời tất cả đơn vị cần --campaign ID (ví dụ reportbot invite --campaign 1 --all-units -o moi.csv)",
     "bot.invite_sheet.needs_output": "hãy ghi tệp danh sách mã mời: -o moi.csv hoặc -o moi.xlsx (hoặc --json)",
     "bot.invite_sheet.no_units": "đợt báo cáo số {id} chưa có đơn vị nào để mời; hãy thêm bằng «reportbot campaign add-units»",
-    "bot.invite_sheet.written": "Đã lập {count} mã mời cho đợt báo cáo số {id} ({made} mã mới, {kept} mã còn hạn giữ nguyên): {path}",
+    "bot.invite_sheet.written": (
+        "Đã lập {count} mã mời mới cho đợt báo cáo số {id}: {path}. {revoked} mã cũ chưa dùng đã được thu hồi "
+        "(chỉ bảng mới nhất có hiệu lực; mã chỉ được lưu dưới dạng băm nên không in lại được)."
+    ),
     "bot.invite_sheet.line": "{code}  {state}  {role}  đợt {campaign}  {unit}  hết hạn {expires}",
     "bot.invite_sheet.revoked": "Đã thu hồi mã mời {code} ({role}, {unit}, đợt {campaign}).",
     "bot.invite_sheet.sheet": "Mã mời",

@@ -95,6 +95,9 @@ class Identity(Base):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     #: Report ids offered by a pending "which report?" question, else None.
     choice: Mapped[list[int] | None] = mapped_column(NullableJSONType)
+    #: Wrong invite codes typed in a row from this account, and until when it may type none (a lockout).
+    code_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class Invite(Base):
@@ -103,7 +106,10 @@ class Invite(Base):
 
     __tablename__ = "invites"
 
+    #: The SHA-256 digest of the code (the code itself is never stored: only whoever holds it can use it).
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The code's first characters, to tell invites apart in a list.
+    hint: Mapped[str | None] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))

@@ -233,7 +233,7 @@ def _bulk(campaign: int | None, role: str, days: int, bot_username: str, out: Pa
     now = services.now()
     with services.uow() as uow:
         found = open_campaign(uow, campaign)
-        rows, made = bulk_invites(uow, found, role, days, bot_username, now, new_code)
+        rows, revoked = bulk_invites(uow, found, role, days, bot_username, now, new_code)
         if not rows:
             raise ConfigError(msg="bot.invite_sheet.no_units", id=campaign)
         if out is not None:
@@ -244,11 +244,10 @@ def _bulk(campaign: int | None, role: str, days: int, bot_username: str, out: Pa
     if capped:
         typer.echo(f"reportbot: {t('bot.cli.warning', text=capped)}", err=True)
     if as_json:
-        print_json({"campaign": campaign, "made": made, "kept": len(rows) - made, "file": str(out) if out else None,
+        print_json({"campaign": campaign, "made": len(rows), "revoked": revoked, "file": str(out) if out else None,
                     "invites": [r.to_json() for r in rows]})
     else:
-        typer.echo(t("bot.invite_sheet.written", count=len(rows), made=made, kept=len(rows) - made, id=campaign,
-                     path=out))
+        typer.echo(t("bot.invite_sheet.written", count=len(rows), revoked=revoked, id=campaign, path=out))
 
 
 @invite_app.command("list", help=h("invite_list"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -64,6 +65,25 @@ class PersonRepository:
         """Make ``identity`` an account of ``person_id`` (the person it belonged to keeps their others)."""
         self.session.execute(update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id).values(person_id=person_id))
         set_committed_value(identity, "person_id", person_id)
+
+    def code_failed(self, identity: Identity, now: datetime, *, limit: int, lockout: timedelta) -> datetime | None:
+        """Count a wrong invite code typed from this account; at ``limit`` in a row it is locked out for
+        ``lockout`` (returns until when; None while under the limit)."""
+        failures = identity.code_failures + 1
+        locked = now + lockout if failures >= limit else None
+        values = {"code_failures": 0 if locked else failures, "locked_until": locked}
+        self.session.execute(update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id).values(**values))
+        for key, value in values.items():
+            set_committed_value(identity, key, value)
+        return locked
+
+    def code_ok(self, identity: Identity) -> None:
+        """A right code: the count of wrong ones starts again."""
+        if identity.code_failures or identity.locked_until is not None:
+            values = {"code_failures": 0, "locked_until": None}
+            self.session.execute(update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id).values(**values))
+            for key, value in values.items():
+                set_committed_value(identity, key, value)
 
     def set_active_report(
         self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None
@@ -128,8 +148,19 @@ class PersonRepository:
         return list(self.session.scalars(query))
 
 
+def invite_digest(code: str) -> str:
+    """What is stored of an invite code: its SHA-256 (case and surrounding blanks ignored).
+
+    >>> invite_digest(" kt000001 ") == invite_digest("KT000001")
+    True
+    """
+    return hashlib.sha256(code.strip().upper().encode("utf-8")).hexdigest()
+
+
 class InviteRepository:
-    """Single-use invite codes (the caller draws the code; storage never makes up randomness)."""
+    """Single-use invite codes, kept as digests (the caller draws the code; storage never makes up randomness).
+
+    Every method takes the code as typed and looks up its digest."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -148,7 +179,8 @@ class InviteRepository:
         """Store a new invite code (``person_id``: a code that links another account to that person)."""
         _check_role(role)
         invite = Invite(
-            code=code,
+            code=invite_digest(code),
+            hint=code.strip().upper()[:4],
             role=role,
             unit_id=unit_id,
             campaign_id=campaign_id,
@@ -162,7 +194,7 @@ class InviteRepository:
 
     def get(self, code: str) -> Invite:
         """The invite with this code; :class:`NotFound` if there is none."""
-        invite = self.session.get(Invite, code)
+        invite = self.session.get(Invite, invite_digest(code))
         if invite is None:
             raise NotFound(msg="storage.invite_unknown", code=code)
         return invite
@@ -179,7 +211,7 @@ class InviteRepository:
         # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
         result = self.session.execute(
             update(Invite)
-            .where(Invite.code == code, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
+            .where(Invite.code == invite.code, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
             .values(used_at=now, used_by=person_id)
             .execution_options(synchronize_session=False)
         )

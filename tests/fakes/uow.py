@@ -44,7 +44,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar, cast
 
@@ -67,6 +67,7 @@ from storage.models import REPORT_STATUSES
 from storage.repositories import KEEP, KIND_PREFIXES, ROLES, guess_kind, template_digest
 from storage.repositories._sql import Keep
 from storage.repositories.outbox import MAX_ERROR_CHARS
+from storage.repositories.people import invite_digest
 from storage.repositories.units import _exact_key, _split_kind
 from storage.unit_lookup import resolve_unit, sorted_units
 
@@ -169,6 +170,8 @@ class Identity(Row):
     external_id: str
     report_id: int | None = None
     choice: list[int] | None = None
+    code_failures: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(kw_only=True)
@@ -177,6 +180,7 @@ class Invite(Row):
     KEY = ("code",)
     TIMES = ("created_at", "expires_at", "used_at")
     code: str
+    hint: str | None = None
     role: str
     unit_id: int | None = None
     campaign_id: int | None = None
@@ -725,6 +729,21 @@ class PersonRepository(_Repository):
         self._stored_identity(identity).person_id = person_id
         identity.person_id = person_id
 
+    def code_failed(self, identity: Identity, now: datetime, *, limit: int, lockout: timedelta) -> datetime | None:
+        row = self._get(Identity, identity.id)
+        assert row is not None
+        failures = row.code_failures + 1
+        locked = now + lockout if failures >= limit else None
+        for target in {id(row): row, id(identity): identity}.values():
+            target.code_failures, target.locked_until = (0 if locked else failures), locked
+        return locked
+
+    def code_ok(self, identity: Identity) -> None:
+        row = self._get(Identity, identity.id)
+        assert row is not None
+        for target in {id(row): row, id(identity): identity}.values():
+            target.code_failures, target.locked_until = 0, None
+
     def set_active_report(self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None) -> None:
         offered = None if choice is None else [int(x) for x in choice]
         row = self._stored_identity(identity)
@@ -772,11 +791,12 @@ class InviteRepository(_Repository):
     def create(self, code: str, role: str, unit_id: int | None, campaign_id: int | None,
                expires_at: datetime | None, now: datetime, *, person_id: int | None = None) -> Invite:
         _check_role(role)
-        return self.uow.insert(Invite(code=code, role=role, unit_id=unit_id, campaign_id=campaign_id, created_at=now,
+        return self.uow.insert(Invite(code=invite_digest(code), hint=code.strip().upper()[:4], role=role,
+                                      unit_id=unit_id, campaign_id=campaign_id, created_at=now,
                                       expires_at=expires_at, person_id=person_id))
 
     def get(self, code: str) -> Invite:
-        invite = self._get(Invite, code)
+        invite = self._get(Invite, invite_digest(code))
         if invite is None:
             raise NotFound(msg="storage.invite_unknown", code=code)
         return invite

@@ -26,6 +26,7 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/runner.py
 	@$(BIN)/python benchmarks/parse.py
 	@$(BIN)/python benchmarks/export.py --quick
+	@$(BIN)/python benchmarks/runtime.py
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks

@@ -244,10 +244,13 @@ class Runner:
 
     def _work(self, uow: UnitOfWork, limit: int, now: datetime, *, channel: str | None = None,
               only: Sequence[int] | None = None) -> dict[int, Handled]:
-        """Process the waiting heads (of ``only`` when given) in this transaction, each in a savepoint."""
+        """Process the waiting heads (of ``only`` when given) in this transaction, each in a savepoint: at most
+        ``limit`` updates in all (later rounds retry failures and take the next heads while there is room)."""
         results: dict[int, Handled] = {}
         for _ in range(MAX_ATTEMPTS):
-            rows = uow.inbox.take(limit, channel=channel, ids=only)
+            if len(results) >= limit:
+                break
+            rows = uow.inbox.take(limit - len(results), channel=channel, ids=only)
             rows = [row for row in rows if row.id not in results]
             if not rows:
                 break

@@ -10,7 +10,7 @@ import pytest
 
 from bot import delivery
 from bot import runner as runner_module
-from bot.runner import Binding, Handled, Outgoing, Runner, Update
+from bot.runner import Binding, Cycle, Handled, Outgoing, Runner, Update
 from dialogs.answers import AnswerRecord
 from dialogs.events import Start, Text
 from dialogs.template.loader import load_template
@@ -90,6 +90,16 @@ def test_one_update_stores_state_answers_and_outbox(world: tuple[Any, Binding]) 
         assert conv is not None and conv.state["wait"] == {"kind": "answer", "field": "can_bo"}
         assert "engine.question" in messages[-1].msgs
         assert uow.outbox.pending(NOW) == []
+
+
+def test_a_cycle_processes_no_more_updates_than_its_limit(world: tuple[Any, Binding]) -> None:
+    """The batch bounds a cycle's commit (and so the wait of every webhook behind it)."""
+    db, binding = world
+    runner = _runner(db, binding)
+    first = runner.cycle(Cycle(updates=[_update(n, None, chat=f"c{n}") for n in range(5)], limit=2))
+    assert len(first.handled) == 2 and len([i for i in first.inbox_ids if i is not None]) == 5
+    rest = runner.cycle(Cycle(limit=10))
+    assert sorted(h.update.chat_id for h in first.handled + rest.handled) == [f"c{n}" for n in range(5)]
 
 
 def test_a_duplicate_update_is_processed_once(world: tuple[Any, Binding]) -> None:

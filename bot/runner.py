@@ -245,15 +245,18 @@ class Runner:
     def _work(self, uow: UnitOfWork, limit: int, now: datetime, *, channel: str | None = None,
               only: Sequence[int] | None = None) -> dict[int, Handled]:
         """Process the waiting heads (of ``only`` when given) in this transaction, each in a savepoint: at most
-        ``limit`` updates in all (later rounds retry failures and take the next heads while there is room)."""
+        ``limit`` updates in all. Later rounds retry the updates that failed (and, among ``only``, take the
+        heads that came next) so that an update failing for good is set aside within one call."""
         results: dict[int, Handled] = {}
+        among = only
         for _ in range(MAX_ATTEMPTS):
             if len(results) >= limit:
                 break
-            rows = uow.inbox.take(limit - len(results), channel=channel, ids=only)
+            rows = uow.inbox.take(limit - len(results), channel=channel, ids=among)
             rows = [row for row in rows if row.id not in results]
             if not rows:
                 break
+            failed_ids: list[int] = []
             uow.reports.lock_for_accounts((row.channel, row.user_id) for row in rows)
             busy = self._busy(uow, rows)
             processed: list[int] = []
@@ -269,12 +272,18 @@ class Runner:
                     failed = self._set_aside_maybe(uow, update, row.id, exc, now)
                     if failed is not None:
                         results[row.id] = failed
+                    else:
+                        failed_ids.append(row.id)
                     continue
                 handled.inbox_id = row.id
                 results[row.id] = handled
                 processed.append(row.id)
                 faults.point("after_update")
             uow.inbox.done(processed, now)
+            if only is None:  # later rounds only retry what failed: their reports are locked already
+                if not failed_ids:
+                    break
+                among = failed_ids
         return results
 
     def _mark_delivered(self, uow: UnitOfWork, now: datetime) -> bool:

@@ -736,7 +736,9 @@ MESSAGES: dict[str, str] = {
     "bot.help.opt_invite_all": "Một mã cho mỗi đơn vị của đợt (--campaign); mã còn hạn được giữ nguyên.",
     "bot.help.opt_invite_out": "Ghi danh sách mã mời ra tệp .csv hoặc .xlsx (để gửi thư hoặc in).",
     "bot.help.opt_days": "Số ngày mã còn hạn (từ 1; dài hơn {max} ngày thì lấy {max}).",
-    "bot.help.opt_bot": "Tên Telegram của bot, để ghi đường liên kết.",
+    "bot.help.opt_bot": "Tên Telegram của bot, để ghi đường liên kết (mặc định: hỏi Telegram khi có "
+                        "TELEGRAM_BOT_TOKEN, nếu không thì «reportbot»).",
+    "bot.cli.no_bot_name": "không hỏi được tên bot từ Telegram; đường liên kết dùng tên «{name}» (ghi rõ bằng --bot)",
     "bot.help.opt_comment": "Lý do trả lại, đơn vị sẽ đọc được, ví dụ \"Mục IV.2 thiếu số tiền thưởng\".",
     "bot.help.opt_export_unit": "Báo cáo của một đơn vị.",
     "bot.help.opt_compiled": "Báo cáo tổng hợp của Sở (kèm phụ lục toàn văn).",

@@ -181,3 +181,13 @@ def _event_of(message: Any) -> Event:
         if getattr(message, what, None) is not None:
             return Unsupported(what)
     return Unsupported("other")
+
+
+async def bot_username(token: str, api_url: str) -> str:
+    """The bot's ``@name`` (``getMe``), for ``t.me/<bot>?start=CODE`` links."""
+    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
+    try:
+        me = await bot.get_me()
+    finally:
+        await bot.session.close()
+    return me.username or ""

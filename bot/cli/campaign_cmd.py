@@ -6,6 +6,7 @@ returning a report for correction. The operations themselves are in :mod:`bot.ca
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -194,12 +195,13 @@ def invite(
     all_units: bool = typer.Option(False, "--all-units", help=h("opt_invite_all")),
     out: Optional[Path] = typer.Option(None, "--output", "-o", help=h("opt_invite_out")),
     days: int = typer.Option(14, "--days", help=h("opt_days", max=365)),
-    bot_username: str = typer.Option("reportbot", "--bot", help=h("opt_bot")),
+    bot_username: str = typer.Option("", "--bot", help=h("opt_bot")),
     as_json: bool = typer.Option(False, "--json", help=h("opt_json_invite")),
 ) -> None:
     """Create a one-time invite code and its t.me link (or one per unit of a campaign)."""
     if ctx.invoked_subcommand is not None:
         return
+    bot_username = bot_username or telegram_username()
     if role not in {"reporter", "department"}:
         raise ConfigError(msg="bot.cli.bad_role", role=role)
     if all_units:
@@ -254,7 +256,7 @@ def _bulk(campaign: int | None, role: str, days: int, bot_username: str, out: Pa
 def invite_list(
     campaign: Optional[int] = typer.Option(None, "--campaign", "-c", help=h("opt_campaign")),
     out: Optional[Path] = typer.Option(None, "--output", "-o", help=h("opt_invite_out")),
-    bot_username: str = typer.Option("reportbot", "--bot", help=h("opt_bot")),
+    bot_username: str = typer.Option("", "--bot", help=h("opt_bot")),
     as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
 ) -> None:
     """List the department's invites (of one campaign): unit, role, code, expiry, state."""
@@ -263,7 +265,7 @@ def invite_list(
     with services.uow() as uow:
         if campaign is not None:
             uow.campaigns.get(campaign)
-        rows = [row_of(uow, i, bot_username, now) for i in uow.invites.listed(campaign)]
+        rows = [row_of(uow, i, bot_username or "reportbot", now) for i in uow.invites.listed(campaign)]
     if out is not None:
         with writing(out):
             write_sheet(rows, out)
@@ -363,3 +365,19 @@ def accept_command(
         return
     typer.echo(unit_used(found))
     typer.echo(t("bot.accept.done", version=version, id=campaign))
+
+
+def telegram_username(default: str = "reportbot") -> str:
+    """The bot's name for t.me links: asked of Telegram (``getMe``) when ``TELEGRAM_BOT_TOKEN`` is set."""
+    from bot.config import Settings
+
+    settings = Settings()
+    if not settings.telegram_bot_token:
+        return default
+    from bot.channels.telegram import bot_username
+
+    try:
+        return asyncio.run(asyncio.wait_for(bot_username(settings.telegram_bot_token, settings.telegram_api_url), 10))
+    except Exception:  # no network, a wrong token: the link is still useful with the code in it
+        typer.echo(f"reportbot: {t('bot.cli.warning', text=t('bot.cli.no_bot_name', name=default))}", err=True)
+        return default

@@ -253,3 +253,23 @@ async def test_webhook_mode_refuses_a_wrong_secret_and_keeps_nothing(tmp_path: P
         await runtime.stop()
         await site.cleanup()
     engine.dispose()
+
+
+async def test_an_invite_link_names_the_bot_telegram_says(tmp_path: Path) -> None:
+    """`reportbot invite` asks Telegram for the bot's name (getMe) when a token is set."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/inv.db"
+    deployment.seed(url, 1)
+    async with FakeTelegram(username="so_gddt_bot") as fake:
+        env = {**os.environ, "REPORTBOT_DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": fake.token,
+               "TELEGRAM_API_URL": fake.base_url}
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "invite", "--unit", "Xã Thử 0", "--role", "reporter",
+                             "--json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert made["link"] == f"https://t.me/so_gddt_bot?start={made['code']}" and len(made["code"]) == 27

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
-from bot import undelivered
+from bot import department_chat, undelivered
 from bot.progress import campaign_progress, deadline_end, unit_info
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
@@ -61,10 +61,15 @@ def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say
     return out
 
 
-def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo) -> list[Effect] | None:
+def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo,
+          now: datetime | None = None) -> list[Effect] | None:
     """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
     if person.role != "department":
         return None
+    if isinstance(event, Text):
+        named = department_chat.reply(uow, event.text, now or datetime.now(zone))
+        if named is not None:
+            return named
     command = recognise(event.text) if isinstance(event, Text) else None
     name = command.name if command is not None else ""
     if name == "progress":

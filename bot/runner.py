@@ -356,7 +356,7 @@ class Runner:
                 uow.people.attach_unit(person, self.binding.unit_id)
             bound = uow.reports.get_or_create(self.binding.campaign_id, self.binding.unit_id, now)
             uow.people.set_active_report(identity, bound.id)
-        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC)
+        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC, now)
         if staff is not None:
             return reply([*notes, *staff], None)
         chosen = choose_report(uow, person, identity, event, now)

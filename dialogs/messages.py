@@ -328,6 +328,18 @@ MESSAGES: dict[str, str] = {
         "Chưa nộp: {listed}{more}"
     ),
     "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.dept.return_usage": (
+        "Để trả lại báo cáo, gõ: /tralai <đơn vị> <lý do>, ví dụ: «/tralai Xã An Lão, Hải Phòng Mục III.2 còn thiếu "
+        "số liệu». Đơn vị ghi đúng tên (có thể kèm tỉnh), mã đơn vị hoặc #số."
+    ),
+    "bot.dept.view_usage": "Để xem báo cáo của một đơn vị, gõ: /xem <đơn vị>, ví dụ: «/xem Xã An Lão, Hải Phòng».",
+    "bot.dept.unit_problem": "Chưa làm được: {problem}.",
+    "bot.dept.unit_no_campaign": "{unit} không có đợt báo cáo nào đang mở.",
+    "bot.dept.returned": "Đã trả lại bản {version} của {unit} (đợt {id}) với lý do: «{comment}». Đã báo cho {told} "
+                         "tài khoản của đơn vị.",
+    "bot.dept.view_none": "{unit} chưa nộp báo cáo.",
+    "bot.dept.view": "Báo cáo của {unit}, bản {version} (số tiếp nhận {ref}):\n{lines}",
+    "bot.dept.view_line": "– {field}: {display}",
     "bot.unsupported": "Bot chưa đọc được {what}. Anh/chị hãy gõ câu trả lời bằng chữ (ví dụ: «75» hoặc «không có»); "
                        "câu hỏi vẫn là câu ở trên.",
     "bot.unsupported.sticker": "nhãn dán",

@@ -68,9 +68,15 @@ class Tg:
         raise AssertionError(f"no settled reply to {update_id}")
 
     async def says(self, user: TgUser, text: str, timeout: float = 10) -> tuple[str, ...]:
-        """Send ``text`` and return the message ids of the first reply."""
+        """Send ``text`` and return the message ids of its whole reply (every message of it)."""
+        before = self.server.store.seq
         await user.say(text)
-        return await self.msgs(await user.wait_reply(timeout))
+        await self.settled(user, before, timeout)
+        ids: tuple[str, ...] = ()
+        for message in user.replies():
+            if message.seq > before:
+                ids += await self.msgs(message)
+        return ids
 
 
 @asynccontextmanager
@@ -273,3 +279,33 @@ async def test_an_invite_link_names_the_bot_telegram_says(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     made = json.loads(done.stdout)
     assert made["link"] == f"https://t.me/so_gddt_bot?start={made['code']}" and len(made["code"]) == 27
+
+
+async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp_path: Path) -> None:
+    async with telegram(tmp_path, units=2) as tg:
+        lan = tg.server.user(510, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        said = await _fill(tg, lan, deployment.script(), buttons=False)
+        assert "engine.receipt" in said[-1]
+        with tg.runtime.runner.uow() as uow:
+            uow.invites.create("SO0000000000000000000000001", "department", None, None, None, deployment.NOW)
+            uow.commit()
+        so = tg.server.user(900, "Sở")
+        await tg.says(so, "/start SO0000000000000000000000001")
+        assert "bot.dept.progress" in await tg.says(so, "/tiendo")
+        assert "1/2" in (so.last_reply.text or "")
+        view = await tg.says(so, "/xem Xã Thử 0")  # a long report comes in several messages of 4,096 at most
+        assert set(view) == {"bot.dept.view"} and any("75" in (m.text or "") for m in so.replies()[-len(view):])
+        assert all(len(m.text or "") <= 4096 for m in so.replies())
+        assert await tg.says(so, "/tralai Xã Thử 0 Mục III.2 còn thiếu số liệu") == ("bot.dept.returned",)
+        await lan.wait_until(lambda: any("còn thiếu số liệu" in (m.text or "") for m in lan.replies()), 10,
+                             "the department's notice")
+        # Another unit's reporter cannot read it: «/xem …» is their own review.
+        binh = tg.server.user(511, "Bình")
+        await tg.says(binh, f"/start {tg.codes[1]}")
+        await binh.say("/xem Xã Thử 0")
+        seen = await binh.wait_reply(10)
+        assert "bot.dept.view" not in await tg.msgs(seen) and "75" not in (seen.text or "")
+    with tg.runtime.runner.uow() as uow:
+        report = uow.reports.by_campaign_unit(1, 1)
+        assert report is not None and report.status == "returned"

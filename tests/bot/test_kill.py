@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.runner import Runner, Update
 from dialogs.events import Text
+from tests.bot.conftest import KILL_COUNTS
 from tests.fakes import deployment
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.uow import FakeStore
@@ -106,10 +107,12 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
     twice = sum(len(rows) - len(expected_rows) for rows in stored.values() if len(rows) > len(expected_rows))
     silent = [chat for chat in chats if last[chat] != expected_last]
     turns = USERS * (len(lines) + 1)
-    print(f"\nkill test, {count} worker(s) on {url.split(':')[0]}: {USERS} users, {turns} turns in {took:.1f} s, "
-          f"{kills} SIGKILLs; answers lost {lost}, stored twice {twice}, units with other rows {len(wrong)}; "
-          f"duplicate messages {sum(duplicates.values())} (max {max(duplicates.values())} in a chat); "
-          f"silent chats {len(silent)}; users {statuses}; provider {stats}")
+    counts = (f"{count} worker(s) on {url.split(':')[0].split('+')[0]}: {USERS} users, {turns} turns in {took:.1f} s, "
+              f"{kills} SIGKILLs; answers lost {lost}, stored twice {twice}, units with other rows {len(wrong)}; "
+              f"duplicate messages {sum(duplicates.values())} (max {max(duplicates.values())} in a chat); "
+              f"silent chats {len(silent)}; users {statuses}; webhook retries {stats['retried_pushes']}")
+    print("\nkill test, " + counts)
+    KILL_COUNTS.append(counts)
     assert kills >= KILLS, "the run ended before the kills were done: make it longer"
     assert statuses == {"done": USERS}
     assert lost == 0 and twice == 0 and wrong == []

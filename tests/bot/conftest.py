@@ -24,12 +24,10 @@ def anydb(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Any]:
     yield from open_database(str(request.param), tmp_path, request)
 
 
-#: What the kill test counted, printed at the end of the run (``tests/bot/test_kill.py``).
-KILL_COUNTS: list[str] = []
-
-
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the kill test's counts (lost, twice, duplicates, silent) whatever the capture mode."""
+    from tests.fakes.deployment import KILL_COUNTS
+
     if KILL_COUNTS:
         terminalreporter.write_sep("-", "kill test")
         for line in KILL_COUNTS:

@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 
 from bot.runner import Runner, Update
 from dialogs.events import Text
-from tests.bot.conftest import KILL_COUNTS
 from tests.fakes import deployment
+from tests.fakes.deployment import KILL_COUNTS
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.uow import FakeStore
 from tests.storage.dbfixtures import pg_server  # noqa: F401

@@ -30,6 +30,8 @@ from tests.fakes.loopback import User
 ROOT = Path(__file__).resolve().parents[2]
 FACTS_003 = ROOT / "tests" / "data" / "sample_003_answers.yaml"
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+#: What the kill test counted, printed in the run's summary (``tests/bot/conftest.py``).
+KILL_COUNTS: list[str] = []
 
 
 def seed(url: str, units: int, *, deadline: date = date(2027, 1, 15)) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bot import department_chat, undelivered
+from bot.documents import compiled_document
+from bot.outbox import DOCUMENT_CHANNELS, DocumentDue
 from bot.progress import campaign_progress, deadline_end, unit_info
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
@@ -61,20 +63,26 @@ def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say
     return out
 
 
-def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo,
-          now: datetime | None = None) -> list[Effect] | None:
+def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo, now: datetime | None = None,
+          channel: str = "") -> list[Effect | DocumentDue] | None:
     """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
     if person.role != "department":
         return None
     if isinstance(event, Text):
         named = department_chat.reply(uow, event.text, now or datetime.now(zone))
         if named is not None:
-            return named
+            return list(named)
     command = recognise(event.text) if isinstance(event, Text) else None
     name = command.name if command is not None else ""
     if name == "progress":
         return [*progress(uow, None, zone), *undelivered.notice(uow)]
     if name == "compile":
         ids = [c.id for c in uow.campaigns.all(status="open")]
-        return [Say("bot.dept.compile_cli", {"id": i}) for i in ids] or [Say("bot.dept.no_campaign")]
+        if not ids:
+            return [Say("bot.dept.no_campaign")]
+        if channel in DOCUMENT_CHANNELS:  # the compiled report itself, .docx and .xlsx
+            return [item for i in ids for item in (
+                DocumentDue("bot.document.compiled", {"id": i, "format": "docx"}, compiled_document(i, "docx")),
+                DocumentDue("bot.document.compiled", {"id": i, "format": "xlsx"}, compiled_document(i, "xlsx")))]
+        return [Say("bot.dept.compile_cli", {"id": i}) for i in ids]
     return [Say("bot.dept.welcome")]

@@ -47,6 +47,8 @@ class Outgoing:
     turn: int | None = None
     #: Until when the process that took it holds it (after that it must not send it: someone else may).
     lease_until: datetime | None = None
+    #: The document it carries (:mod:`bot.documents`), made when it is sent; None: text only.
+    document: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, outbox_id: int, channel: str, chat_id: str, payload: dict[str, Any],
@@ -54,7 +56,9 @@ class Outgoing:
         """The message an outbox payload describes."""
         buttons = tuple((b["label"], b["data"]) for b in payload.get("buttons") or [])
         msgs = tuple(str(m) for m in payload.get("msgs") or [])
-        return cls(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs, turn, lease_until)
+        document = payload.get("document") if isinstance(payload.get("document"), dict) else None
+        return cls(outbox_id, channel, chat_id, str(payload.get("text", "")), buttons, msgs, turn, lease_until,
+                   document)
 
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")

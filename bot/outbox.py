@@ -15,6 +15,7 @@ joined, long ones split at paragraphs, buttons on the last part.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.effects import Ask, Button, Effect, Say
@@ -24,6 +25,17 @@ from dialogs.messages import render
 ALONE = frozenset({"engine.diacritics.copy"})
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
 LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "loopback": 4096}
+#: Channels that carry documents (a report after its submission, the compiled report).
+DOCUMENT_CHANNELS = frozenset({"telegram"})
+
+
+@dataclass(frozen=True)
+class DocumentDue:
+    """A message carrying a document (:mod:`bot.documents`): its caption ``msg`` and the document's spec."""
+
+    msg: str
+    params: dict[str, Any] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict)
 
 
 def label_of(button: Button) -> str:
@@ -31,20 +43,25 @@ def label_of(button: Button) -> str:
     return button.label or render(button.msg)
 
 
-def pack(effects: Sequence[Effect], limit: int) -> list[dict[str, Any]]:
+def pack(effects: Sequence[Effect | DocumentDue], limit: int) -> list[dict[str, Any]]:
     """Messages to send for ``effects``: consecutive texts joined while they fit; buttons go on the last.
 
     Each message also lists the ids of the messages it was rendered from (``msgs``), for tests and logs.
     """
     out: list[dict[str, Any]] = []
     for effect in effects:
+        if isinstance(effect, DocumentDue):  # a message of its own, never joined with others
+            out.append({"text": render(effect.msg, effect.params)[:1000], "buttons": [], "msgs": [effect.msg],
+                        "document": effect.spec})
+            continue
         if not isinstance(effect, (Say, Ask)):
             continue
         buttons = [{"label": label_of(b), "data": b.data} for b in effect.buttons]
         for chunk in split(render(effect.msg, effect.params), limit):
             last = out[-1] if out else None
             alone = effect.msg in ALONE or (last is not None and ALONE.intersection(last["msgs"]))
-            if last is not None and not last["buttons"] and not alone and len(last["text"]) + 2 + len(chunk) <= limit:
+            joinable = last is not None and not last["buttons"] and "document" not in last and not alone
+            if last is not None and joinable and len(last["text"]) + 2 + len(chunk) <= limit:
                 last["text"] = f"{last['text']}\n\n{chunk}"
                 last["msgs"].append(effect.msg)
             else:

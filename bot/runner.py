@@ -34,12 +34,13 @@ from bot import buttons, department, faults, invites
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
+from bot.documents import unit_document
 from bot.envelopes import Outgoing, Update
-from bot.outbox import LIMITS, pack
+from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, pack
 from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
-from dialogs.effects import Effect, Say
+from dialogs.effects import Effect, Say, Submitted
 from dialogs.errors import StateError
 from dialogs.events import Event, Pick, Start, Text, Unsupported
 from dialogs.messages import ref, t
@@ -356,7 +357,7 @@ class Runner:
                 uow.people.attach_unit(person, self.binding.unit_id)
             bound = uow.reports.get_or_create(self.binding.campaign_id, self.binding.unit_id, now)
             uow.people.set_active_report(identity, bound.id)
-        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC, now)
+        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC, now, update.channel)
         if staff is not None:
             return reply([*notes, *staff], None)
         chosen = choose_report(uow, person, identity, event, now)
@@ -372,17 +373,23 @@ class Runner:
         said = apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel,
                              contact=contact)
         uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
-        handled = reply(notes + said, conv.id)
+        documents: list[DocumentDue] = []
+        if update.channel in DOCUMENT_CHANNELS:  # the submitted report, as the document a văn thư files
+            documents = [DocumentDue("bot.document.unit", {"version": e.version, "ref": e.ref},
+                                     unit_document(row.campaign_id, row.unit_id, e.version))
+                         for e in step.effects if isinstance(e, Submitted)]
+        handled = reply([*notes, *said, *documents], conv.id)
         handled.campaign_id, handled.unit_id = row.campaign_id, row.unit_id
         return handled
 
     def _replier(self, uow: UnitOfWork, update: Update, now: datetime, turn: int,
-                 lease: tuple[str, datetime] | None) -> Callable[[Sequence[Effect], int | None], Handled]:
+                 lease: tuple[str, datetime] | None) -> Callable[[Sequence[Effect | DocumentDue], int | None], Handled]:
         """Answers this update with effects: their messages go to the outbox as the turn's replies."""
 
-        def reply(effects: Sequence[Effect], conversation_id: int | None) -> Handled:
+        def reply(effects: Sequence[Effect | DocumentDue], conversation_id: int | None) -> Handled:
             outgoing = self._send(uow, update, effects, now, conversation_id, turn, lease)
-            return Handled(update, effects=list(effects), outgoing=outgoing if lease else [])
+            said = [e for e in effects if not isinstance(e, DocumentDue)]
+            return Handled(update, effects=said, outgoing=outgoing if lease else [])
 
         return reply
 
@@ -401,7 +408,7 @@ class Runner:
         return found
 
     @staticmethod
-    def _send(uow: UnitOfWork, update: Update, effects: Sequence[Effect], now: datetime,
+    def _send(uow: UnitOfWork, update: Update, effects: Sequence[Effect | DocumentDue], now: datetime,
               conversation_id: int | None, turn: int, lease: tuple[str, datetime] | None) -> list[Outgoing]:
         """Put the replies in the outbox (leased to this runner unless the chat has older ones pending)."""
         limit = LIMITS.get(update.channel, 2000)

@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
+from bot import documents
 from bot.channels.base import Channel
 from bot.delivery import Decision
 from bot.envelopes import Outgoing, Update
@@ -60,7 +62,7 @@ class Runtime:
         self.metrics = metrics or Metrics()
         self.inbox_days = inbox_days
         self.senders = {name: Sender(channel, self._record, limits=limits.get(name, Limits()), clock=runner.clock,
-                                     metrics=self.metrics, lease=runner.lease)
+                                     metrics=self.metrics, lease=runner.lease, documents=self._document)
                         for name, channel in self.channels.items()}
         self._pending = _Pending()
         self._wake = asyncio.Event()
@@ -89,6 +91,13 @@ class Runtime:
         self._pending.records.append((message, decision, reason, future))
         self._wake.set()
         await future
+
+    async def _document(self, spec: dict[str, Any]) -> tuple[str, bytes]:
+        """Make a document in the database thread (the stored report as it is now)."""
+        factory = self.runner.session_factory
+        if factory is None:
+            raise Unavailable("no database to make documents from")
+        return await asyncio.get_running_loop().run_in_executor(self._db, documents.render, factory, spec)
 
     # ---- the loop ---------------------------------------------------------------------------------
     def start(self) -> None:

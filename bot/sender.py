@@ -15,18 +15,23 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.channels.base import Channel, RetryAfter, SendResult, Sent, Transient
 from bot.delivery import Decision, decide, describe
 from bot.envelopes import Outgoing
 from bot.metrics import Metrics
 from bot.pacing import Limits, Pacer
+from dialogs.messages import t
 
 log = logging.getLogger(__name__)
 
 #: A message is not sent when its lease ends sooner than this (the send and its record must fit in it).
 LEASE_MARGIN = timedelta(seconds=1)
+#: Makes a document from its spec: (file name, bytes).
+Documents = Callable[[dict[str, Any]], Awaitable[tuple[str, bytes]]]
 #: Records a send's outcome in the database and returns once it is committed.
 Record = Callable[[Outgoing, Decision, str], Awaitable[None]]
 
@@ -35,7 +40,8 @@ class Sender:
     """Sends one channel's messages, chat by chat."""
 
     def __init__(self, channel: Channel, record: Record, *, limits: Limits, clock: Callable[[], datetime],
-                 metrics: Metrics, lease: timedelta = timedelta(seconds=15), seed: int | None = None) -> None:
+                 metrics: Metrics, lease: timedelta = timedelta(seconds=15), seed: int | None = None,
+                 documents: Documents | None = None) -> None:
         self.channel = channel
         self.record = record
         self.pacer = Pacer(limits)
@@ -43,6 +49,8 @@ class Sender:
         self.metrics = metrics
         self.rng = random.Random(seed)
         self.lease = lease
+        #: Makes the document a message carries (file name, bytes), from the database.
+        self.documents = documents
         self._chats: dict[str, deque[Outgoing]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._held: set[int] = set()
@@ -125,6 +133,20 @@ class Sender:
             if not self._tasks:
                 self._idle.set()
 
+    async def _send(self, message: Outgoing) -> SendResult:
+        """Send a message, with its document when it carries one and the channel takes documents."""
+        send_document = getattr(self.channel, "send_document", None)
+        if message.document is None or self.documents is None or send_document is None:
+            return await self.channel.send(message)
+        try:
+            name, data = await self.documents(message.document)
+        except Exception as exc:  # the report could not be made: the text still goes, saying so
+            log.warning("outbox #%s: document not made: %s", message.id, type(exc).__name__)
+            return await self.channel.send(replace(message, text=f"{message.text}\n{t('bot.document.failed')}",
+                                                   document=None))
+        result: SendResult = await send_document(message, name, data)
+        return result
+
     def _forget(self, queue: deque[Outgoing]) -> None:
         """Drop a chat's queue from this process (the messages stay in the database)."""
         for message in queue:
@@ -140,7 +162,7 @@ class Sender:
         if wait > 0:
             await asyncio.sleep(wait)
         try:
-            result: SendResult = await self.channel.send(message)
+            result: SendResult = await self._send(message)
         except Exception as exc:  # a channel bug must not stop its chat: count it as transient
             log.warning("channel %s send raised %s", self.channel.name, type(exc).__name__)
             result = Transient(type(exc).__name__)

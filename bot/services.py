@@ -99,7 +99,9 @@ def resolve_template(name_or_path: str | None) -> Template:
 class Services:
     """The database and the operations on it."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+                 ) -> None:
+        """Open (and migrate) the database of ``settings``; with ``session_factory``, use that one as it is."""
         self.settings = settings or Settings()
         #: Warnings of the last operation (a short deadline, a capped expiry …), for the command to print.
         self.warnings: list[str] = []
@@ -108,9 +110,12 @@ class Services:
         #: The annex written beside the last compiled .docx (every unit's full text), if any.
         self.annex: Path | None = None
         self._templates: dict[int, Template] = {}
+        if session_factory is not None:
+            self.session_factory: sessionmaker[Session] = session_factory
+            return
         self.engine = make_engine(self.settings.database_url)
         migrate(self.engine)
-        self.session_factory: sessionmaker[Session] = make_session_factory(self.engine)
+        self.session_factory = make_session_factory(self.engine)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work."""

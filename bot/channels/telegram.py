@@ -26,7 +26,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.types import Update as TgUpdate
 
 from bot.buttons import token_for
@@ -110,6 +110,21 @@ class TelegramChannel:
         except (TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError, TelegramAPIError) as exc:
             return Transient(type(exc).__name__)
         except (TimeoutError, OSError) as exc:
+            return Transient(type(exc).__name__)
+        return Sent(str(sent.message_id))
+
+    async def send_document(self, message: Outgoing, name: str, data: bytes) -> SendResult:
+        """``sendDocument``: the file, with the message's text as its caption."""
+        try:
+            sent = await self.bot.send_document(int(message.chat_id), BufferedInputFile(data, filename=name),
+                                                caption=message.text[:1024] or None)
+        except TelegramRetryAfter as exc:
+            return RetryAfter(float(exc.retry_after))
+        except (TelegramForbiddenError, TelegramNotFound) as exc:
+            return Permanent(f"403 {exc.message}"[:200])
+        except TelegramBadRequest as exc:
+            return Permanent(f"400 {exc.message}"[:200])
+        except (TimeoutError, TelegramAPIError, OSError) as exc:
             return Transient(type(exc).__name__)
         return Sent(str(sent.message_id))
 

@@ -124,7 +124,11 @@ async def _fill(tg: Tg, user: TgUser, lines: list[str], *, buttons: bool) -> lis
         else:
             await user.say(line)
         last = await tg.settled(user, before)
-        said.append(await tg.msgs(last))
+        ids: tuple[str, ...] = ()
+        for message in user.replies():
+            if message.seq > before:
+                ids += await tg.msgs(message)
+        said.append(ids)
     return said
 
 
@@ -294,6 +298,16 @@ async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp
         await tg.says(so, "/start SO0000000000000000000000001")
         assert "bot.dept.progress" in await tg.says(so, "/tiendo")
         assert "1/2" in (so.last_reply.text or "")
+        # The submitted report came to Lan as a document; /tonghop sends the compiled .docx and .xlsx.
+        await lan.wait_until(lambda: lan.documents(), 30, "the report as a document")
+        unit_doc = lan.documents()[0]
+        assert unit_doc.file_name.endswith(".docx") and "75" in _docx_text(unit_doc.data)
+        await so.say("/tonghop")
+        await so.wait_until(lambda: len(so.documents()) == 2, 60, "the compiled report")
+        names = sorted(d.file_name for d in so.documents())
+        assert names == ["tong-hop-dot-1.docx", "tong-hop-dot-1.xlsx"]
+        compiled = next(d for d in so.documents() if d.file_name.endswith(".docx"))
+        assert "Xã Thử 0" in _docx_text(compiled.data) or "1 đơn vị" in _docx_text(compiled.data)
         view = await tg.says(so, "/xem Xã Thử 0")  # a long report comes in several messages of 4,096 at most
         assert set(view) == {"bot.dept.view"} and any("75" in (m.text or "") for m in so.replies()[-len(view):])
         assert all(len(m.text or "") <= 4096 for m in so.replies())
@@ -309,3 +323,15 @@ async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp
     with tg.runtime.runner.uow() as uow:
         report = uow.reports.by_campaign_unit(1, 1)
         assert report is not None and report.status == "returned"
+
+
+def _docx_text(data: bytes) -> str:
+    """Every paragraph and table cell of a .docx (it must open with python-docx)."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(texts)

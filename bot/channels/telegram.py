@@ -142,16 +142,20 @@ class TelegramChannel:
                 pause = min(30.0, pause * 2)
                 continue
             pause = 0.5
-            for item in updates:
-                parsed = self.parse(item.model_dump(mode="json", exclude_none=True, by_alias=True))
-                while parsed is not None:
-                    try:
-                        await submit(parsed)
-                        break
-                    except Exception as exc:  # not kept: keep the offset, try again
-                        log.warning("telegram update %s not kept: %s", item.update_id, type(exc).__name__)
-                        await asyncio.sleep(pause)
-                offset = item.update_id + 1
+            parsed = [u for u in (self.parse(item.model_dump(mode="json", exclude_none=True, by_alias=True))
+                                  for item in updates) if u is not None]
+            # The whole batch is kept in one commit (submitted together, in order); on a failure all of it is
+            # submitted again (those already kept are ignored as duplicates) before the offset moves on.
+            while parsed:
+                results = await asyncio.gather(*(submit(u) for u in parsed), return_exceptions=True)
+                failed = [r for r in results if isinstance(r, BaseException)]
+                if not failed:
+                    break
+                log.warning("telegram updates not kept (%s); trying again", type(failed[0]).__name__)
+                await asyncio.sleep(pause)
+                pause = min(30.0, pause * 2)
+            if updates:
+                offset = updates[-1].update_id + 1
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Ask Telegram to push updates to ``url`` with ``secret`` in :data:`SECRET_HEADER`."""

@@ -174,14 +174,17 @@ def test_bulk_invites_list_and_revoke(cli: Department, tmp_path: Path) -> None:
     assert khuc["Đơn vị"] == "Xã Khúc Thừa Dụ" and khuc["Tỉnh, thành phố"] == "Thành phố Hải Phòng"
     assert khuc["Đường liên kết"] == f"https://t.me/reportbot?start={khuc['Mã mời']}"
     again = cli.json("invite", "-c", cid, "--all-units", "-o", str(tmp_path / "moi.xlsx"))
-    assert (again["made"], again["kept"]) == (0, 114)  # a usable code is kept, never doubled
+    # Only digests are kept, so a new sheet cannot reprint the old codes: it makes new ones and revokes the old.
+    assert (again["made"], again["revoked"]) == (114, 114)
     book = openpyxl.load_workbook(tmp_path / "moi.xlsx").active
     assert book.freeze_panes == "B2" and book.max_row == 115
-    revoked = cli.json("invite", "revoke", khuc["Mã mời"])["revoked"][0]
+    new_khuc = next(i for i in again["invites"] if i["unit"] and i["unit"]["code"] == 11224)["code"]
+    assert new_khuc != khuc["Mã mời"] and len(new_khuc) == 27
+    revoked = cli.json("invite", "revoke", new_khuc)["revoked"][0]
     assert revoked["state"] == "revoked" and revoked["unit"]["code"] == 11224
-    listed = {i["code"]: i for i in cli.json("invite", "list", "-c", cid)["invites"]}
-    assert listed[khuc["Mã mời"]]["state"] == "revoked" and len(listed) == 114
-    assert cli.json("invite", "-c", cid, "--all-units", "-o", str(sheet))["made"] == 1  # a new code for that unit
+    listed = cli.json("invite", "list", "-c", cid)["invites"]
+    assert len(listed) == 228 and sum(i["state"] == "revoked" for i in listed) == 115
+    assert all(i["code"].endswith("…") and len(i["code"]) == 5 for i in listed)  # a hint, never the code
     _, err = cli("invite", "-c", cid, "--all-units", code=1)
     assert "-o moi.csv" in err
 

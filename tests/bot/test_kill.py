@@ -82,14 +82,25 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
             server.add_users(deployment.users(codes, lines, silence=45))
             started = time.monotonic()
             done = asyncio.create_task(server.wait_done(timeout=600))
+            restarts: set[asyncio.Task[None]] = set()
+
+            async def restart(worker: deployment.Worker) -> None:
+                await asyncio.to_thread(worker.start)
+                server.set_webhooks([w.webhook for w in workers if w.running])
+
             while kills < KILLS and not done.done():
                 await asyncio.sleep(rng.uniform(0.3, 1.5))
-                victim = rng.choice(workers)
+                running = [w for w in workers if w.running]
+                if not running:  # every worker is starting again: the next kill waits for one
+                    continue
+                victim = rng.choice(running)
                 victim.kill()
                 kills += 1
-                server.set_webhooks([w.webhook for w in workers if w is not victim])
-                await asyncio.to_thread(victim.start)
-                server.set_webhooks([w.webhook for w in workers])
+                server.set_webhooks([w.webhook for w in workers if w.running])
+                task = asyncio.create_task(restart(victim))
+                restarts.add(task)
+                task.add_done_callback(restarts.discard)
+            await asyncio.gather(*restarts)
             statuses = await done
             took = time.monotonic() - started
             for worker in workers:

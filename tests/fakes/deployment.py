@@ -81,6 +81,12 @@ class Worker:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    ready: bool = False
+
+    @property
+    def running(self) -> bool:
+        """Whether it is up (started and answering, not killed)."""
+        return self.process is not None and self.process.poll() is None and self.ready
 
     @property
     def webhook(self) -> str:
@@ -89,6 +95,7 @@ class Worker:
 
     def start(self, timeout: float = 90.0) -> None:
         """Start it on a fresh port and wait until ``/healthz`` answers."""
+        self.ready = False
         self.port = free_port()
         environment = {**os.environ, "REPORTBOT_DATABASE_URL": self.url, "LOOPBACK_API_URL": self.api,
                        "REPORTBOT_LISTEN": f"127.0.0.1:{self.port}", "REPORTBOT_LOG": str(self.workdir / "log"),
@@ -104,6 +111,7 @@ class Worker:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as answer:
                     if answer.status == 200:
+                        self.ready = True
                         return
             except OSError:
                 time.sleep(0.05)
@@ -111,6 +119,7 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL: no goodbye, no flush."""
+        self.ready = False
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)

@@ -52,6 +52,8 @@ QUESTIONS = ("Q1: unit name?", "Q2: number of collectives?", "Q3: number of indi
              "Q5: comment?")
 ANSWERS = ("Xã Khúc Thừa Dụ", "75", "650", "570 triệu", "Phong trào thi đua được triển khai sâu rộng.")
 TICKS = os.sysconf("SC_CLK_TCK")
+#: ``--profile FILE``: reportbot runs under cProfile and writes its statistics there (the last run's).
+PROFILE: Path | None = None
 
 
 # ---- the baselines (run in their own process: ``--serve aiogram|echo --api URL --token T``) ------------
@@ -263,7 +265,8 @@ async def one_run(bot: str, users: int, lines: list[str], work: Path, silence: f
                         "TELEGRAM_RATE": "0", "TELEGRAM_CHAT_RATE": "0", "REPORTBOT_DATABASE_URL": db_url,
                         "REPORTBOT_LISTEN": f"127.0.0.1:{port}", "REPORTBOT_LOG": str(work / "reportbot.log")})
             env.pop("REPORTBOT_PUBLIC_URL", None)
-            command = [sys.executable, "-m", "bot", "run", "--channel", "telegram"]
+            profile = ["-m", "cProfile", "-o", str(PROFILE)] if PROFILE else []
+            command = [sys.executable, *profile, "-m", "bot", "run", "--channel", "telegram"]
         else:
             command = [sys.executable, str(Path(__file__).resolve()), "--serve", bot, "--api", server.base_url,
                        "--token", server.token]
@@ -320,7 +323,7 @@ def _uptime() -> str:
         return _load()
 
 
-async def main(users: int, runs: int, silence: float) -> int:
+async def main(users: int, runs: int, silence: float, bots: tuple[str, ...] = BOTS) -> int:
     from tests.fakes import deployment
 
     report_lines = deployment.script()
@@ -329,10 +332,10 @@ async def main(users: int, runs: int, silence: float) -> int:
     print(f"{users} users; turns per user: reportbot {len(report_lines) + 1}, aiogram {len(lines['aiogram'])}, "
           f"echo {len(lines['echo'])}; {runs} run(s) each, order rotating; {os.cpu_count()} cores")
     print(f"before: {_uptime()}")
-    results: dict[str, list[Run]] = {bot: [] for bot in BOTS}
+    results: dict[str, list[Run]] = {bot: [] for bot in bots}
     with tempfile.TemporaryDirectory(prefix="tgload-") as tmp:
         for r in range(runs):
-            order = BOTS[r % len(BOTS):] + BOTS[:r % len(BOTS)]
+            order = bots[r % len(bots):] + bots[:r % len(bots)]
             for bot in order:
                 run = await one_run(bot, users, lines[bot], Path(tmp), silence)
                 results[bot].append(run)
@@ -354,17 +357,20 @@ async def main(users: int, runs: int, silence: float) -> int:
 
     print()
     print(f"{'bot':<10} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU cores':>10}   (medians of {runs} run(s))")
-    for bot in BOTS:
+    for bot in bots:
         cores = statistics.median(run.cpu / run.seconds for run in results[bot] if run.seconds)
         print(f"{bot:<10} {med(bot, 'rate'):>9.0f} {med(bot, 'p50') * 1000:>8.0f} {med(bot, 'p99') * 1000:>8.0f} "
               f"{cores:>10.2f}")
-    ratio = med("reportbot", "rate") / med("aiogram", "rate")
-    p99_ratio = med("reportbot", "p99") / med("aiogram", "p99")
-    failed = [c for bot in BOTS for run in results[bot] for c in run.checks]
+    failed = [c for bot in bots for run in results[bot] for c in run.checks]
     print()
-    print(f"reportbot / aiogram turns/s: {ratio:.2f}×  (target ≥ 1.0×: {'met' if ratio >= 1.0 else 'NOT met'})")
-    print(f"reportbot / aiogram p99:     {p99_ratio:.2f}×  (target ≤ 1.0×: {'met' if p99_ratio <= 1.0 else 'NOT met'})")
-    print(f"reportbot / echo turns/s:    {med('reportbot', 'rate') / med('echo', 'rate'):.2f}×")
+    if {"reportbot", "aiogram"} <= set(bots):
+        ratio = med("reportbot", "rate") / med("aiogram", "rate")
+        p99_ratio = med("reportbot", "p99") / med("aiogram", "p99")
+        print(f"reportbot / aiogram turns/s: {ratio:.2f}×  (target ≥ 1.0×: {'met' if ratio >= 1.0 else 'NOT met'})")
+        print(f"reportbot / aiogram p99:     {p99_ratio:.2f}×  "
+              f"(target ≤ 1.0×: {'met' if p99_ratio <= 1.0 else 'NOT met'})")
+    if {"reportbot", "echo"} <= set(bots):
+        print(f"reportbot / echo turns/s:    {med('reportbot', 'rate') / med('echo', 'rate'):.2f}×")
     print("every answer committed before its reply, every report submitted: "
           + ("yes" if not failed else "NO: " + "; ".join(failed)))
     return 0 if not failed else 1
@@ -376,6 +382,8 @@ def cli() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="30 users, 1 run")
     parser.add_argument("--silence", type=float, default=120.0, help="seconds a user waits for a reply")
+    parser.add_argument("--profile", type=Path, help="run reportbot under cProfile, statistics to this file")
+    parser.add_argument("--bots", default=",".join(BOTS), help="which of reportbot,aiogram,echo to run")
     parser.add_argument("--serve", choices=("aiogram", "echo"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
@@ -385,8 +393,11 @@ def cli() -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve(args.api, args.token))
         return 0
+    global PROFILE
+    PROFILE = args.profile.resolve() if args.profile else None
     users, runs = (30, 1) if args.quick else (args.users, args.runs)
-    return asyncio.run(main(users, runs, args.silence))
+    bots = tuple(b for b in BOTS if b in args.bots.split(","))
+    return asyncio.run(main(users, runs, args.silence, bots or BOTS))
 
 
 if __name__ == "__main__":

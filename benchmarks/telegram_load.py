@@ -21,7 +21,9 @@ from a line to the first message of its reply, as the user feels it. For reportb
 what its ``/metrics`` say (updates per commit, time per turn) and each bot process's CPU use, and the
 machine's load (``uptime``): the machine is shared.
 
-Usage: ``python benchmarks/telegram_load.py [--users 200] [--runs 3] [--quick]`` (``--quick``: 30 users, 1 run).
+Usage: ``python benchmarks/telegram_load.py [--users 200] [--runs 3] [--quick] [--bots reportbot,aiogram,echo]
+[--profile FILE]`` (``--quick``: 30 users, 1 run; ``--profile``: reportbot's main thread under cProfile — the
+database thread, where the runner's cycles run, is not seen by it).
 """
 
 from __future__ import annotations

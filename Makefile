@@ -27,11 +27,8 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/parse.py
 	@$(BIN)/python benchmarks/export.py --quick
 	@$(BIN)/python benchmarks/diacritics.py
-<<<<<<< HEAD
 	@$(BIN)/python benchmarks/runtime.py
-=======
 	@$(BIN)/python benchmarks/telegram_load.py --quick
->>>>>>> bench-telegram
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks

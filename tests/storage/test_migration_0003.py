@@ -40,8 +40,8 @@ from tests.storage.dbfixtures import Database
 DATA = Path(__file__).parent / "data"
 RELEASE_DB = DATA / "release-0.1.sqlite"
 #: The newest revision: migrating goes all the way (0003 answers into reports; 0004 link codes; 0005 contact;
-#: 0006 inbox and leases).
-HEAD = "0006"
+#: 0006 inbox and leases; 0008 channel tokens).
+HEAD = "0008"
 MANIFEST = json.loads((DATA / "release-0.1.expected.json").read_text(encoding="utf-8"))
 
 

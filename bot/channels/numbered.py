@@ -48,6 +48,8 @@ class Choices:
                 self._last.clear()
             self._last[message.chat_id] = (message.id, len(message.buttons))
         lines = [t("bot.zalo.choice", number=n, label=label) for n, (label, _) in enumerate(message.buttons, 1)]
+        if all(line in message.text for line in lines):
+            return message.text  # the question lists its options already, by the same numbers
         return "\n".join([message.text, "", t("bot.zalo.choose"), *lines])
 
     def event_of(self, chat_id: str, text: str) -> Event:

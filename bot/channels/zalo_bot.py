@@ -135,7 +135,8 @@ class ZaloBotChannel:
                 parsed = self.parse(item)
                 while parsed is not None:
                     try:
-                        await submit(parsed)
+                        # Shielded: the platform may have dequeued it, so a stop must not drop it half-way.
+                        await asyncio.shield(submit(parsed))
                         break
                     except Exception as exc:  # not kept: keep it and try again before polling on
                         log.warning("zalo update not kept: %s", type(exc).__name__)

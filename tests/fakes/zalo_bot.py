@@ -156,7 +156,7 @@ class ZaloBotServer:
         return web.json_response({"ok": False, "error_code": status, "description": description},
                                  status=http or status)
 
-    async def _m_getMe(self, body: dict[str, Any]) -> web.Response:  # noqa: N802 - the API's name
+    async def _m_getMe(self, body: dict[str, Any]) -> web.Response:
         return self._ok({"id": self.token.split(":")[0], "account_name": "bot.fake", "account_type": "BASIC",
                          "can_join_groups": False})
 
@@ -191,7 +191,7 @@ class ZaloBotServer:
             self.queue.popleft()
         return self._ok(update)
 
-    async def _m_sendMessage(self, body: dict[str, Any]) -> web.Response:  # noqa: N802
+    async def _m_sendMessage(self, body: dict[str, Any]) -> web.Response:
         chat_id, text = str(body.get("chat_id") or ""), body.get("text")
         failures = self._failures.get(chat_id)
         if failures:
@@ -203,11 +203,11 @@ class ZaloBotServer:
         self.sent.append(Sent(chat_id, text, message_id, time.monotonic()))
         return self._ok({"message_id": message_id, "date": int(time.time() * 1000)})
 
-    async def _m_sendChatAction(self, body: dict[str, Any]) -> web.Response:  # noqa: N802
+    async def _m_sendChatAction(self, body: dict[str, Any]) -> web.Response:
         self.actions.append((str(body.get("chat_id")), str(body.get("action"))))
         return web.json_response({"ok": True})
 
-    async def _m_setWebhook(self, body: dict[str, Any]) -> web.Response:  # noqa: N802
+    async def _m_setWebhook(self, body: dict[str, Any]) -> web.Response:
         url, secret = str(body.get("url") or ""), str(body.get("secret_token") or "")
         if not url.startswith("https://"):
             return self._bad(400, "The url must start with https://")
@@ -216,11 +216,11 @@ class ZaloBotServer:
         self.webhook = {"url": url, "secret": secret}
         return self._ok({"url": url, "updated_at": int(time.time() * 1000)})
 
-    async def _m_deleteWebhook(self, body: dict[str, Any]) -> web.Response:  # noqa: N802
+    async def _m_deleteWebhook(self, body: dict[str, Any]) -> web.Response:
         self.webhook = None
         return self._ok({"url": "", "updated_at": int(time.time() * 1000)})
 
-    async def _m_getWebhookInfo(self, body: dict[str, Any]) -> web.Response:  # noqa: N802
+    async def _m_getWebhookInfo(self, body: dict[str, Any]) -> web.Response:
         if self.webhook is None:
             return web.json_response({"ok": False, "description": "Not Found"}, status=404)
         return self._ok({"url": self.webhook["url"], "updated_at": 0})

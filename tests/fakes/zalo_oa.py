@@ -46,6 +46,8 @@ class ZaloOAServer:
                  secret_key: str = "fake-oa-secret-key") -> None:
         self.app_id, self.app_secret, self.secret_key = app_id, app_secret, secret_key
         self.access, self.refresh = "access-0-" + secrets.token_hex(8), "refresh-0-" + secrets.token_hex(8)
+        #: Every token this server handed out (tests look for them in logs).
+        self.issued = [self.access, self.refresh]
         self.codes: set[str] = set()
         self.refreshes = 0
         self.refused_refreshes = 0
@@ -193,4 +195,5 @@ class ZaloOAServer:
         self.refreshes += 1
         self.access, self.refresh = f"access-{n}-" + secrets.token_hex(8), f"refresh-{n}-" + secrets.token_hex(8)
         assert spent != self.refresh
+        self.issued += [self.access, self.refresh]
         return web.json_response({"access_token": self.access, "refresh_token": self.refresh, "expires_in": "90000"})

@@ -24,6 +24,7 @@ from bot.channels.numbered import Choices
 from bot.envelopes import Outgoing, Update
 from bot.outbox import split
 from dialogs.events import Event, FileReceived, Unsupported
+from dialogs.messages import t
 
 NAME = "zalo"
 #: The header Zalo puts the webhook secret in (the secret itself, not a MAC).
@@ -99,6 +100,11 @@ class ZaloBotChannel:
             last = str(result.get("message_id")) if isinstance(result, dict) else None
         self._parts_sent.pop(message.id, None)
         return Sent(last)
+
+    async def send_link(self, chat_id: str, name: str, url: str, expires: str) -> SendResult:
+        """A document as its signed download link (the platform cannot send files; see :mod:`bot.links`)."""
+        return await self.send(Outgoing(0, NAME, chat_id, t("bot.zalo.document_link", name=name, url=url,
+                                                              expires=expires)))
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" while a long answer is prepared (best effort)."""

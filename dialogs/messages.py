@@ -364,8 +364,8 @@ MESSAGES: dict[str, str] = {
     ),
     "bot.cli.zalo_oa_authorized": "Đã lưu mã truy cập Zalo OA (dùng được khoảng {hours} giờ, bot tự gia hạn).",
     "bot.cli.zalo_oa_grant_failed": (
-        "Zalo không cấp mã truy cập ({reason}). Mã code chỉ dùng được một lần trong 10 phút: hãy chạy lại "
-        "«reportbot zalo-oa authorize» để lấy mã mới."
+        "Zalo không cấp mã truy cập cho code này (code chỉ dùng được một lần, trong 10 phút); hãy chạy lại "
+        "«reportbot zalo-oa authorize» để lấy liên kết và code mới"
     ),
     "bot.dept.no_campaign": "Chưa có đợt báo cáo nào đang mở.",
     "bot.dept.compile_cli": (

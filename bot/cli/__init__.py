@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 # Command modules register themselves on import.
-from bot.cli import admin_cmd, chat_cmd, export_cmd, logs, parse_cmd, run_cmd, template_cmd  # noqa: F401
+from bot.cli import admin_cmd, chat_cmd, export_cmd, logs, parse_cmd, run_cmd, template_cmd, zalo_cmd  # noqa: F401
 from bot.cli.app import app
 from bot.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, is_help, is_internal
 from dialogs.messages import t

@@ -87,3 +87,34 @@ def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 
         except OSError:
             time.sleep(0.05)
     raise TimeoutError("the worker did not start")
+
+
+async def test_authorize_prints_the_permission_link_then_stores_the_first_pair(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/auth.db"
+    async with ZaloOAServer() as oa:
+        env = {**os.environ, "REPORTBOT_DATABASE_URL": url, "ZALO_OA_APP_ID": oa.app_id,
+               "ZALO_OA_APP_SECRET": oa.app_secret, "ZALO_OA_SECRET_KEY": oa.secret_key,
+               "ZALO_OAUTH_URL": oa.base_url, "ZALO_OA_API_URL": oa.base_url,
+               "REPORTBOT_PUBLIC_URL": "https://bot.example", "REPORTBOT_LOG": str(tmp_path / "log")}
+
+        def cli(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "bot", "zalo-oa", "authorize", *args], cwd=tmp_path,
+                                  env=env, capture_output=True, text=True, timeout=60)
+
+        first = await asyncio.to_thread(cli)
+        assert first.returncode == 0 and f"{oa.base_url}/v4/oa/permission?app_id={oa.app_id}" in first.stdout
+        assert "code_challenge=" in first.stdout and "redirect_uri=https%3A%2F%2Fbot.example" in first.stdout
+        verifier = first.stdout.split("--verifier ")[1].split()[0]
+        oa.codes.add("the-code")
+        refused = await asyncio.to_thread(cli, "--code", "another", "--verifier", verifier)
+        assert refused.returncode == 1 and "authorize" in refused.stderr
+        granted = await asyncio.to_thread(cli, "--code", "the-code", "--verifier", verifier)
+        assert granted.returncode == 0, granted.stderr
+    from storage import channel_tokens
+    from storage.db import make_engine, make_session_factory
+
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        pair = channel_tokens.load(session, "zalo-oa")
+    engine.dispose()
+    assert pair is not None and (pair.access, pair.refresh) == (oa.access, oa.refresh)

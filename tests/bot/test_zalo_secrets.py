@@ -9,8 +9,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.envelopes import Outgoing
 from bot.channels.zalo_bot import ZaloBotChannel
+from bot.envelopes import Outgoing
 from storage.models import Outbox
 from tests.bot.zalo_world import BOT_SECRET, fakes, until, world
 from tests.fakes import deployment

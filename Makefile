@@ -27,6 +27,7 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/parse.py
 	@$(BIN)/python benchmarks/export.py --quick
 	@$(BIN)/python benchmarks/diacritics.py
+	@$(BIN)/python benchmarks/zalo.py
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks

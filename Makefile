@@ -29,6 +29,7 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/diacritics.py
 	@$(BIN)/python benchmarks/runtime.py
 	@$(BIN)/python benchmarks/telegram_load.py --quick
+	@$(BIN)/python benchmarks/zalo.py
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks

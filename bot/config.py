@@ -19,6 +19,19 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
     zalo_bot_token: str = Field(default="", alias="ZALO_BOT_TOKEN")
     zalo_api_url: str = Field(default="https://bot-api.zaloplatforms.com", alias="ZALO_API_URL")
+    #: Zalo Bot Platform flood limits (none documented; the free plan caps messages per month, not per second).
+    zalo_rate: float = Field(default=20, alias="ZALO_RATE")
+    zalo_chat_rate: float = Field(default=0, alias="ZALO_CHAT_RATE")
+    #: Zalo Official Account (OA API v3): the app, the key that signs webhooks, the first token pair (afterwards
+    #: the rotated pair lives in the database), the API and OAuth servers, and the flood limit (4,000 calls/min).
+    zalo_oa_app_id: str = Field(default="", alias="ZALO_OA_APP_ID")
+    zalo_oa_app_secret: str = Field(default="", alias="ZALO_OA_APP_SECRET")
+    zalo_oa_secret_key: str = Field(default="", alias="ZALO_OA_SECRET_KEY")
+    zalo_oa_access_token: str = Field(default="", alias="ZALO_OA_ACCESS_TOKEN")
+    zalo_oa_refresh_token: str = Field(default="", alias="ZALO_OA_REFRESH_TOKEN")
+    zalo_oa_api_url: str = Field(default="https://openapi.zalo.me", alias="ZALO_OA_API_URL")
+    zalo_oauth_url: str = Field(default="https://oauth.zaloapp.com", alias="ZALO_OAUTH_URL")
+    zalo_oa_rate: float = Field(default=50, alias="ZALO_OA_RATE")
     public_url: str = Field(default="", alias="REPORTBOT_PUBLIC_URL")
     tz: str = Field(default="Asia/Ho_Chi_Minh", alias="REPORTBOT_TZ")
     #: host:port of the web server (webhooks, /healthz, /metrics).

@@ -72,15 +72,19 @@ def pack(effects: Sequence[Effect | DocumentDue], limit: int) -> list[dict[str, 
 
 
 def split(text: str, limit: int) -> list[str]:
-    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph, line or word boundaries."""
+    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph, line or word boundaries.
+
+    >>> split("một hai\\n\\nba bốn năm", 12)
+    ['một hai', 'ba bốn năm']
+    """
     if len(text) <= limit:
         return [text]
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
-        if cut <= 0:
-            cut = limit
+        # A paragraph boundary first, then a line, then a word, as long as the piece keeps half the limit.
+        cut = next((at for at in (rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " ")) if at > limit // 2),
+                   limit)
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

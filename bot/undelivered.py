@@ -16,9 +16,13 @@ def reason_of(error: str) -> str:
 
     >>> reason_of("403 Forbidden: bot was blocked by the user")
     'bot.dept.undelivered_blocked'
+    >>> reason_of("-230 User has not interacted with the OA in the past 7 days")
+    'bot.dept.undelivered_window'
     >>> reason_of("ClientConnectorError")
     'bot.dept.undelivered_other'
     """
+    if error.startswith(("-230", "-232")):
+        return "bot.dept.undelivered_window"
     if error.startswith("403"):
         return "bot.dept.undelivered_blocked"
     if error.startswith(("400", "404")):

@@ -364,6 +364,29 @@ MESSAGES: dict[str, str] = {
     "bot.dept.undelivered_blocked": "đã chặn bot hoặc rời cuộc trò chuyện",
     "bot.dept.undelivered_no_chat": "không tìm thấy cuộc trò chuyện",
     "bot.dept.undelivered_other": "kênh gửi lỗi nhiều lần",
+    "bot.dept.undelivered_window": (
+        "quá 7 ngày chưa nhắn cho Zalo OA nên Zalo không cho gửi; hãy nhờ người này nhắn một tin bất kỳ "
+        "(ví dụ: «chào») cho OA, hoặc gọi điện"
+    ),
+    "bot.zalo.choose": "Gõ số thứ tự để chọn (ví dụ: 1), hoặc gõ đúng chữ của lựa chọn:",
+    "bot.zalo.choice": "{number}. {label}",
+    "bot.zalo.document_link": "Tải tệp «{name}» tại liên kết sau (dùng được đến {expires}):\n{url}",
+    "bot.zalo.link_expired": "Liên kết tải tệp đã hết hạn hoặc không đúng. Hãy gõ lại lệnh trong Zalo để nhận liên kết mới.",
+    "bot.cli.zalo_needs_token": "kênh Zalo cần ZALO_BOT_TOKEN (mã của bot Zalo, dạng 123456789:abcDEF…)",
+    "bot.cli.zalo_oa_needs": (
+        "kênh Zalo OA cần {names} (lấy ở trang quản lý ứng dụng developers.zalo.me); chưa có mã truy cập thì chạy "
+        "«reportbot zalo-oa authorize»"
+    ),
+    "bot.cli.zalo_oa_authorize_open": (
+        "Bước 1: mở liên kết sau bằng tài khoản quản trị OA và bấm «Cho phép»:\n{url}\n"
+        "Bước 2: Zalo chuyển tới {redirect}?code=…; hãy chép giá trị code rồi chạy:\n"
+        "reportbot zalo-oa authorize --code GIÁ_TRỊ_CODE --verifier {verifier}"
+    ),
+    "bot.cli.zalo_oa_authorized": "Đã lưu mã truy cập Zalo OA (dùng được khoảng {hours} giờ, bot tự gia hạn).",
+    "bot.cli.zalo_oa_grant_failed": (
+        "Zalo không cấp mã truy cập cho code này (code chỉ dùng được một lần, trong 10 phút); hãy chạy lại "
+        "«reportbot zalo-oa authorize» để lấy liên kết và code mới"
+    ),
     "bot.dept.no_campaign": "Chưa có đợt báo cáo nào đang mở.",
     "bot.dept.compile_cli": (
         "Báo cáo tổng hợp (.docx và .xlsx) của đợt {id}: trên máy chủ, chạy "

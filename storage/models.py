@@ -385,3 +385,20 @@ def _refuse_change(mapper: Mapper[Any], connection: Any, target: Any) -> None:
 for _model in (Answer, TemplateVersion):
     event.listen(_model, "before_update", _refuse_change)
     event.listen(_model, "before_delete", _refuse_change)
+
+
+class ChannelToken(Base):
+    """A channel's rotating credentials (the Zalo OA access token and its single-use refresh token), one row per
+    channel: the pair is replaced in one transaction, under the row's lock, so that two workers never both
+    spend the same refresh token."""
+
+    __tablename__ = "channel_tokens"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    #: When the access token stops working (None: unknown).
+    expires_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    #: Bumped by every rotation (a worker that saw an older one knows another refreshed meanwhile).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -21,6 +21,7 @@ from bot.cli import (  # noqa: F401
     parse_cmd,
     run_cmd,
     template_cmd,
+    zalo_cmd,
 )
 from bot.cli.app import app
 from bot.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, is_help, is_internal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -14,6 +15,9 @@ from bot.channels.base import Channel
 from bot.channels.loopback import SECRET_HEADER, LoopbackChannel
 from bot.channels.telegram import SECRET_HEADER as TELEGRAM_SECRET
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo_bot import SECRET_HEADER as ZALO_SECRET
+from bot.channels.zalo_bot import ApiError, ZaloBotChannel
+from bot.channels.zalo_oa import oa_channel
 from bot.cli.app import app, h
 from bot.config import Settings
 from bot.pacing import Limits
@@ -70,6 +74,21 @@ def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[s
         if settings.public_url:
             webhooks[telegram.name] = Webhook(telegram, "/webhook/telegram", secret, TELEGRAM_SECRET)
         background.append(_telegram_work(telegram, settings.public_url, secret))
+    if name == "zalo" or (name == "all" and settings.zalo_bot_token):
+        if not settings.zalo_bot_token:
+            raise ConfigError(msg="bot.cli.zalo_needs_token")
+        zalo = ZaloBotChannel(settings.zalo_bot_token, settings.zalo_api_url)
+        channels[zalo.name] = zalo
+        limits[zalo.name] = Limits(settings.zalo_rate, settings.zalo_chat_rate, 1)
+        zalo_secret = webhook_secret(settings.zalo_bot_token)
+        if settings.public_url:
+            webhooks[zalo.name] = Webhook(zalo, "/webhook/zalo", zalo_secret, ZALO_SECRET)
+        background.append(_zalo_work(zalo, settings.public_url, zalo_secret))
+    if name == "zalo-oa" or (name == "all" and settings.zalo_oa_app_id):
+        oa = oa_channel(settings)
+        channels[oa.name] = oa
+        limits[oa.name] = Limits(settings.zalo_oa_rate)
+        webhooks[oa.name] = Webhook(oa, "/webhook/zalo-oa", verify=oa.verify)
     if name == "loopback" or (name == "all" and settings.loopback_api_url):
         if not settings.loopback_api_url:
             raise ConfigError(msg="bot.cli.loopback_needs_url")
@@ -78,7 +97,7 @@ def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[s
         webhooks[loopback.name] = Webhook(loopback, "/webhook/loopback", settings.loopback_secret, SECRET_HEADER)
         limits[loopback.name] = Limits(settings.loopback_rate, settings.loopback_chat_rate,
                                        settings.loopback_chat_burst)
-    if name not in ("loopback", "telegram", "all") or not channels:
+    if name not in ("loopback", "telegram", "zalo", "zalo-oa", "all") or not channels:
         raise ConfigError(msg="bot.cli.channel_unavailable" if name in KNOWN else "bot.cli.no_channel",
                           channel=name)
     return channels, webhooks, limits, background
@@ -102,6 +121,20 @@ def _telegram_work(telegram: TelegramChannel, public_url: str, secret: str) -> B
             await telegram.set_webhook(public_url.rstrip("/") + "/webhook/telegram", secret)
             return
         await telegram.poll(runtime.submit, stop=stop)
+
+    return work
+
+
+def _zalo_work(zalo: ZaloBotChannel, public_url: str, secret: str) -> Background:
+    """Set the webhook, or poll until the server stops (getUpdates fails while a webhook is set)."""
+
+    async def work(runtime: Runtime, stop: asyncio.Event) -> None:
+        if public_url:
+            await zalo.set_webhook(public_url.rstrip("/") + "/webhook/zalo", secret)
+            return
+        with contextlib.suppress(ApiError):
+            await zalo.delete_webhook()
+        await zalo.poll(runtime.submit, stop=stop)
 
     return work
 

@@ -40,8 +40,9 @@ from tests.storage.dbfixtures import Database
 DATA = Path(__file__).parent / "data"
 RELEASE_DB = DATA / "release-0.1.sqlite"
 #: The newest revision: migrating goes all the way (0003 answers into reports; 0004 link codes; 0005 contact;
-#: 0006 inbox and leases; 0007 revoked invites, campaign settings; 0008 invite digests, wrong-code lockout).
-HEAD = "0008"
+#: 0006 inbox and leases; 0007 revoked invites, campaign settings; 0008 invite digests, wrong-code lockout;
+#: 0009 channel tokens).
+HEAD = "0009"
 MANIFEST = json.loads((DATA / "release-0.1.expected.json").read_text(encoding="utf-8"))
 
 

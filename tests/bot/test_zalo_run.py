@@ -75,7 +75,7 @@ async def test_a_real_process_polls_zalo_and_takes_oa_webhooks(tmp_path: Path) -
     assert "zalo" in logged and bot.token not in logged and oa.secret_key not in logged
 
 
-def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -20,11 +20,8 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.types import Update as TgUpdate
@@ -101,16 +98,8 @@ class TelegramChannel:
                 for n, (label, _) in enumerate(message.buttons)])
         try:
             sent = await self.bot.send_message(int(message.chat_id), message.text, reply_markup=markup)
-        except TelegramRetryAfter as exc:
-            return RetryAfter(float(exc.retry_after))
-        except (TelegramForbiddenError, TelegramNotFound) as exc:
-            return Permanent(f"403 {exc.message}"[:200])
-        except TelegramBadRequest as exc:
-            return Permanent(f"400 {exc.message}"[:200])
-        except (TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError, TelegramAPIError) as exc:
-            return Transient(type(exc).__name__)
-        except (TimeoutError, OSError) as exc:
-            return Transient(type(exc).__name__)
+        except (TelegramAPIError, TimeoutError, OSError) as exc:
+            return failure_of(exc)
         return Sent(str(sent.message_id))
 
     async def send_document(self, message: Outgoing, name: str, data: bytes) -> SendResult:
@@ -118,14 +107,8 @@ class TelegramChannel:
         try:
             sent = await self.bot.send_document(int(message.chat_id), BufferedInputFile(data, filename=name),
                                                 caption=message.text[:1024] or None)
-        except TelegramRetryAfter as exc:
-            return RetryAfter(float(exc.retry_after))
-        except (TelegramForbiddenError, TelegramNotFound) as exc:
-            return Permanent(f"403 {exc.message}"[:200])
-        except TelegramBadRequest as exc:
-            return Permanent(f"400 {exc.message}"[:200])
-        except (TimeoutError, TelegramAPIError, OSError) as exc:
-            return Transient(type(exc).__name__)
+        except (TelegramAPIError, TimeoutError, OSError) as exc:
+            return failure_of(exc)
         return Sent(str(sent.message_id))
 
     async def poll(self, submit: Any, *, timeout: int = 25, stop: asyncio.Event | None = None) -> None:
@@ -182,6 +165,18 @@ class TelegramChannel:
                                                          reply_markup=None)
         except (TimeoutError, TelegramAPIError, OSError) as exc:
             log.info("telegram: answering a press failed: %s", type(exc).__name__)
+
+
+def failure_of(exc: BaseException) -> SendResult:
+    """What a failed Bot API call means for the sender: flood control, for good (blocked, chat not found, a
+    refused message), or worth another try (network, server, anything else)."""
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(float(exc.retry_after))
+    if isinstance(exc, (TelegramForbiddenError, TelegramNotFound)):
+        return Permanent(f"403 {exc.message}"[:200])
+    if isinstance(exc, TelegramBadRequest):
+        return Permanent(f"400 {exc.message}"[:200])
+    return Transient(type(exc).__name__)
 
 
 def _event_of(message: Any) -> Event:

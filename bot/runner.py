@@ -179,10 +179,7 @@ class Runner:
             if work.sent:
                 uow.outbox.mark_sent_as(work.sent, now)
             for outbox_id, decision, reason in work.failures:
-                if decision.give_up is not None:
-                    uow.outbox.give_up(outbox_id, decision.give_up, now)
-                elif decision.retry_at is not None:
-                    uow.outbox.retry_later(outbox_id, reason, decision.retry_at, decision.retry_at + self.lease)
+                self._apply(uow, outbox_id, decision, reason, now, keep=True)
             if work.renew:
                 uow.outbox.renew(work.renew, self.owner, now + self.lease)
             ids = [self._keep(uow, update, now) for update in work.updates]
@@ -476,14 +473,18 @@ class Runner:
         """
         row = uow.outbox.get(outbox_id)
         decision = decide(result, row.attempts + 1, now, self.rng)
+        self._apply(uow, outbox_id, decision, describe(result), now, keep=keep)
+        return decision.give_up
+
+    def _apply(self, uow: UnitOfWork, outbox_id: int, decision: Decision, reason: str, now: datetime, *,
+               keep: bool) -> None:
+        """Write what a failed send's decision says: give up for good, or try again at its time."""
         if decision.give_up is not None:
             uow.outbox.give_up(outbox_id, decision.give_up, now)
             log.warning("outbox #%s given up: %s", outbox_id, decision.give_up)
-            return decision.give_up
-        assert decision.retry_at is not None
-        lease_until = decision.retry_at + self.lease if keep else None
-        uow.outbox.retry_later(outbox_id, describe(result), decision.retry_at, lease_until)
-        return None
+        elif decision.retry_at is not None:
+            lease_until = decision.retry_at + self.lease if keep else None
+            uow.outbox.retry_later(outbox_id, reason, decision.retry_at, lease_until)
 
     def flush(self) -> None:
         """Record the messages sent since the last commit as sent (call before stopping)."""

@@ -172,9 +172,8 @@ class Sender:
         self.metrics.sends.labels(self.channel.name, type(result).__name__).inc()
         await self._record(message, decision, describe(result))
         if decision.sent or decision.give_up is not None:
-            if decision.give_up is not None:
+            if decision.give_up is not None:  # logged where it is recorded (Runner._apply)
                 self.metrics.give_ups.labels(self.channel.name).inc()
-                log.warning("outbox #%s to %s given up: %s", message.id, self.channel.name, decision.give_up)
             return True
         if isinstance(result, RetryAfter) and result.scope == "global":
             self._paused_until = max(self._paused_until, time.monotonic() + result.seconds)

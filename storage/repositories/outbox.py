@@ -25,11 +25,6 @@ MAX_ERROR_CHARS = 2000
 _INSERT = insert(table_of(Outbox))
 _TABLE = table_of(Outbox)
 #: Built once: marking sent runs after every turn, and building the statement costs more than running it.
-_MARK_SENT = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.sent_at.is_(None))
-    .values(sent_at=bindparam("sent", type_=_TABLE.c.sent_at.type), attempts=_TABLE.c.attempts + 1)
-)
 _MARK_SENT_AS = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.sent_at.is_(None))
@@ -197,13 +192,6 @@ class OutboxRepository:
         """Record that the message went out."""
         self.mark_sent_as([(outbox_id, provider_id)], now)
 
-    def mark_sent_many(self, outbox_ids: Iterable[int], now: datetime) -> int:
-        """Record that these messages went out (one UPDATE); returns how many were still unsent."""
-        ids = list(outbox_ids)
-        if not ids:
-            return 0
-        return rowcount(self.session.execute(_MARK_SENT, {"ids": ids, "sent": now}))
-
     def mark_sent_as(self, sent: Iterable[tuple[int, str | None]], now: datetime) -> None:
         """Record that these messages went out, each with the provider's message id (one statement)."""
         rows = [{"_id": outbox_id, "_pid": provider_id, "_sent": now} for outbox_id, provider_id in sent]
@@ -228,14 +216,6 @@ class OutboxRepository:
         )
         if rowcount(result) != 1:
             raise NotFound(f"no outbox message #{outbox_id}")
-
-    def mark_failed(self, outbox_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        """Record a failed attempt: try again at ``retry_at``, or give up for good when it is None."""
-        if retry_at is None:
-            self.give_up(outbox_id, error, now)
-            return
-        self.get(outbox_id)
-        self.retry_later(outbox_id, error, retry_at, None)
 
     def given_up(self, limit: int = 100) -> list[Outbox]:
         """Messages abandoned (blocked, chat not found, no retry left), newest first."""

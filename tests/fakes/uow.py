@@ -1296,15 +1296,6 @@ class OutboxRepository(_Repository):
     def mark_sent(self, outbox_id: int, now: datetime, provider_id: str | None = None) -> None:
         self.mark_sent_as([(outbox_id, provider_id)], now)
 
-    def mark_sent_many(self, outbox_ids: Iterable[int], now: datetime) -> int:
-        table, count = self.uow.table("outbox"), 0
-        for outbox_id in dict.fromkeys(outbox_ids):
-            row = table.get(outbox_id)
-            if row is not None and row.sent_at is None:
-                row.sent_at, row.attempts = now, row.attempts + 1
-                count += 1
-        return count
-
     def mark_sent_as(self, sent: Iterable[tuple[int, str | None]], now: datetime) -> None:
         table = self.uow.table("outbox")
         for outbox_id, provider_id in sent:
@@ -1324,12 +1315,6 @@ class OutboxRepository(_Repository):
         row.attempts += 1
         row.last_error = reason[:MAX_ERROR_CHARS]
         row.gave_up_at, row.lease_until = now, None
-
-    def mark_failed(self, outbox_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        if retry_at is None:
-            self.give_up(outbox_id, error, now)
-        else:
-            self.retry_later(outbox_id, error, retry_at, None)
 
     def given_up(self, limit: int = 100) -> list[Outbox]:
         rows = [r for r in self._rows(Outbox) if r.gave_up_at is not None]

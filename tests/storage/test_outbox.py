@@ -25,7 +25,7 @@ def test_only_each_chats_oldest_message_is_offered(db, now: datetime) -> None:
         assert [row.payload["text"] for row in uow.outbox.pending(now)] == ["m0", "zalo"]
         assert [row.payload["text"] for row in uow.outbox.pending(now, channel="telegram")] == ["m0"]
         uow.outbox.mark_sent(ids[0], now, provider_id="77")
-        assert uow.outbox.mark_sent_many(ids[:2], now) == 1  # ids[0] was already sent
+        uow.outbox.mark_sent_as([(ids[0], "78"), (ids[1], None)], now)  # ids[0] was already sent: kept as it was
         uow.commit()
     with db.uow() as uow:
         assert [row.id for row in uow.outbox.pending(now)] == [ids[2], zalo]
@@ -41,8 +41,8 @@ def test_a_failed_message_blocks_its_chat_until_due_or_given_up(db, now: datetim
         after = uow.outbox.add("telegram", "1", {"text": "after"}, now)
         dead = uow.outbox.add("telegram", "2", {"text": "dead"}, now)
         nxt = uow.outbox.add("telegram", "2", {"text": "next"}, now)
-        uow.outbox.mark_failed(retry, "429 Too Many Requests: retry after 5", now, now + timedelta(seconds=5))
-        uow.outbox.mark_failed(dead, "403 Forbidden: bot was blocked by the user", now, None)
+        uow.outbox.retry_later(retry, "429 Too Many Requests: retry after 5", now + timedelta(seconds=5), None)
+        uow.outbox.give_up(dead, "403 Forbidden: bot was blocked by the user", now)
         uow.commit()
     with db.uow() as uow:
         assert [r.id for r in uow.outbox.pending(now)] == [nxt]  # chat 1 waits; chat 2 goes on past the dead one
@@ -53,7 +53,7 @@ def test_a_failed_message_blocks_its_chat_until_due_or_given_up(db, now: datetim
         assert given_up.gave_up_at == now and given_up.sent_at is None
         assert [r.id for r in uow.outbox.given_up()] == [dead]
         with pytest.raises(NotFound):
-            uow.outbox.mark_failed(10_000, "x", now, None)
+            uow.outbox.give_up(10_000, "x", now)
 
 
 def test_a_leased_message_is_nobody_elses_until_the_lease_runs_out(db, now: datetime) -> None:

@@ -154,16 +154,9 @@ class Runner:
         self._delivered: list[tuple[int, str | None]] = []
 
     # ---- intake ------------------------------------------------------------------------------------
-    def receive(self, updates: Sequence[Update]) -> list[int | None]:
-        """Keep these updates in the inbox (one commit) before they are acknowledged; None for a duplicate."""
-        now = self.clock()
-        with self.uow() as uow:
-            ids = [self._keep(uow, update, now) for update in updates]
-            uow.commit()
-        return ids
-
     @staticmethod
     def _keep(uow: UnitOfWork, update: Update, now: datetime) -> int | None:
+        """Keep an update in the inbox (in the caller's transaction); its row id, None for a duplicate."""
         return uow.inbox.add(update.channel, update.update_id, update.chat_id, update.user_id, update.payload(), now)
 
     # ---- the runtime's cycle ------------------------------------------------------------------------
@@ -221,24 +214,6 @@ class Runner:
         faults.point("after_commit")
         return [done.get(i, Handled(u, inbox_id=i)) if i is not None else Handled(u, duplicate=True)
                 for u, i in zip(updates, ids, strict=True)]
-
-    def work(self, limit: int = 50, *, channel: str | None = None) -> list[Handled]:
-        """Take the oldest waiting update of up to ``limit`` chats and process them in one commit.
-
-        A database error (connection lost, deadlock, disk full) rolls the whole batch back and is
-        raised: the caller waits and tries again; the updates stay in the inbox.
-        """
-        now = self.clock()
-        with self.uow(keep_state_history=False) as uow:
-            delivered = self._mark_delivered(uow, now)
-            done = self._work(uow, limit, now, channel=channel)
-            if not done and not delivered:
-                return []
-            faults.point("before_commit")
-            uow.commit()
-        self._delivered = []
-        faults.point("after_commit")
-        return list(done.values())
 
     def _work(self, uow: UnitOfWork, limit: int, now: datetime, *, channel: str | None = None,
               only: Sequence[int] | None = None) -> dict[int, Handled]:

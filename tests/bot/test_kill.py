@@ -112,6 +112,10 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
         duplicates = {chat: server.duplicates(chat) for chat in chats}
         last = {chat: server.messages(chat)[-1].msgs if server.messages(chat) else () for chat in chats}
         stats = server.stats.as_dict()
+        silent_at: dict[int, int] = {}
+        for user in server.users.values():
+            if user.silent_at is not None:
+                silent_at[user.silent_at] = silent_at.get(user.silent_at, 0) + 1
     stored = deployment.answers(url)
     lost = sum(max(0, len(expected_rows) - len(stored.get(f"Xã Thử {n}", []))) for n in range(USERS))
     wrong = [name for name, rows in stored.items() if rows != expected_rows]
@@ -121,8 +125,21 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
     counts = (f"{count} worker(s) on {url.split(':')[0].split('+')[0]}: {USERS} users, {turns} turns in {took:.1f} s, "
               f"{kills} SIGKILLs; answers lost {lost}, stored twice {twice}, units with other rows {len(wrong)}; "
               f"duplicate messages {sum(duplicates.values())} (max {max(duplicates.values())} in a chat); "
-              f"silent chats {len(silent)}; users {statuses}; webhook retries {stats['retried_pushes']}")
+              f"silent chats {len(silent)} (at line: users {dict(sorted(silent_at.items()))}); users {statuses}; webhook retries {stats['retried_pushes']}")
     print("\nkill test, " + counts)
+    for chat in silent[:3]:  # what a failing run saw, to find out why
+        user = server.users[chat]
+        print(f"silent chat {chat} at line {user.silent_at} ({user.script[user.silent_at or 0]!r}), "
+              f"{len(server.messages(chat))} messages, last {last[chat]}")
+        print("\n".join("  " + line for line in deployment.chat_rows(url, chat)[-12:]))
+    if silent:
+        problems: dict[str, int] = {}
+        for log in tmp_path.glob("worker-*.err"):
+            for line in log.read_text(errors="replace").splitlines():
+                if "WARNING" in line or "ERROR" in line or "Traceback" in line:
+                    key = line.split(" ", 2)[-1][:120]
+                    problems[key] = problems.get(key, 0) + 1
+        print("workers' warnings:", *sorted(problems.items(), key=lambda kv: -kv[1])[:15], sep="\n  ")
     KILL_COUNTS.append(counts)
     assert kills >= KILLS, "the run ended before the kills were done: make it longer"
     assert statuses == {"done": USERS}

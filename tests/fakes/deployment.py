@@ -143,3 +143,22 @@ def answers(url: str) -> dict[str, list[tuple[str, Any]]]:
             out.setdefault(names[row.unit_id], []).append((row.field_id, row.value))
     engine.dispose()
     return out
+
+
+def chat_rows(url: str, chat_id: str) -> list[str]:
+    """What the database holds for one chat (its inbox and outbox rows), one line each: for a failing run's report."""
+    from storage.models import Inbox, Outbox
+
+    engine = make_engine(url)
+    lines: list[str] = []
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        for row in uow.session.query(Inbox).filter(Inbox.chat_id == chat_id).order_by(Inbox.id):
+            text = row.payload.get("text") or row.payload.get("data") or ""
+            lines.append(f"inbox #{row.id} update {row.update_id} {str(text)[:30]!r} processed={row.processed_at} "
+                         f"aside={row.set_aside_at} attempts={row.attempts} error={row.last_error!r}")
+        for row in uow.session.query(Outbox).filter(Outbox.chat_id == chat_id).order_by(Outbox.id):
+            lines.append(f"outbox #{row.id} turn {row.turn} {row.payload.get('msgs')} sent={row.sent_at} "
+                         f"lease={row.lease_owner}/{row.lease_until} superseded={row.superseded_at} "
+                         f"gave_up={row.gave_up_at} attempts={row.attempts} not_before={row.not_before}")
+    engine.dispose()
+    return lines

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot import department_chat, undelivered
+from bot import department_chat, department_pages, undelivered
 from bot.documents import compiled_document
 from bot.outbox import DOCUMENT_CHANNELS, DocumentDue
-from bot.progress import campaign_progress, deadline_end, unit_info
+from bot.progress import deadline_end, unit_info
 from dialogs.answers import AnswerRecord
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Effect, Say
-from dialogs.events import Event, Text
-from dialogs.messages import ref
-from dialogs.vietnamese.format import format_date_short, format_number
+from dialogs.errors import ReportbotError
+from dialogs.events import Event, Pick, Text
 from exporters.model import UnitStatus
-from storage.models import Campaign, Person
+from storage.models import Campaign, Identity, Person
 from storage.uow import UnitOfWork
-
-#: How many missing units /tiendo names before "… và N đơn vị khác".
-LISTED = 15
 
 
 def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bool = True) -> list[UnitStatus]:
@@ -43,46 +39,66 @@ def unit_statuses(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, answers: bo
     return out
 
 
-def progress(uow: UnitOfWork, campaign_id: int | None, zone: tzinfo) -> list[Say]:
-    """The progress of one campaign (or of every open one), one message each (as ``reportbot progress``)."""
-    campaigns = [uow.campaigns.get(campaign_id)] if campaign_id else uow.campaigns.all(status="open")
-    if not campaigns:
-        return [Say("bot.dept.no_campaign")]
-    out = []
-    for campaign in campaigns:
-        found = campaign_progress(uow, campaign, zone)
-        rate = found.rate
-        missing = [u.unit.name for u in found.units if u.state not in ("on_time", "late")]
-        more = ref("bot.dept.more", count=len(missing) - LISTED) if len(missing) > LISTED else ""
-        out.append(Say("bot.dept.progress", {
-            "id": campaign.id, "title": campaign.title, "deadline": format_date_short(campaign.deadline),
-            "expected": rate.expected, "reported": rate.reported, "rate": format_number(rate.rate_pct, 1),
-            "on_time": rate.on_time, "late": rate.late, "missing": rate.missing,
-            "listed": ", ".join(missing[:LISTED]) or "—", "more": more,
-        }))
-    return out
-
-
-def reply(uow: UnitOfWork, person: Person, event: Event, zone: tzinfo, now: datetime | None = None,
-          channel: str = "") -> list[Effect | DocumentDue] | None:
-    """Department staff's commands (/tiendo, /tonghop) and welcome; None for anyone else."""
+def reply(uow: UnitOfWork, person: Person, identity: Identity, event: Event, zone: tzinfo,
+          now: datetime | None = None, channel: str = "") -> list[Effect | DocumentDue] | None:
+    """Department staff's commands (/tiendo, /tonghop, /xem, /tralai), their buttons and their welcome; None
+    for anyone else."""
     if person.role != "department":
         return None
+    now = now or datetime.now(zone)
+    if isinstance(event, Pick):
+        pressed = department_pages.parse(event.data)
+        if pressed is not None:
+            uow.people.set_pending(identity, None)
+            return _press(uow, identity, pressed, zone, now, channel)
     if isinstance(event, Text):
-        named = department_chat.reply(uow, event.text, now or datetime.now(zone))
+        answered = department_chat.answer_pending(uow, identity, event.text, now)
+        if answered is not None:
+            return list(answered)
+        named = department_chat.reply(uow, identity, event.text, now)
         if named is not None:
             return list(named)
     command = recognise(event.text) if isinstance(event, Text) else None
     name = command.name if command is not None else ""
     if name == "progress":
-        return [*progress(uow, None, zone), *undelivered.notice(uow)]
+        number = int(command.arg) if command is not None and command.arg.strip().isdigit() else 1
+        campaigns = uow.campaigns.all(status="open")
+        if not campaigns:
+            return [Say("bot.dept.no_campaign")]
+        return [*(department_pages.page(uow, c, zone, number) for c in campaigns), *undelivered.notice(uow)]
     if name == "compile":
         ids = [c.id for c in uow.campaigns.all(status="open")]
         if not ids:
             return [Say("bot.dept.no_campaign")]
-        if channel in DOCUMENT_CHANNELS:  # the compiled report itself, .docx and .xlsx
-            return [item for i in ids for item in (
-                DocumentDue("bot.document.compiled", {"id": i, "format": "docx"}, compiled_document(i, "docx")),
-                DocumentDue("bot.document.compiled", {"id": i, "format": "xlsx"}, compiled_document(i, "xlsx")))]
-        return [Say("bot.dept.compile_cli", {"id": i}) for i in ids]
+        return [item for i in ids for item in _compiled(i, channel)]
     return [Say("bot.dept.welcome")]
+
+
+def _press(uow: UnitOfWork, identity: Identity, pressed: tuple[str, tuple[int, ...]], zone: tzinfo,
+           now: datetime, channel: str) -> list[Effect | DocumentDue]:
+    """What a button of /tiendo does: a page, a unit's card, its report, its return, the compiled report."""
+    action, numbers = pressed
+    try:
+        campaign = uow.campaigns.get(numbers[0])
+    except ReportbotError:
+        return [Say("bot.dept.no_campaign")]
+    if action == "page":
+        return [department_pages.page(uow, campaign, zone, numbers[1])]
+    if action == "unit":
+        return [department_pages.card(uow, campaign, numbers[1], zone, numbers[2])]
+    if action == "compile":
+        return list(_compiled(campaign.id, channel))
+    unit = uow.units.by_id(numbers[1])
+    if unit is None:
+        return [Say("bot.dept.no_campaign")]
+    if action == "view":
+        return list(department_chat.view(uow, campaign, unit, numbers[2]))
+    return list(department_chat.ask_reason(uow, identity, campaign, unit, now))
+
+
+def _compiled(campaign_id: int, channel: str) -> list[Effect | DocumentDue]:
+    """The compiled report of a campaign: .docx and .xlsx where the channel takes documents, else how to get it."""
+    if channel not in DOCUMENT_CHANNELS:
+        return [Say("bot.dept.compile_cli", {"id": campaign_id})]
+    return [DocumentDue("bot.document.compiled", {"id": campaign_id, "format": kind},
+                        compiled_document(campaign_id, kind)) for kind in ("docx", "xlsx")]

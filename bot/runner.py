@@ -329,7 +329,7 @@ class Runner:
                 uow.people.attach_unit(person, self.binding.unit_id)
             bound = uow.reports.get_or_create(self.binding.campaign_id, self.binding.unit_id, now)
             uow.people.set_active_report(identity, bound.id)
-        staff = department.reply(uow, person, event, self.clock().tzinfo or UTC, now, update.channel)
+        staff = department.reply(uow, person, identity, event, self.clock().tzinfo or UTC, now, update.channel)
         if staff is not None:
             return reply([*notes, *staff], None)
         chosen = choose_report(uow, person, identity, event, now)

@@ -322,20 +322,46 @@ MESSAGES: dict[str, str] = {
         "Chào anh/chị cán bộ Sở. Gõ /tiendo để xem đơn vị nào đã nộp, nộp muộn hay chưa nộp; "
         "/tonghop để nhận báo cáo tổng hợp."
     ),
-    "bot.dept.progress": (
+    "bot.dept.page": (
         "Đợt {id}: «{title}» — hạn nộp {deadline}\n"
-        "Đã nộp {reported}/{expected} đơn vị ({rate}%): đúng hạn {on_time}, muộn {late}; chưa nộp {missing}.\n"
-        "Chưa nộp: {listed}{more}"
+        "Đã nộp {reported}/{expected} đơn vị: tỉ lệ nộp {rate}%, đúng hạn {on_time_rate}% ({on_time} đúng hạn, "
+        "{late} muộn). Bị trả lại {returned}, đang làm {in_progress}, chưa bắt đầu {not_started}.\n"
+        "Trang {page}/{pages}:\n{lines}\n{hint}"
     ),
-    "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.dept.page_line": "{n}. {unit} — {state}",
+    "bot.dept.page_hint": "Chọn một đơn vị (bấm tên hoặc gõ số thứ tự) để xem tình trạng, đọc hoặc trả lại báo cáo.",
+    "bot.dept.page_hint_more": (
+        "Chọn một đơn vị (bấm tên hoặc gõ số thứ tự) để xem tình trạng, đọc hoặc trả lại báo cáo; "
+        "gõ «/tiendo {next}» để sang trang {next}."
+    ),
+    "bot.dept.btn.prev": "◀ Trang trước",
+    "bot.dept.btn.next": "Trang sau ▶",
+    "bot.dept.btn.compile": "Báo cáo tổng hợp",
+    "bot.dept.btn.view": "Đọc báo cáo",
+    "bot.dept.btn.return": "Trả lại để sửa",
+    "bot.dept.btn.back": "◀ Danh sách",
+    "bot.dept.card": "{unit}\nTình trạng: {state}.{details}",
+    "bot.dept.card_submitted": "\nNộp lúc {when}, bản {version}, số tiếp nhận {ref}.",
+    "bot.dept.card_returned": "\nĐã trả lại bản {version} với lý do: «{comment}».",
+    "bot.dept.unit_not_expected": "Đơn vị này không thuộc đợt {id}.",
+    "bot.dept.return_which": (
+        "Trả lại báo cáo của đơn vị nào? Gõ tên đơn vị (có thể kèm lý do), ví dụ: «Xã An Lão, Hải Phòng» "
+        "— hoặc bấm tên đơn vị trong /tiendo. Gõ «hủy» để thôi."
+    ),
+    "bot.dept.view_which": (
+        "Đọc báo cáo của đơn vị nào? Gõ tên đơn vị, ví dụ: «Xã An Lão, Hải Phòng» — hoặc bấm tên đơn vị trong "
+        "/tiendo. Gõ «hủy» để thôi."
+    ),
+    "bot.dept.return_ask": (
+        "Trả lại báo cáo của {unit}: gõ lý do (đơn vị sẽ nhận được lý do này), ví dụ: «Mục III.2 còn thiếu "
+        "số liệu». Gõ «hủy» để thôi."
+    ),
+    "bot.dept.unit_again": "Chưa tìm được đơn vị: {problem}. Gõ lại tên đơn vị, hoặc «hủy» để thôi.",
+    "bot.dept.nothing_to_return": "{unit} chưa nộp báo cáo (hoặc báo cáo đã được trả lại), nên chưa có gì để trả lại.",
+    "bot.dept.cancelled": "Đã thôi, không trả lại báo cáo nào. Gõ /tiendo để xem tiến độ.",
     "bot.document.unit": "Báo cáo đã nộp (bản {version}, số tiếp nhận {ref}), trình bày theo Nghị định 30/2020/NĐ-CP.",
     "bot.document.compiled": "Báo cáo tổng hợp đợt {id} ({format}).",
     "bot.document.failed": "(Chưa gửi được tệp lúc này; cán bộ Sở có thể xuất bằng lệnh «reportbot export».)",
-    "bot.dept.return_usage": (
-        "Để trả lại báo cáo, gõ: /tralai <đơn vị> <lý do>, ví dụ: «/tralai Xã An Lão, Hải Phòng Mục III.2 còn thiếu "
-        "số liệu». Đơn vị ghi đúng tên (có thể kèm tỉnh), mã đơn vị hoặc #số."
-    ),
-    "bot.dept.view_usage": "Để xem báo cáo của một đơn vị, gõ: /xem <đơn vị>, ví dụ: «/xem Xã An Lão, Hải Phòng».",
     "bot.dept.unit_problem": "Chưa làm được: {problem}.",
     "bot.dept.unit_no_campaign": "{unit} không có đợt báo cáo nào đang mở.",
     "bot.dept.returned": "Đã trả lại bản {version} của {unit} (đợt {id}) với lý do: «{comment}». Đã báo cho {told} "

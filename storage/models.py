@@ -98,6 +98,8 @@ class Identity(Base):
     #: Wrong invite codes typed in a row from this account, and until when it may type none (a lockout).
     code_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    #: What a department account's next message answers («which unit?», «the reason for returning»), else None.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
 
 
 class Invite(Base):

@@ -14,8 +14,14 @@ Chọn?
 Gõ số thứ tự để chọn (ví dụ: 1), hoặc gõ đúng chữ của lựa chọn:
 1. Có
 2. Không
+>>> print(choices.render(Outgoing(8, "zalo", "c", "Trang 1/2:\\n1. Xã An — đã nộp", (("Xã An", "u:1"), ("Sau", "p:2")))))
+Trang 1/2:
+1. Xã An — đã nộp
+<BLANKLINE>
+Gõ số thứ tự để chọn (ví dụ: 1), hoặc gõ đúng chữ của lựa chọn:
+2. Sau
 >>> choices.event_of("c", "2"), choices.event_of("c", "3"), choices.event_of("d", "1")
-(Pick(data='b:7:1'), Text(text='3'), Text(text='1'))
+(Pick(data='b:8:1'), Text(text='3'), Text(text='1'))
 """
 
 from __future__ import annotations
@@ -48,9 +54,12 @@ class Choices:
                 self._last.clear()
             self._last[message.chat_id] = (message.id, len(message.buttons))
         lines = [t("bot.zalo.choice", number=n, label=label) for n, (label, _) in enumerate(message.buttons, 1)]
-        if all(line in message.text for line in lines):
-            return message.text  # the question lists its options already, by the same numbers
-        return "\n".join([message.text, "", t("bot.zalo.choose"), *lines])
+        shown = message.text.splitlines()
+        # The text may list some choices already, by the same numbers (a question's options, /tiendo's units).
+        missing = [line for line in lines if not any(s == line or s.startswith(line + " ") for s in shown)]
+        if not missing:
+            return message.text
+        return "\n".join([message.text, "", t("bot.zalo.choose"), *missing])
 
     def event_of(self, chat_id: str, text: str) -> Event:
         """A typed text as an event: a number within the chat's last list is a press of that button."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -84,6 +85,14 @@ class PersonRepository:
             self.session.execute(update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id).values(**values))
             for key, value in values.items():
                 set_committed_value(identity, key, value)
+
+    def set_pending(self, identity: Identity, pending: dict[str, Any] | None) -> None:
+        """Remember what this account's next message answers (None: nothing pending)."""
+        if pending is None and identity.pending is None:
+            return
+        statement = update(_IDENTITIES).where(_IDENTITIES.c.id == identity.id)
+        self.session.execute(statement.values(pending=pending))
+        set_committed_value(identity, "pending", pending)
 
     def set_active_report(
         self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None

@@ -169,7 +169,7 @@ def test_the_fake_stores_and_says_what_sqlite_does(db: Any, monkeypatch: pytest.
     assert on_fake == on_db
     flat = [m for step in on_fake for part in step for item in part for m in item if isinstance(m, tuple)]
     assert {"bot.invite.unknown", "bot.invite.used", "bot.link.done", "engine.receipt", "bot.report.switched",
-            "bot.report.which", "bot.dept.progress", "bot.error.internal"} <= {m for msgs in flat for m in msgs}
+            "bot.report.which", "bot.dept.page", "bot.error.internal"} <= {m for msgs in flat for m in msgs}
     with db.uow() as uow:
         real = {name: list(uow.session.scalars(select(model).order_by(*model.__table__.primary_key.columns)))
                 for name, model in MODELS.items()}

@@ -71,6 +71,15 @@ class Tg:
         """Send ``text`` and return the message ids of its whole reply (every message of it)."""
         before = self.server.store.seq
         await user.say(text)
+        return await self._reply_ids(user, before, timeout)
+
+    async def presses(self, user: TgUser, label: str, timeout: float = 10) -> tuple[str, ...]:
+        """Press the button ``label`` of the latest message that has it; the message ids of the whole reply."""
+        before = self.server.store.seq
+        await user.press(label)
+        return await self._reply_ids(user, before, timeout)
+
+    async def _reply_ids(self, user: TgUser, before: int, timeout: float) -> tuple[str, ...]:
         await self.settled(user, before, timeout)
         ids: tuple[str, ...] = ()
         for message in user.replies():
@@ -296,7 +305,7 @@ async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp
             uow.commit()
         so = tg.server.user(900, "Sở")
         await tg.says(so, "/start SO0000000000000000000000001")
-        assert "bot.dept.progress" in await tg.says(so, "/tiendo")
+        assert "bot.dept.page" in await tg.says(so, "/tiendo")
         assert "1/2" in (so.last_reply.text or "")
         # The submitted report came to Lan as a document; /tonghop sends the compiled .docx and .xlsx.
         await lan.wait_until(lambda: lan.documents(), 30, "the report as a document")
@@ -323,6 +332,51 @@ async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp
     with tg.runtime.runner.uow() as uow:
         report = uow.reports.by_campaign_unit(1, 1)
         assert report is not None and report.status == "returned"
+
+
+async def test_the_department_pages_through_the_units_and_returns_a_report_from_the_buttons(tmp_path: Path) -> None:
+    async with telegram(tmp_path, units=23) as tg:
+        lan = tg.server.user(510, "Lan")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        assert "engine.receipt" in (await _fill(tg, lan, deployment.script(), buttons=False))[-1]
+        with tg.runtime.runner.uow() as uow:
+            uow.invites.create("SO0000000000000000000000002", "department", None, None, None, deployment.NOW)
+            uow.commit()
+        so = tg.server.user(900, "Sở")
+        await tg.says(so, "/start SO0000000000000000000000002")
+        # 23 units, ten a page: the rates, every unit of the page with its state, a button each.
+        assert await tg.says(so, "/tiendo") == ("bot.dept.page",)
+        first = so.last_reply
+        assert first is not None and "1/3" in (first.text or "") and "Xã Thử 0 — đã nộp đúng hạn" in (first.text or "")
+        assert first.labels[:2] == ["Xã Thử 0", "Xã Thử 1"] and len(first.labels) == 12  # + next, compiled
+        assert await tg.presses(so, "Trang sau ▶") == ("bot.dept.page",)
+        assert "2/3" in (so.last_reply.text or "") and "◀ Trang trước" in so.last_reply.labels
+        assert await tg.says(so, "/tiendo 3") == ("bot.dept.page",)  # typed works as well as pressed
+        last_page = so.last_reply.text or ""
+        assert "3/3" in last_page and "3. Xã Thử" in last_page and "4. " not in last_page
+        # A unit's card, its report, its return with a reason typed after the button.
+        await tg.says(so, "/tiendo")
+        assert await tg.presses(so, "Xã Thử 0") == ("bot.dept.card",)
+        assert so.last_reply.labels == ["Đọc báo cáo", "Trả lại để sửa", "◀ Danh sách"]
+        assert set(await tg.presses(so, "Đọc báo cáo")) == {"bot.dept.view"}
+        assert await tg.presses(so, "Trả lại để sửa") == ("bot.dept.return_ask",)
+        assert await tg.says(so, "Muc III.2 con thieu so lieu") == ("bot.dept.returned",)
+        await lan.wait_until(lambda: any("con thieu so lieu" in (m.text or "") for m in lan.replies()), 10,
+                             "the department's notice")
+        # A unit that has not started has a card without «return»; /tralai typed alone asks, «hủy» drops it.
+        await tg.says(so, "/tiendo")
+        assert await tg.presses(so, "Xã Thử 1") == ("bot.dept.card",)
+        assert so.last_reply.labels == ["◀ Danh sách"] and "chưa bắt đầu" in (so.last_reply.text or "")
+        assert await tg.says(so, "/tralai") == ("bot.dept.return_which",)
+        assert await tg.says(so, "Xã Không Có") == ("bot.dept.unit_again",)  # the question stays
+        assert await tg.says(so, "Xã Thử 1") == ("bot.dept.nothing_to_return",)
+        assert await tg.says(so, "/tralai") == ("bot.dept.return_which",)
+        assert await tg.says(so, "huy") == ("bot.dept.cancelled",)
+        assert await tg.says(so, "Xã Thử 0") == ("bot.dept.welcome",)  # nothing pending any more
+    with tg.runtime.runner.uow() as uow:
+        report = uow.reports.by_campaign_unit(1, 1)
+        assert report is not None and report.status == "returned"
+        assert uow.submissions.last_submitted(1, 1).comment == "Muc III.2 con thieu so lieu"
 
 
 def _docx_text(data: bytes) -> str:

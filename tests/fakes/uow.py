@@ -163,7 +163,7 @@ class Person(Row):
 @dataclass(kw_only=True)
 class Identity(Row):
     TABLE = "identities"
-    JSON = ("choice",)
+    JSON = ("choice", "pending")
     id: int
     person_id: int
     channel: str
@@ -172,6 +172,7 @@ class Identity(Row):
     choice: list[int] | None = None
     code_failures: int = 0
     locked_until: datetime | None = None
+    pending: dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True)
@@ -743,6 +744,10 @@ class PersonRepository(_Repository):
         assert row is not None
         for target in {id(row): row, id(identity): identity}.values():
             target.code_failures, target.locked_until = 0, None
+
+    def set_pending(self, identity: Identity, pending: dict[str, Any] | None) -> None:
+        row = self._stored_identity(identity)
+        row.pending = identity.pending = None if pending is None else dict(pending)
 
     def set_active_report(self, identity: Identity, report_id: int | None, choice: Sequence[int] | None = None) -> None:
         offered = None if choice is None else [int(x) for x in choice]

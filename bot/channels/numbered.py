@@ -14,7 +14,8 @@ Chọn?
 Gõ số thứ tự để chọn (ví dụ: 1), hoặc gõ đúng chữ của lựa chọn:
 1. Có
 2. Không
->>> print(choices.render(Outgoing(8, "zalo", "c", "Trang 1/2:\\n1. Xã An — đã nộp", (("Xã An", "u:1"), ("Sau", "p:2")))))
+>>> page = Outgoing(8, "zalo", "c", "Trang 1/2:\\n1. Xã An — đã nộp", (("Xã An", "u:1"), ("Sau", "p:2")))
+>>> print(choices.render(page))
 Trang 1/2:
 1. Xã An — đã nộp
 <BLANKLINE>

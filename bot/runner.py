@@ -176,12 +176,15 @@ class Runner:
             if work.renew:
                 uow.outbox.renew(work.renew, self.owner, now + self.lease)
             ids = [self._keep(uow, update, now) for update in work.updates]
-            done = self._work(uow, work.limit, now) if work.limit else {}
+            # Older messages first: what is due (a dead process's leftovers, retries) is taken before this
+            # cycle's turns add replies, so a worker that lives briefly still sends the oldest first; a
+            # chat whose head is taken here gets its new reply queued behind it (see _busy).
             claimed: list[Outgoing] = []
             for channel in work.claim:
                 rows = uow.outbox.claim(now, self.owner, now + self.lease, limit=work.claim_limit, channel=channel)
                 claimed.extend(Outgoing.of(r.id, r.channel, r.chat_id, r.payload or {}, r.turn, r.lease_until)
                                for r in rows)
+            done = self._work(uow, work.limit, now) if work.limit else {}
             faults.point("before_commit")
             uow.commit()
         faults.point("after_commit")
@@ -391,6 +394,12 @@ class Runner:
             out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn,
                                    lease[1] if lease else None))
         return out
+
+    def warm(self) -> None:
+        """Load the templates of the open campaigns now (before the first turn needs one)."""
+        with self.uow() as uow:
+            for campaign in uow.campaigns.all(status="open"):
+                self.template_for(uow, campaign.template_version_id)
 
     def template_for(self, uow: UnitOfWork, version_id: int) -> Template:
         """A template version (immutable, so loaded once per process)."""

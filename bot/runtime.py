@@ -74,6 +74,9 @@ class Runtime:
         #: Updates the last cycle processed (0: it found none waiting).
         self._processed = 0
         self.healthy = True
+        #: Whether a cycle has committed since the start (templates loaded, leftovers taken): /healthz says
+        #: ready only then, so that a proxy or a supervisor sends work to a process that can do it.
+        self.ready = False
         self._last = {"claim": 0.0, "renew": 0.0, "stats": 0.0, "clean": time.monotonic()}
 
     # ---- intake -----------------------------------------------------------------------------------
@@ -104,6 +107,13 @@ class Runtime:
         """Start the cycle loop (the senders start with their first message)."""
         self._task = asyncio.create_task(self._loop())
 
+    async def _warm(self) -> None:
+        """Load the open campaigns' templates before the first cycle (its turns then take no longer than any)."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._db, self.runner.warm)
+        except Exception as exc:  # the first cycle loads what it needs anyway
+            log.warning("warm-up failed: %s", type(exc).__name__)
+
     async def stop(self, timeout: float = 10.0) -> None:
         """Stop taking updates, process what was taken, let the senders flush, record it all, stop.
 
@@ -127,6 +137,7 @@ class Runtime:
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:
+        await self._warm()
         pause = 0.05
         while True:
             closing = self._closing
@@ -191,12 +202,13 @@ class Runtime:
                 future.set_result(None)
         if result.handled:
             self.metrics.batch.observe(len(result.handled))
+        for message in result.claimed:  # older than this cycle's replies, and queued before them
+            self.senders[message.channel].offer([message])
         for handled in result.handled:
             self.metrics.turn.observe(took)
             if handled.outgoing:
                 self.senders[handled.update.channel].offer(handled.outgoing)
-        for message in result.claimed:
-            self.senders[message.channel].offer([message])
+        self.ready = True
         if result.renewed_until is not None:
             for sender in self.senders.values():
                 sender.renewed(work.renew, result.renewed_until)

@@ -39,8 +39,9 @@ def make_app(runtime: Runtime, webhooks: Mapping[str, Webhook]) -> web.Applicati
         app.router.add_post(hook.path, _webhook_handler(runtime, hook))
 
     async def healthz(request: web.Request) -> web.Response:
-        ok = runtime.healthy and not runtime.stopping
-        body = {"ok": ok, "stopping": runtime.stopping, "queued": sum(s.depth() for s in runtime.senders.values())}
+        ok = runtime.ready and runtime.healthy and not runtime.stopping
+        body = {"ok": ok, "ready": runtime.ready, "stopping": runtime.stopping,
+                "queued": sum(s.depth() for s in runtime.senders.values())}
         return web.json_response(body, status=200 if ok else 503)
 
     async def metrics(request: web.Request) -> web.Response:

@@ -125,7 +125,8 @@ async def test_random_sigkills_lose_nothing_and_leave_no_chat_silent(
     counts = (f"{count} worker(s) on {url.split(':')[0].split('+')[0]}: {USERS} users, {turns} turns in {took:.1f} s, "
               f"{kills} SIGKILLs; answers lost {lost}, stored twice {twice}, units with other rows {len(wrong)}; "
               f"duplicate messages {sum(duplicates.values())} (max {max(duplicates.values())} in a chat); "
-              f"silent chats {len(silent)} (at line: users {dict(sorted(silent_at.items()))}); users {statuses}; webhook retries {stats['retried_pushes']}")
+              f"silent chats {len(silent)} (at line: users {dict(sorted(silent_at.items()))}); users {statuses}; "
+              f"webhook retries {stats['retried_pushes']}")
     print("\nkill test, " + counts)
     for chat in silent[:3]:  # what a failing run saw, to find out why
         user = server.users[chat]

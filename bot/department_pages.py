@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import tzinfo
+from typing import Any
 
 from bot.progress import Progress, UnitProgress, campaign_progress
 from dialogs.effects import Button, Say
@@ -94,7 +95,7 @@ def actions(campaign_id: int, unit_id: int, back: int, *, returnable: bool = Tru
     return [*out, Button(data("page", campaign_id, back), "bot.dept.btn.back")]
 
 
-def _details(row: UnitProgress, zone: tzinfo) -> str:
+def _details(row: UnitProgress, zone: tzinfo) -> dict[str, Any] | str:
     """What the card adds to the state: when and which version was submitted, or why it was returned."""
     if row.state == "returned":
         return ref("bot.dept.card_returned", version=row.version or 0, comment=row.comment or "—")

@@ -60,10 +60,10 @@ def reply(uow: UnitOfWork, identity: Identity, text: str, now: datetime) -> list
         return None
     command, rest = found
     if not rest:
-        _wait(uow, identity, now, wait="unit", then=command)
+        wait(uow, identity, now, wait="unit", then=command)
         return [Say(f"bot.dept.{command}_which")]
     try:
-        unit, remainder = _unit_and_rest(uow, rest)
+        unit, remainder = unit_and_rest(uow, rest)
     except ReportbotError as exc:
         return [Say("bot.dept.unit_problem", {"problem": str(exc)})]
     return _act(uow, identity, command, unit, remainder, now)
@@ -73,10 +73,10 @@ def answer_pending(uow: UnitOfWork, identity: Identity, text: str, now: datetime
     """The answer to what the account was asked last («which unit?», «why return it?»); None when nothing is
     pending, or when ``text`` is a command (which drops the question and runs)."""
     pending = identity.pending
-    if not pending:
+    if not pending or pending.get("wait") == "card":  # a card's words are read by bot.department
         return None
     stripped = text.strip()
-    asked = _when(pending)
+    asked = when(pending)
     if stripped.startswith("/") or asked is None or now - asked > PENDING_FOR:
         uow.people.set_pending(identity, None)
         return None
@@ -92,7 +92,7 @@ def answer_pending(uow: UnitOfWork, identity: Identity, text: str, now: datetime
             return [Say("bot.dept.no_campaign")]
         return _return(uow, campaign, unit, stripped, now)
     try:
-        unit, remainder = _unit_and_rest(uow, stripped)
+        unit, remainder = unit_and_rest(uow, stripped)
     except ReportbotError as exc:  # the question stays: the next message may name the unit right
         return [Say("bot.dept.unit_again", {"problem": str(exc)})]
     uow.people.set_pending(identity, None)
@@ -105,7 +105,7 @@ def ask_reason(uow: UnitOfWork, identity: Identity, campaign: Campaign, unit: Un
     last = uow.submissions.last_submitted(campaign.id, unit.id)
     if last is None or last.status == "returned":
         return [Say("bot.dept.nothing_to_return", {"unit": label(unit)})]
-    _wait(uow, identity, now, wait="reason", campaign=campaign.id, unit=unit.id)
+    wait(uow, identity, now, wait="reason", campaign=campaign.id, unit=unit.id)
     return [Say("bot.dept.return_ask", {"unit": label(unit)})]
 
 
@@ -127,7 +127,7 @@ def view(uow: UnitOfWork, campaign: Campaign, unit: Unit, back: int = 1) -> list
 def _act(uow: UnitOfWork, identity: Identity, command: str, unit: Unit, remainder: str,
          now: datetime) -> list[Effect]:
     """Run ``command`` on the unit's latest open campaign (asking for the reason when it is missing)."""
-    campaign = _campaign_of(uow, unit)
+    campaign = campaign_of(uow, unit)
     if campaign is None:
         return [Say("bot.dept.unit_no_campaign", {"unit": label(unit)})]
     if command == "view":
@@ -147,12 +147,12 @@ def _return(uow: UnitOfWork, campaign: Campaign, unit: Unit, comment: str, now: 
                                       "told": returned.told, "comment": " ".join(comment.split())})]
 
 
-def _wait(uow: UnitOfWork, identity: Identity, now: datetime, **pending: str | int) -> None:
+def wait(uow: UnitOfWork, identity: Identity, now: datetime, **pending: str | int) -> None:
     """Remember what the account's next message answers, and when it was asked."""
     uow.people.set_pending(identity, {**pending, "at": now.isoformat()})
 
 
-def _when(pending: dict[str, object]) -> datetime | None:
+def when(pending: dict[str, object]) -> datetime | None:
     """When a pending question was asked (None: unreadable)."""
     try:
         return datetime.fromisoformat(str(pending.get("at")))
@@ -160,7 +160,7 @@ def _when(pending: dict[str, object]) -> datetime | None:
         return None
 
 
-def _unit_and_rest(uow: UnitOfWork, text: str) -> tuple[Unit, str]:
+def unit_and_rest(uow: UnitOfWork, text: str) -> tuple[Unit, str]:
     """The unit the longest leading part of ``text`` names, and what follows (the comment)."""
     words = text.split()
     if not words:
@@ -176,7 +176,7 @@ def _unit_and_rest(uow: UnitOfWork, text: str) -> tuple[Unit, str]:
     raise first_error
 
 
-def _campaign_of(uow: UnitOfWork, unit: Unit) -> Campaign | None:
+def campaign_of(uow: UnitOfWork, unit: Unit) -> Campaign | None:
     """The unit's latest open campaign."""
     found = uow.campaigns.open_for_unit(unit.id)
     return found[-1] if found else None

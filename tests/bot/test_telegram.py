@@ -372,7 +372,8 @@ async def test_the_department_pages_through_the_units_and_returns_a_report_from_
         assert await tg.says(so, "Xã Thử 1") == ("bot.dept.nothing_to_return",)
         assert await tg.says(so, "/tralai") == ("bot.dept.return_which",)
         assert await tg.says(so, "huy") == ("bot.dept.cancelled",)
-        assert await tg.says(so, "Xã Thử 0") == ("bot.dept.welcome",)  # nothing pending any more
+        assert await tg.says(so, "Xa Thu 0") == ("bot.dept.card",)  # nothing pending: a name opens its card
+        assert await tg.says(so, "tra lai") == ("bot.dept.nothing_to_return",)  # its buttons typed (returned already)
     with tg.runtime.runner.uow() as uow:
         report = uow.reports.by_campaign_unit(1, 1)
         assert report is not None and report.status == "returned"

@@ -145,11 +145,12 @@ MESSAGES: dict[str, str] = {
     "engine.text_saved": "Đã ghi nội dung ({chars} ký tự).",
     "engine.diacritics.copy": "{text}",
     "engine.diacritics.ask": (
-        "Anh/chị gõ chưa có dấu. Bot đã thêm dấu (bản ở trên, chép để sửa được):\n"
+        "Anh/chị gõ chưa có dấu. Bot đã thêm dấu (bản ở trên, chép để sửa được).\n"
         "{proposal}\n"
         "{unsure}\n"
         "Dùng bản có dấu này? Trả lời «có» để dùng, «không» để giữ nguyên như đã gõ, hoặc gửi lại bản đã sửa."
     ),
+    "engine.diacritics.marked": "Chỗ bot chưa chắc: {text}",
     "engine.diacritics.unsure": "Chữ trong [ ] là chữ bot chưa chắc, có thể là: {words}{more}",
     "engine.diacritics.more": " và {count} chữ nữa",
     "engine.diacritics.kept_proposal": "Đã dùng bản có dấu: {text}",

@@ -79,8 +79,10 @@ def ask(turn: Turn) -> None:
     more = int(choice.get("more") or 0)
     listed = ref("engine.diacritics.unsure", words=", ".join(unsure),
                  more=ref("engine.diacritics.more", count=more) if more else "") if unsure else ""
-    turn.ask(question, "engine.diacritics.ask", wording.yesno_buttons(wait.field), proposal=str(choice["label"]),
-             unsure=listed)
+    # The clean proposal went just before, on its own (to copy); it is shown again only with its unsure words marked.
+    label = str(choice["label"])
+    proposal = ref("engine.diacritics.marked", text=label) if label != choice["value"] else ""
+    turn.ask(question, "engine.diacritics.ask", wording.yesno_buttons(wait.field), proposal=proposal, unsure=listed)
 
 
 def settle(turn: Turn, text: str | None) -> tuple[Field, Field, str] | None:

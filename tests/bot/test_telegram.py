@@ -335,3 +335,43 @@ def _docx_text(data: bytes) -> str:
     texts = [p.text for p in document.paragraphs]
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(texts)
+
+
+async def test_two_staff_of_one_unit_share_a_report_and_the_last_answer_wins(tmp_path: Path) -> None:
+    lines = deployment.script()
+    money = lines.index("hơn 570 triệu")  # the IV.2 money figure, so_tien_khen_thuong
+    async with telegram(tmp_path, units=1) as tg:
+        with tg.runtime.runner.uow() as uow:  # a second invite to the same unit
+            uow.invites.create("KT100000", "reporter", 1, 1, None, deployment.NOW)
+            uow.commit()
+        lan, binh = tg.server.user(601, "Lan"), tg.server.user(602, "Bình")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        await _fill(tg, lan, lines[:money], buttons=False)  # Lan stops before the money figure
+        joined = await tg.says(binh, "/start KT100000")
+        assert joined == ("bot.invite_accepted", "engine.welcome", "engine.question")
+        assert await tg.says(binh, "hơn 600 triệu") == ("engine.saved", "engine.question")  # Bình goes on there
+        # Lan's chat still shows the money question: her answer to it comes later, and wins.
+        assert await tg.says(lan, lines[money]) == ("engine.saved", "engine.question")
+        said = await _fill(tg, binh, lines[money + 1:-2], buttons=False)
+        assert all("engine.error" not in ids for ids in said)
+        review = await tg.says(binh, "xem lại")
+        assert "engine.review" in review
+        shown = "\n".join(m.text or "" for m in binh.replies()[-len(review):])
+        assert "trên 75" in shown and "hơn 650" in shown  # Lan's answers, in Bình's review
+        assert "570.000.000" in shown and "600.000.000" not in shown  # the last answer, Lan's
+        assert await tg.says(binh, "nộp") == ("engine.confirm_submit",)
+        assert await tg.says(binh, "đồng ý") == ("engine.receipt", "bot.document.unit")
+        # Lan's review shows the report Bình submitted, and that it is submitted: no second submission.
+        assert await tg.says(lan, "xem lại") == ("engine.review", "engine.review", "engine.already_submitted")
+    with tg.runtime.runner.uow() as uow:
+        lan_id = uow.people.lookup("telegram", "601")[0].id  # type: ignore[index]
+        binh_id = uow.people.lookup("telegram", "602")[0].id  # type: ignore[index]
+        history = uow.answers.history(1, 1, "so_tien_khen_thuong")
+        assert [(a.person_id, a.value) for a in history] == [(binh_id, 600_000_000), (lan_id, 570_000_000)]
+        people = {a.person_id for a in uow.answers.history(1, 1)}
+        assert people == {lan_id, binh_id}
+        submitted = uow.submissions.last_submitted(1, 1)
+        assert submitted is not None and submitted.submitted_by == binh_id and submitted.answers is not None
+        assert submitted.answers["so_tien_khen_thuong"]["value"] == 570_000_000
+        assert submitted.answers["so_tap_the"]["value"] == 75  # Lan's, submitted by Bình
+        assert len(uow.reports.for_campaign(1)) == 1

@@ -331,6 +331,8 @@ MESSAGES: dict[str, str] = {
     "bot.document.unit": "Báo cáo đã nộp (bản {version}, số tiếp nhận {ref}), trình bày theo Nghị định 30/2020/NĐ-CP.",
     "bot.document.compiled": "Báo cáo tổng hợp đợt {id} ({format}).",
     "bot.document.failed": "(Chưa gửi được tệp lúc này; cán bộ Sở có thể xuất bằng lệnh «reportbot export».)",
+    "bot.document.pdf": "Bản PDF của tệp trên, để xem nhanh và in.",
+    "bot.document.pdf_failed": "(Chưa tạo được bản PDF lúc này; tệp .docx ở trên là bản đầy đủ, mở và in được.)",
     "bot.dept.return_usage": (
         "Để trả lại báo cáo, gõ: /tralai <đơn vị> <lý do>, ví dụ: «/tralai Xã An Lão, Hải Phòng Mục III.2 còn thiếu "
         "số liệu». Đơn vị ghi đúng tên (có thể kèm tỉnh), mã đơn vị hoặc #số."

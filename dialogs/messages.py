@@ -182,6 +182,11 @@ MESSAGES: dict[str, str] = {
     "engine.unknown_command": "Tôi không biết lệnh «{text}». Gõ «trợ giúp» để xem các lệnh.",
     "engine.file_unexpected": "Mục này không cần tệp hay ảnh; anh/chị trả lời bằng chữ giúp tôi.",
     "engine.file_default_name": "tệp đính kèm",
+    "engine.photo_default_name": "ảnh chụp",
+    "engine.file_too_big": (
+        "Tệp «{name}» nặng {size} MB, quá {limit} MB nên bot không nhận được. Hãy gửi bản nhỏ hơn, ví dụ "
+        "ảnh chụp từng trang thay cho bản quét, hoặc tệp .pdf đã nén."
+    ),
     "engine.reminder": (
         "Nhắc việc: hạn nộp báo cáo là {deadline} (còn {days} ngày). Còn {missing} mục bắt buộc chưa trả lời."
     ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +22,7 @@ from bot.pacing import Limits
 from bot.runner import Runner
 from bot.runtime import Runtime
 from bot.server import Webhook, make_app
+from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold
 from exporters.pdf import find_soffice
 from storage.db import make_engine, make_session_factory
@@ -29,7 +30,7 @@ from storage.models import Inbox, Outbox
 from tests.fakes import deployment
 from tests.fakes.deployment import free_port
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_store import BotMessage
+from tests.fakes.telegram_store import BotMessage, PendingUpdate
 from tests.fakes.telegram_users import TgUser
 
 
@@ -70,8 +71,12 @@ class Tg:
 
     async def says(self, user: TgUser, text: str, timeout: float = 10) -> tuple[str, ...]:
         """Send ``text`` and return the message ids of its whole reply (every message of it)."""
+        return await self.does(user, user.say(text), timeout)
+
+    async def does(self, user: TgUser, action: Awaitable[PendingUpdate], timeout: float = 10) -> tuple[str, ...]:
+        """Take an action (``user.send_photo()``…) and return the message ids of its whole reply."""
         before = self.server.store.seq
-        await user.say(text)
+        await action
         await self.settled(user, before, timeout)
         ids: tuple[str, ...] = ()
         for message in user.replies():
@@ -81,10 +86,12 @@ class Tg:
 
 
 @asynccontextmanager
-async def telegram(tmp_path: Path, units: int = 2, **server: object) -> AsyncIterator[Tg]:
-    """The bot on a fresh database, long polling the fake server (or webhook mode with ``webhook=True``)."""
+async def telegram(tmp_path: Path, units: int = 2, template: Template | None = None, **server: object
+                   ) -> AsyncIterator[Tg]:
+    """The bot on a fresh database (a campaign on the shipped report, or ``template``), long polling the fake
+    server (or webhook mode with ``webhook=True``)."""
     url = f"sqlite:///{tmp_path}/tg.db"
-    codes = deployment.seed(url, units)
+    codes = deployment.seed(url, units, template=template)
     engine = make_engine(url)
     async with FakeTelegram(**server) as fake:  # type: ignore[arg-type]
         channel = TelegramChannel(fake.token, fake.base_url)

@@ -173,8 +173,9 @@ async def test_a_press_on_a_stale_keyboard_gets_a_polite_answer_not_an_answer(tm
         await lan.say(deployment.script()[0])
         old = await lan.wait_reply(10)  # «Đã nhận phần 1 … [Xong]»
         assert old.flat
+        label = old.flat[0].text
         assert "engine.text_saved" in await tg.says(lan, "xong")
-        await lan.press(old.flat[0].text, message=old)
+        await lan.press(label, message=old)  # an old screen: the keyboard is removed by now, pressed all the same
         assert await tg.msgs(await lan.wait_reply(10)) == ("bot.button_stale",)
     stored = deployment.answers(tg.url)["Xã Thử 0"]
     assert len(stored) == 1  # the paragraph, once: the stale «Xong» answered nothing
@@ -369,7 +370,7 @@ async def test_two_staff_of_one_unit_share_a_report_and_the_last_answer_wins(tmp
         assert "trên 75" in shown and "hơn 650" in shown  # Lan's answers, in Bình's review
         assert "570.000.000" in shown and "600.000.000" not in shown  # the last answer, Lan's
         assert await tg.says(binh, "nộp") == ("engine.confirm_submit",)
-        assert await tg.says(binh, "đồng ý") == ("engine.receipt", "bot.document.unit")
+        assert (await tg.says(binh, "đồng ý"))[:2] == ("engine.receipt", "bot.document.unit")  # (the .pdf next)
         # Lan's review shows the report Bình submitted, and that it is submitted: no second submission.
         assert await tg.says(lan, "xem lại") == ("engine.review", "engine.review", "engine.already_submitted")
     with tg.runtime.runner.uow() as uow:

@@ -265,7 +265,10 @@ async def one_run(bot: str, users: int, lines: list[str], work: Path, silence: f
             port = deployment.free_port()
             env.update({"TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url,
                         "TELEGRAM_RATE": "0", "TELEGRAM_CHAT_RATE": "0", "REPORTBOT_DATABASE_URL": db_url,
-                        "REPORTBOT_LISTEN": f"127.0.0.1:{port}", "REPORTBOT_LOG": str(work / "reportbot.log")})
+                        "REPORTBOT_LISTEN": f"127.0.0.1:{port}", "REPORTBOT_LOG": str(work / "reportbot.log"),
+                        # Turns are measured, not LibreOffice: no PDF after each receipt (benchmarks/export.py
+                        # measures conversions).
+                        "REPORTBOT_SOFFICE": str(work / "no-soffice")})
             env.pop("REPORTBOT_PUBLIC_URL", None)
             profile = ["-m", "cProfile", "-o", str(PROFILE)] if PROFILE else []
             command = [sys.executable, *profile, "-m", "bot", "run", "--channel", "telegram"]

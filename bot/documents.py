@@ -2,24 +2,39 @@
 ``/tonghop``. A reply names the document it carries (``{"kind": …, "campaign": …}``); the sender has it made
 from the database when it sends the message, so a document is always the stored report as it is then.
 
+Where LibreOffice is installed, each .docx is followed by its PDF (``"format": "pdf"``): the same .docx,
+converted when it is sent. Without LibreOffice the .docx goes alone; when a conversion fails, a short
+note goes instead of the PDF.
+
 >>> unit_document(3, 7, 2)
 {'kind': 'unit', 'campaign': 3, 'unit': 7, 'version': 2}
 >>> compiled_document(3, "xlsx")
 {'kind': 'compiled', 'campaign': 3, 'format': 'xlsx'}
+>>> [d.spec for d in with_pdf([DocumentDue("m", {}, unit_document(3, 7, 2))], available=True)][1]
+{'kind': 'unit', 'campaign': 3, 'unit': 7, 'version': 2, 'format': 'pdf'}
+>>> len(with_pdf([DocumentDue("m", {}, compiled_document(3, "xlsx"))], available=True))
+1
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.outbox import DocumentDue
+from exporters import pdf
 
 #: The largest document a chat may carry (Telegram bots send up to 50 MB).
 MAX_BYTES = 45 * 1024 * 1024
+#: LibreOffice gets this long to make a chat's PDF; past it the note goes instead (the .docx went already).
+PDF_TIMEOUT_S = 60.0
+
+E = TypeVar("E")
 
 
 def unit_document(campaign_id: int, unit_id: int, version: int) -> dict[str, Any]:
@@ -32,9 +47,44 @@ def compiled_document(campaign_id: int, fmt: str) -> dict[str, Any]:
     return {"kind": "compiled", "campaign": campaign_id, "format": fmt}
 
 
+def is_pdf(spec: dict[str, Any]) -> bool:
+    """Whether a spec names the PDF of a .docx."""
+    return spec.get("format") == "pdf"
+
+
+def with_pdf(effects: Sequence[E | DocumentDue], available: bool | None = None) -> list[E | DocumentDue]:
+    """``effects`` with the PDF of each .docx document after it, when LibreOffice is there (``available``:
+    None looks it up, only when a document is due)."""
+    out: list[E | DocumentDue] = []
+    for effect in effects:
+        out.append(effect)
+        if not isinstance(effect, DocumentDue) or effect.spec.get("format", "docx") != "docx":
+            continue
+        if available is None:
+            available = pdf.find_soffice() is not None
+        if available:
+            out.append(DocumentDue("bot.document.pdf", {}, {**effect.spec, "format": "pdf"}))
+    return out
+
+
+def unmade_note(spec: dict[str, Any]) -> str:
+    """The message id said when a document could not be made: a PDF's .docx went before it, so it says that."""
+    return "bot.document.pdf_failed" if is_pdf(spec) else "bot.document.failed"
+
+
+def to_pdf(name: str, data: bytes, timeout: float = PDF_TIMEOUT_S) -> tuple[str, bytes]:
+    """A .docx as PDF (LibreOffice in a temporary folder); raises when LibreOffice is missing, fails or is slow."""
+    with tempfile.TemporaryDirectory(prefix="reportbot-chat-pdf-") as folder:
+        source = Path(folder, Path(name).name)
+        source.write_bytes(data)
+        made = pdf.convert_to_pdf(source, source.with_suffix(".pdf"), timeout=timeout)
+        return made.name, made.read_bytes()
+
+
 def render(session_factory: sessionmaker[Session], spec: dict[str, Any], settings: Settings | None = None
            ) -> tuple[str, bytes]:
-    """The file a spec names: (file name, bytes). Raises when it cannot be made (the caller sends the text)."""
+    """The file a spec names: (file name, bytes) — for a PDF spec, the .docx it is made from. Raises when it
+    cannot be made (the caller sends the text)."""
     from bot.runner import Binding
     from bot.services import Services
 
@@ -43,7 +93,7 @@ def render(session_factory: sessionmaker[Session], spec: dict[str, Any], setting
         if spec.get("kind") == "unit":
             path, _ = services.export_unit_docx(Binding(int(spec["campaign"]), int(spec["unit"])), Path(folder))
         elif spec.get("kind") == "compiled":
-            fmt = "xlsx" if spec.get("format") == "xlsx" else "docx"
+            fmt = "xlsx" if spec.get("format") == "xlsx" else "docx"  # a PDF is made from the .docx
             name = f"tong-hop-dot-{spec['campaign']}.{fmt}"
             path = services.export_compiled(int(spec["campaign"]), fmt, Path(folder) / name)
         else:

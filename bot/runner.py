@@ -34,7 +34,7 @@ from bot import buttons, department, faults, invites
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
-from bot.documents import unit_document
+from bot.documents import unit_document, with_pdf
 from bot.envelopes import Outgoing, Update
 from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, pack
 from bot.reporting import apply_effects, campaign_template, report_view
@@ -388,7 +388,7 @@ class Runner:
         """Put the replies in the outbox (leased to this runner unless the chat has older ones pending)."""
         limit = LIMITS.get(update.channel, 2000)
         out = []
-        for payload in pack(effects, limit):
+        for payload in pack(with_pdf(effects), limit):  # each .docx followed by its PDF where LibreOffice is
             outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
                                        turn=turn, lease=lease)
             out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn,

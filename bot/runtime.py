@@ -67,6 +67,8 @@ class Runtime:
         self._pending = _Pending()
         self._wake = asyncio.Event()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportbot-db")
+        #: LibreOffice runs one conversion at a time (each takes a core and a few hundred MB for seconds).
+        self._converting = asyncio.Semaphore(1)
         self._task: asyncio.Task[None] | None = None
         self._arrived: dict[int, float] = {}
         self.stopping = False
@@ -96,11 +98,16 @@ class Runtime:
         await future
 
     async def _document(self, spec: dict[str, Any]) -> tuple[str, bytes]:
-        """Make a document in the database thread (the stored report as it is now)."""
+        """Make a document in the database thread (the stored report as it is now); a PDF is then converted
+        from it in a thread of its own, one at a time, never holding up the database thread."""
         factory = self.runner.session_factory
         if factory is None:
             raise Unavailable("no database to make documents from")
-        return await asyncio.get_running_loop().run_in_executor(self._db, documents.render, factory, spec)
+        made = await asyncio.get_running_loop().run_in_executor(self._db, documents.render, factory, spec)
+        if not documents.is_pdf(spec):
+            return made
+        async with self._converting:
+            return await asyncio.to_thread(documents.to_pdf, *made)
 
     # ---- the loop ---------------------------------------------------------------------------------
     def start(self) -> None:

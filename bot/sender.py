@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.channels.base import Channel, RetryAfter, SendResult, Sent, Transient
 from bot.delivery import Decision, decide, describe
+from bot.documents import is_pdf, unmade_note
 from bot.envelopes import Outgoing
 from bot.metrics import Metrics
 from bot.pacing import Limits, Pacer
@@ -142,8 +143,9 @@ class Sender:
             name, data = await self.documents(message.document)
         except Exception as exc:  # the report could not be made: the text still goes, saying so
             log.warning("outbox #%s: document not made: %s", message.id, type(exc).__name__)
-            return await self.channel.send(replace(message, text=f"{message.text}\n{t('bot.document.failed')}",
-                                                   document=None))
+            note = t(unmade_note(message.document))
+            text = note if is_pdf(message.document) else f"{message.text}\n{note}"  # a PDF: its .docx went before
+            return await self.channel.send(replace(message, text=text, document=None))
         result: SendResult = await send_document(message, name, data)
         return result
 

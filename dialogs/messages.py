@@ -183,6 +183,11 @@ MESSAGES: dict[str, str] = {
     "engine.unknown_command": "Tôi không biết lệnh «{text}». Gõ «trợ giúp» để xem các lệnh.",
     "engine.file_unexpected": "Mục này không cần tệp hay ảnh; anh/chị trả lời bằng chữ giúp tôi.",
     "engine.file_default_name": "tệp đính kèm",
+    "engine.photo_default_name": "ảnh chụp",
+    "engine.file_too_big": (
+        "Tệp «{name}» nặng {size} MB, quá {limit} MB nên bot không nhận được. Hãy gửi bản nhỏ hơn, ví dụ "
+        "ảnh chụp từng trang thay cho bản quét, hoặc tệp .pdf đã nén."
+    ),
     "engine.reminder": (
         "Nhắc việc: hạn nộp báo cáo là {deadline} (còn {days} ngày). Còn {missing} mục bắt buộc chưa trả lời."
     ),
@@ -363,6 +368,8 @@ MESSAGES: dict[str, str] = {
     "bot.document.unit": "Báo cáo đã nộp (bản {version}, số tiếp nhận {ref}), trình bày theo Nghị định 30/2020/NĐ-CP.",
     "bot.document.compiled": "Báo cáo tổng hợp đợt {id} ({format}).",
     "bot.document.failed": "(Chưa gửi được tệp lúc này; cán bộ Sở có thể xuất bằng lệnh «reportbot export».)",
+    "bot.document.pdf": "Bản PDF của tệp trên, để xem nhanh và in.",
+    "bot.document.pdf_failed": "(Chưa tạo được bản PDF lúc này; tệp .docx ở trên là bản đầy đủ, mở và in được.)",
     "bot.dept.unit_problem": "Chưa làm được: {problem}.",
     "bot.dept.unit_no_campaign": "{unit} không có đợt báo cáo nào đang mở.",
     "bot.dept.returned": "Đã trả lại bản {version} của {unit} (đợt {id}) với lý do: «{comment}». Đã báo cho {told} "

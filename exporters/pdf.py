@@ -44,19 +44,20 @@ def _soffice() -> str:
     return soffice
 
 
-def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run LibreOffice in a process group of its own; past :data:`TIMEOUT_S` the whole group is killed (its
-    ``soffice.bin`` child included), never left running."""
+def _run(command: list[str], timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """Run LibreOffice in a process group of its own; past ``timeout`` seconds (:data:`TIMEOUT_S` when None)
+    the whole group is killed (its ``soffice.bin`` child included), never left running."""
+    timeout = TIMEOUT_S if timeout is None else timeout
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     try:
-        out, err = process.communicate(timeout=TIMEOUT_S)
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise ExportError(t("export.pdf_too_slow", seconds=TIMEOUT_S)
-                          + f" / LibreOffice took longer than {TIMEOUT_S} s and was stopped") from exc
+        raise ExportError(t("export.pdf_too_slow", seconds=round(timeout))
+                          + f" / LibreOffice took longer than {timeout:g} s and was stopped") from exc
     # LibreOffice's soffice.bin may outlive the launcher for a moment (or for good, if it hung on exit): the
     # conversion is over, so nothing of its process group is left running.
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -64,8 +65,10 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
-def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) -> list[Path]:
-    """Convert several .docx files in one LibreOffice start (much faster than one by one)."""
+def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path, *, timeout: float | None = None
+                       ) -> list[Path]:
+    """Convert several .docx files in one LibreOffice start (much faster than one by one), within ``timeout``
+    seconds."""
     soffice = _soffice()
     sources = [Path(p) for p in docx_paths]
     target_dir = Path(out_dir)
@@ -74,7 +77,7 @@ def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) ->
         profile = Path(work, "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, *map(str, sources)]
-        done = _run(command)
+        done = _run(command, timeout)
         out = []
         for source in sources:
             produced = Path(work, source.with_suffix(".pdf").name)
@@ -87,11 +90,12 @@ def convert_all_to_pdf(docx_paths: Sequence[str | Path], out_dir: str | Path) ->
     return out
 
 
-def convert_to_pdf(docx_path: str | Path, pdf_path: str | Path) -> Path:
-    """Convert a .docx to PDF; raises :class:`ExportError` when LibreOffice is missing or fails."""
+def convert_to_pdf(docx_path: str | Path, pdf_path: str | Path, *, timeout: float | None = None) -> Path:
+    """Convert a .docx to PDF; raises :class:`ExportError` when LibreOffice is missing, fails or takes longer
+    than ``timeout`` seconds."""
     target = Path(pdf_path)
     with tempfile.TemporaryDirectory(prefix="reportbot-pdf-out-") as out_dir:
-        (produced,) = convert_all_to_pdf([docx_path], out_dir)
+        (produced,) = convert_all_to_pdf([docx_path], out_dir, timeout=timeout)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), target)
     return target

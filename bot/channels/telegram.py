@@ -4,7 +4,9 @@ keyboards; long polling, or a webhook when ``REPORTBOT_PUBLIC_URL`` is set.
 Button data never travels as the engine's own (``opt:<field>:<i>`` may pass Telegram's 64 bytes): a button is
 sent as ``b:<outbox id>:<n>`` and the runner maps a press back to the data of the message it was on
 (:func:`bot.buttons.resolve`), which also tells a press on a stale keyboard from a fresh one. A pressed
-keyboard is removed and every press answered (``answerCallbackQuery``) at once.
+keyboard is removed and every press answered (``answerCallbackQuery``) at once; a keyboard a newer turn made
+stale (the user typed the answer, or anything else) is removed when that turn's first message is sent, so a
+chat shows no keyboard that would only answer "stale" (best effort: this process's own sends, since it started).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class TelegramChannel:
         self.bot = Bot(token, session=session)
         self.username = ""
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Chat → (message id, turn) of the last keyboard sent there and not removed yet.
+        self._keyboards: dict[str, tuple[int, int | None]] = {}
 
     async def start(self) -> None:
         """Learn the bot's name (``getMe``) and set the Vietnamese command menu."""
@@ -100,6 +104,7 @@ class TelegramChannel:
             sent = await self.bot.send_message(int(message.chat_id), message.text, reply_markup=markup)
         except (TelegramAPIError, TimeoutError, OSError) as exc:
             return failure_of(exc)
+        self._shown(message, sent.message_id, markup is not None)
         return Sent(str(sent.message_id))
 
     async def send_document(self, message: Outgoing, name: str, data: bytes) -> SendResult:
@@ -109,7 +114,18 @@ class TelegramChannel:
                                                 caption=message.text[:1024] or None)
         except (TelegramAPIError, TimeoutError, OSError) as exc:
             return failure_of(exc)
+        self._shown(message, sent.message_id, False)
         return Sent(str(sent.message_id))
+
+    def _shown(self, message: Outgoing, message_id: int, keyboard: bool) -> None:
+        """A message went out: the chat's earlier keyboard is removed when this message is of a newer turn (the
+        runner takes a press on it as stale now); this one's keyboard is remembered."""
+        before = self._keyboards.get(message.chat_id)
+        if before is not None and message.turn is not None and (before[1] is None or before[1] < message.turn):
+            del self._keyboards[message.chat_id]
+            self._soon(self._remove_keyboard(int(message.chat_id), before[0]))
+        if keyboard:
+            self._keyboards[message.chat_id] = (message_id, message.turn)
 
     async def poll(self, submit: Any, *, timeout: int = 25, stop: asyncio.Event | None = None) -> None:
         """Long polling: each update is kept (``submit``) before the offset moves past it."""
@@ -160,11 +176,22 @@ class TelegramChannel:
         """Stop the button's spinner and remove the keyboard that was pressed (best effort)."""
         try:
             await self.bot.answer_callback_query(query_id)
-            if message is not None and getattr(message, "message_id", None):
-                await self.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message.message_id,
-                                                         reply_markup=None)
         except (TimeoutError, TelegramAPIError, OSError) as exc:
             log.info("telegram: answering a press failed: %s", type(exc).__name__)
+        if message is None or not getattr(message, "message_id", None):
+            return
+        chat = str(message.chat.id)
+        if self._keyboards.get(chat, (None,))[0] == message.message_id:
+            del self._keyboards[chat]
+        if getattr(message, "reply_markup", None) is not None:  # not removed already
+            await self._remove_keyboard(message.chat.id, message.message_id)
+
+    async def _remove_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Remove a message's inline keyboard (best effort: a message already without one is fine)."""
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        except (TimeoutError, TelegramAPIError, OSError) as exc:
+            log.info("telegram: removing a keyboard failed: %s", type(exc).__name__)
 
 
 def failure_of(exc: BaseException) -> SendResult:

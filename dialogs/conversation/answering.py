@@ -17,9 +17,12 @@ from dialogs.events import FileReceived
 from dialogs.fields import ParseResult, parse
 from dialogs.messages import ref, t
 from dialogs.template.model import NUMERIC_TYPES, Field
+from dialogs.vietnamese.format import format_number
 
 #: After this many failed answers to one question, offer help, "để sau" and the department's contact.
 MAX_FAILURES = 3
+#: The largest file a file field takes: what a Telegram bot can download (``getFile``), 20 MB.
+MAX_FILE_BYTES = 20 * 2**20
 
 
 def answer(turn: Turn, field: Field, text: str) -> None:
@@ -216,6 +219,12 @@ def file(turn: Turn, event: FileReceived) -> None:
         turn.say("engine.file_unexpected")
         turn.reask()
         return
-    value = {"file_id": event.file_id, "name": event.name, "mime": event.mime}
-    display = event.name or t("engine.file_default_name")
+    if event.size > MAX_FILE_BYTES:  # the bot could never fetch it: refused, the question stays
+        turn.say("engine.file_too_big", name=event.name or t("engine.file_default_name"),
+                 size=format_number(round(event.size / 2**20, 1)), limit=format_number(MAX_FILE_BYTES // 2**20))
+        turn.reask(brief=True)
+        return
+    value = {"file_id": event.file_id, "name": event.name, "mime": event.mime, "size": event.size}
+    unnamed = "engine.photo_default_name" if event.mime.startswith("image/") else "engine.file_default_name"
+    display = event.name or t(unnamed)
     accept(turn, field, ParseResult(ok=True, value=value, display=display), event.name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +22,15 @@ from bot.pacing import Limits
 from bot.runner import Runner
 from bot.runtime import Runtime
 from bot.server import Webhook, make_app
+from dialogs.template.model import Template
 from dialogs.vietnamese.text import fold
+from exporters.pdf import find_soffice
 from storage.db import make_engine, make_session_factory
 from storage.models import Inbox, Outbox
 from tests.fakes import deployment
 from tests.fakes.deployment import free_port
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_store import BotMessage
+from tests.fakes.telegram_store import BotMessage, PendingUpdate
 from tests.fakes.telegram_users import TgUser
 
 
@@ -69,17 +71,16 @@ class Tg:
 
     async def says(self, user: TgUser, text: str, timeout: float = 10) -> tuple[str, ...]:
         """Send ``text`` and return the message ids of its whole reply (every message of it)."""
-        before = self.server.store.seq
-        await user.say(text)
-        return await self._reply_ids(user, before, timeout)
+        return await self.does(user, user.say(text), timeout)
 
     async def presses(self, user: TgUser, label: str, timeout: float = 10) -> tuple[str, ...]:
         """Press the button ``label`` of the latest message that has it; the message ids of the whole reply."""
-        before = self.server.store.seq
-        await user.press(label)
-        return await self._reply_ids(user, before, timeout)
+        return await self.does(user, user.press(label), timeout)
 
-    async def _reply_ids(self, user: TgUser, before: int, timeout: float) -> tuple[str, ...]:
+    async def does(self, user: TgUser, action: Awaitable[PendingUpdate], timeout: float = 10) -> tuple[str, ...]:
+        """Take an action (``user.send_photo()``…) and return the message ids of its whole reply."""
+        before = self.server.store.seq
+        await action
         await self.settled(user, before, timeout)
         ids: tuple[str, ...] = ()
         for message in user.replies():
@@ -89,10 +90,12 @@ class Tg:
 
 
 @asynccontextmanager
-async def telegram(tmp_path: Path, units: int = 2, **server: object) -> AsyncIterator[Tg]:
-    """The bot on a fresh database, long polling the fake server (or webhook mode with ``webhook=True``)."""
+async def telegram(tmp_path: Path, units: int = 2, template: Template | None = None, **server: object
+                   ) -> AsyncIterator[Tg]:
+    """The bot on a fresh database (a campaign on the shipped report, or ``template``), long polling the fake
+    server (or webhook mode with ``webhook=True``)."""
     url = f"sqlite:///{tmp_path}/tg.db"
-    codes = deployment.seed(url, units)
+    codes = deployment.seed(url, units, template=template)
     engine = make_engine(url)
     async with FakeTelegram(**server) as fake:  # type: ignore[arg-type]
         channel = TelegramChannel(fake.token, fake.base_url)
@@ -174,8 +177,9 @@ async def test_a_press_on_a_stale_keyboard_gets_a_polite_answer_not_an_answer(tm
         await lan.say(deployment.script()[0])
         old = await lan.wait_reply(10)  # «Đã nhận phần 1 … [Xong]»
         assert old.flat
+        label = old.flat[0].text
         assert "engine.text_saved" in await tg.says(lan, "xong")
-        await lan.press(old.flat[0].text, message=old)
+        await lan.press(label, message=old)  # an old screen: the keyboard is removed by now, pressed all the same
         assert await tg.msgs(await lan.wait_reply(10)) == ("bot.button_stale",)
     stored = deployment.answers(tg.url)["Xã Thử 0"]
     assert len(stored) == 1  # the paragraph, once: the stale «Xong» answered nothing
@@ -307,14 +311,15 @@ async def test_the_department_follows_reads_and_returns_a_report_in_the_chat(tmp
         await tg.says(so, "/start SO0000000000000000000000001")
         assert "bot.dept.page" in await tg.says(so, "/tiendo")
         assert "1/2" in (so.last_reply.text or "")
-        # The submitted report came to Lan as a document; /tonghop sends the compiled .docx and .xlsx.
+        # The submitted report came to Lan as a document; /tonghop sends the compiled .docx (and its .pdf where
+        # LibreOffice is) and .xlsx.
         await lan.wait_until(lambda: lan.documents(), 30, "the report as a document")
         unit_doc = lan.documents()[0]
         assert unit_doc.file_name.endswith(".docx") and "75" in _docx_text(unit_doc.data)
         await so.say("/tonghop")
-        await so.wait_until(lambda: len(so.documents()) == 2, 60, "the compiled report")
-        names = sorted(d.file_name for d in so.documents())
-        assert names == ["tong-hop-dot-1.docx", "tong-hop-dot-1.xlsx"]
+        formats = ["docx", "pdf", "xlsx"] if find_soffice() else ["docx", "xlsx"]
+        await so.wait_until(lambda: len(so.documents()) == len(formats), 120, "the compiled report")
+        assert [d.file_name for d in so.documents()] == [f"tong-hop-dot-1.{f}" for f in formats]
         compiled = next(d for d in so.documents() if d.file_name.endswith(".docx"))
         assert "Xã Thử 0" in _docx_text(compiled.data) or "1 đơn vị" in _docx_text(compiled.data)
         view = await tg.says(so, "/xem Xã Thử 0")  # a long report comes in several messages of 4,096 at most
@@ -390,3 +395,43 @@ def _docx_text(data: bytes) -> str:
     texts = [p.text for p in document.paragraphs]
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(texts)
+
+
+async def test_two_staff_of_one_unit_share_a_report_and_the_last_answer_wins(tmp_path: Path) -> None:
+    lines = deployment.script()
+    money = lines.index("hơn 570 triệu")  # the IV.2 money figure, so_tien_khen_thuong
+    async with telegram(tmp_path, units=1) as tg:
+        with tg.runtime.runner.uow() as uow:  # a second invite to the same unit
+            uow.invites.create("KT100000", "reporter", 1, 1, None, deployment.NOW)
+            uow.commit()
+        lan, binh = tg.server.user(601, "Lan"), tg.server.user(602, "Bình")
+        await tg.says(lan, f"/start {tg.codes[0]}")
+        await _fill(tg, lan, lines[:money], buttons=False)  # Lan stops before the money figure
+        joined = await tg.says(binh, "/start KT100000")
+        assert joined == ("bot.invite_accepted", "engine.welcome", "engine.question")
+        assert await tg.says(binh, "hơn 600 triệu") == ("engine.saved", "engine.question")  # Bình goes on there
+        # Lan's chat still shows the money question: her answer to it comes later, and wins.
+        assert await tg.says(lan, lines[money]) == ("engine.saved", "engine.question")
+        said = await _fill(tg, binh, lines[money + 1:-2], buttons=False)
+        assert all("engine.error" not in ids for ids in said)
+        review = await tg.says(binh, "xem lại")
+        assert "engine.review" in review
+        shown = "\n".join(m.text or "" for m in binh.replies()[-len(review):])
+        assert "trên 75" in shown and "hơn 650" in shown  # Lan's answers, in Bình's review
+        assert "570.000.000" in shown and "600.000.000" not in shown  # the last answer, Lan's
+        assert await tg.says(binh, "nộp") == ("engine.confirm_submit",)
+        assert (await tg.says(binh, "đồng ý"))[:2] == ("engine.receipt", "bot.document.unit")  # (the .pdf next)
+        # Lan's review shows the report Bình submitted, and that it is submitted: no second submission.
+        assert await tg.says(lan, "xem lại") == ("engine.review", "engine.review", "engine.already_submitted")
+    with tg.runtime.runner.uow() as uow:
+        lan_id = uow.people.lookup("telegram", "601")[0].id  # type: ignore[index]
+        binh_id = uow.people.lookup("telegram", "602")[0].id  # type: ignore[index]
+        history = uow.answers.history(1, 1, "so_tien_khen_thuong")
+        assert [(a.person_id, a.value) for a in history] == [(binh_id, 600_000_000), (lan_id, 570_000_000)]
+        people = {a.person_id for a in uow.answers.history(1, 1)}
+        assert people == {lan_id, binh_id}
+        submitted = uow.submissions.last_submitted(1, 1)
+        assert submitted is not None and submitted.submitted_by == binh_id and submitted.answers is not None
+        assert submitted.answers["so_tien_khen_thuong"]["value"] == 570_000_000
+        assert submitted.answers["so_tap_the"]["value"] == 75  # Lan's, submitted by Bình
+        assert len(uow.reports.for_campaign(1)) == 1

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from dialogs.template.loader import load_shipped
+from dialogs.template.model import Template
 from storage.db import make_engine, make_session_factory, migrate
 from storage.uow import UnitOfWork
 from tests.chat import script_for
@@ -34,15 +35,16 @@ NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 KILL_COUNTS: list[str] = []
 
 
-def seed(url: str, units: int, *, deadline: date = date(2027, 1, 15)) -> list[str]:
-    """Units «Xã Thử n», a campaign on the shipped report for all of them, one reporter invite each; the codes."""
+def seed(url: str, units: int, *, deadline: date = date(2027, 1, 15), template: Template | None = None) -> list[str]:
+    """Units «Xã Thử n», a campaign on the shipped report (or ``template``) for all of them, one reporter invite
+    each; the codes."""
     engine = make_engine(url)
     migrate(engine)
     factory = make_session_factory(engine)
     codes = [f"KT{n:06d}" for n in range(units)]
     with UnitOfWork(factory) as uow:
         ids = [uow.units.add(f"Xã Thử {n}", now=NOW).id for n in range(units)]
-        version = uow.templates.ensure(load_shipped(), NOW)
+        version = uow.templates.ensure(template or load_shipped(), NOW)
         campaign = uow.campaigns.create(version, "Báo cáo thử", deadline, NOW, ids)
         for code, unit_id in zip(codes, ids, strict=True):
             uow.invites.create(code, "reporter", unit_id, campaign.id, None, NOW)

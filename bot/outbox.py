@@ -25,8 +25,12 @@ from dialogs.messages import render
 ALONE = frozenset({"engine.diacritics.copy"})
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
 LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "loopback": 4096}
-#: Channels that carry documents (a report after its submission, the compiled report).
-DOCUMENT_CHANNELS = frozenset({"telegram"})
+#: The document formats each channel carries (a report after its submission, the compiled report): Telegram
+#: sends files; the Zalo OA uploads PDF/DOC/DOCX only; the Zalo Bot Platform sends a signed link to a .docx.
+DOCUMENT_FORMATS = {"telegram": frozenset({"docx", "xlsx"}), "zalo": frozenset({"docx"}),
+                    "zalo-oa": frozenset({"docx"})}
+#: Channels that carry documents.
+DOCUMENT_CHANNELS = frozenset(DOCUMENT_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,15 @@ class DocumentDue:
     msg: str
     params: dict[str, Any] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict)
+
+
+def carries(channel: str, spec: dict[str, Any]) -> bool:
+    """Whether ``channel`` carries the document ``spec`` names (a unit's report is a .docx).
+
+    >>> carries("zalo-oa", {"kind": "compiled", "campaign": 1, "format": "xlsx"}), carries("telegram", {})
+    (False, True)
+    """
+    return str(spec.get("format") or "docx") in DOCUMENT_FORMATS.get(channel, frozenset())
 
 
 def label_of(button: Button) -> str:

@@ -36,7 +36,7 @@ from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
 from bot.documents import unit_document
 from bot.envelopes import Outgoing, Update
-from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, pack
+from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, carries, pack
 from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
@@ -385,6 +385,7 @@ class Runner:
         """Put the replies in the outbox (leased to this runner unless the chat has older ones pending)."""
         limit = LIMITS.get(update.channel, 2000)
         out = []
+        effects = [e for e in effects if not isinstance(e, DocumentDue) or carries(update.channel, e.spec)]
         for payload in pack(effects, limit):
             outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
                                        turn=turn, lease=lease)

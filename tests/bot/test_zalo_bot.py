@@ -144,23 +144,6 @@ async def test_failures_map_to_send_results_and_a_failed_part_is_not_sent_twice(
             await channel.close()
 
 
-async def test_a_restart_mid_conversation_goes_on_where_it_was(tmp_path: Path) -> None:
-    lines = ["/start KT000000", *deployment.script()]
-    half = len(lines) // 2
-    async with fakes() as fx:
-        async with world(tmp_path, fx) as w:
-            for line in lines[:half]:
-                fx.bot.say("u1", line)
-            await until(lambda: not fx.bot.queue, timeout=60)
-            await until(lambda: w.runtime.senders["zalo"].depth() == 0)
-        async with world(tmp_path, fx, seeded=True) as w:
-            for line in lines[half:]:
-                fx.bot.say("u1", line)
-            await until(lambda: submitted(w) == 1, timeout=90)
-        stored = deployment.answers(w.url)["Xã Thử 0"]
-        assert len(stored) == len({f for f, _ in stored})
-
-
 async def test_typing_is_shown_while_a_document_is_made_and_stops_once_its_link_is_sent(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sender, "TYPING_EVERY", 0.05)

@@ -165,16 +165,17 @@ async def test_a_stranger_is_refused_and_nothing_of_theirs_is_stored(tmp_path: P
     assert not any("/files/" in t or "Xã Thử" in t for t in stranger.texts())
 
 
-async def test_a_restart_mid_conversation_on_the_oa_goes_on_at_the_same_question(tmp_path: Path) -> None:
+@pytest.mark.parametrize("channel", ["zalo", "zalo-oa"])
+async def test_a_restart_mid_conversation_goes_on_at_the_same_question(tmp_path: Path, channel: str) -> None:
     lines = ["/start KT000000", *deployment.script()]
     half = len(lines) // 2
     async with fakes() as fx:
-        async with world(tmp_path, fx, poll=False) as w:
-            an = chat(w, "zalo-oa", "oa-1")
+        async with world(tmp_path, fx, poll=channel == "zalo") as w:
+            an = chat(w, channel, "an-1")
             for line in lines[:half]:
                 asked = await says(w, an, line)
-        async with world(tmp_path, fx, poll=False, seeded=True) as w:
-            an = chat(w, "zalo-oa", "oa-1")
+        async with world(tmp_path, fx, poll=channel == "zalo", seeded=True) as w:
+            an = chat(w, channel, "an-1")
             again = await says(w, an, "/baocao")
             assert last_question(asked[-1]) in "\n".join(again)  # the question it stopped at, asked again
             for line in lines[half:]:

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import buttons, department, faults, invites
+from bot import buttons, department, faults, invites, undelivered
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
@@ -458,6 +458,8 @@ class Runner:
         if decision.give_up is not None:
             uow.outbox.give_up(outbox_id, decision.give_up, now)
             log.warning("outbox #%s given up: %s", outbox_id, decision.give_up)
+            if undelivered.reroute(uow, uow.outbox.get(outbox_id), now):
+                log.info("outbox #%s sent on the person's other channels instead", outbox_id)
         elif decision.retry_at is not None:
             lease_until = decision.retry_at + self.lease if keep else None
             uow.outbox.retry_later(outbox_id, reason, decision.retry_at, lease_until)

@@ -2,7 +2,8 @@
 compiled report as a signed download link (Bot Platform: the link serves a .docx with the unit's figures and
 refuses an altered or expired one) or as an uploaded file (OA); "typing…" while a document is made; strangers
 refused and a restart mid-conversation on every Zalo channel; a person moving from Telegram to Zalo mid-report
-at the same question; a returned report told on every channel the unit's staff use."""
+at the same question; a returned report told on every channel the unit's staff use; a reply the OA cannot send
+(7 days without a message) sent on the person's other channel."""
 
 from __future__ import annotations
 
@@ -243,7 +244,27 @@ async def test_a_returned_report_is_told_on_every_channel_the_staff_use(tmp_path
         await until(lambda: any(reason in m.text for m in lb.messages("1000")))
         await until(lambda: any(reason in t for t in fx.bot.texts("z-an")))
         await until(lambda: _given_up(w, "zalo-oa"))  # tried on the OA too, and recorded as not delivered
+        await asyncio.sleep(0.5)
     assert not any(reason in t for t in fx.oa.texts("oa-an"))
+    assert sum(reason in t for t in fx.bot.texts("z-an")) == 1  # told once there, not again for the OA's give-up
+
+
+async def test_a_reply_the_oa_cannot_send_after_7_days_goes_to_the_persons_other_channel(tmp_path: Path) -> None:
+    async with fakes() as fx, world(tmp_path, fx) as w:
+        zalo = chat(w, "zalo", "z-an")
+        await says(w, zalo, f"/start {w.codes[0]}")
+        code = re.search(r"/start (\S+)", (await says(w, zalo, "/lienket"))[-1]).group(1)  # type: ignore[union-attr]
+        await says(w, chat(w, "zalo-oa", "oa-an"), f"/start {code}")
+        before, on_oa = len(fx.bot.texts("z-an")), len(fx.oa.texts("oa-an"))
+        fx.oa.close_window("oa-an")
+        await fx.oa.post(w.hook("zalo-oa"), fx.oa.event("oa-an", "/trogiup"))  # the window stays closed
+        await until(lambda: _given_up(w, "zalo-oa"))
+        await until(lambda: len(fx.bot.texts("z-an")) > before)
+        with w.uow() as uow:
+            [lost] = [row for row in uow.outbox.given_up() if row.channel == "zalo-oa"]
+            assert lost.last_error is not None and lost.last_error.startswith("-230")
+        assert fx.bot.texts("z-an")[before:] == [lost.payload["text"]]  # the same reply, on Zalo instead
+        assert len(fx.oa.texts("oa-an")) == on_oa
 
 
 def _given_up(w: ZaloWorld, channel: str) -> bool:

@@ -15,9 +15,10 @@ joined, long ones split at paragraphs, buttons on the last part.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.envelopes import Outgoing
 from dialogs.effects import Ask, Button, Effect, Say
 from dialogs.messages import render
 
@@ -49,6 +50,11 @@ def carries(channel: str, spec: dict[str, Any]) -> bool:
     (False, True)
     """
     return str(spec.get("format") or "docx") in DOCUMENT_FORMATS.get(channel, frozenset())
+
+
+def text_only(message: Outgoing) -> Outgoing:
+    """A message carrying a document, sent as its text alone, saying the file could not be sent."""
+    return replace(message, text=f"{message.text}\n{render('bot.document.failed')}", document=None)
 
 
 def label_of(button: Button) -> str:

@@ -15,7 +15,6 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +22,8 @@ from bot.channels.base import Channel, RetryAfter, SendResult, Sent, Transient
 from bot.delivery import Decision, decide, describe
 from bot.envelopes import Outgoing
 from bot.metrics import Metrics
+from bot.outbox import text_only
 from bot.pacing import Limits, Pacer
-from dialogs.messages import t
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +143,7 @@ class Sender:
             name, data = await self._prepare(message.chat_id, message.document)
         except Exception as exc:  # the report could not be made: the text still goes, saying so
             log.warning("outbox #%s: document not made: %s", message.id, type(exc).__name__)
-            return await self.channel.send(replace(message, text=f"{message.text}\n{t('bot.document.failed')}",
-                                                   document=None))
+            return await self.channel.send(text_only(message))
         result: SendResult = await send_document(message, name, data)
         return result
 

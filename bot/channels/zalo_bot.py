@@ -25,7 +25,7 @@ from bot.channels.base import Capabilities, Permanent, RetryAfter, SendResult, S
 from bot.channels.numbered import Choices
 from bot.envelopes import Outgoing, Update
 from bot.links import Links
-from bot.outbox import split
+from bot.outbox import split, text_only
 from dialogs.events import Event, FileReceived, Unsupported
 from dialogs.messages import t
 
@@ -112,8 +112,7 @@ class ZaloBotChannel:
         for a document no link serves, the text goes saying the file could not be sent."""
         found = self.links.for_spec(message.document or {}) if self.links is not None else None
         if found is None:
-            return await self.send(replace(message, text=f"{message.text}\n{t('bot.document.failed')}",
-                                           document=None))
+            return await self.send(text_only(message))
         url, until = found
         note = t("bot.zalo.document_link", name=name, url=url, expires=until.strftime("%H:%M %d/%m/%Y"))
         return await self.send(replace(message, text=f"{message.text}\n\n{note}", document=None))

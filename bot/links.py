@@ -3,7 +3,8 @@ own web server (``REPORTBOT_PUBLIC_URL``) serves one unit's report, or a campaig
 ``/files/<kind>/<campaign>/<unit>/<expires>/<signature>``.
 
 The signature is an HMAC-SHA256 of everything else in the path, so a link names one document only and its
-expiry cannot be moved: an altered or expired link is refused (403, with a Vietnamese sentence).
+expiry cannot be moved: an altered link is refused with 403, an expired one with 410 (a Vietnamese sentence
+either way, never a traceback).
 
 >>> key = link_key("123:abc")
 >>> path = signed_path(key, Document("unit", 3, 7), expires=2_000_000_000)
@@ -15,6 +16,8 @@ Document(kind='unit', campaign_id=3, unit_id=7)
 True
 >>> check(key, *path.split("/")[2:], now=2_000_000_001) is None
 True
+>>> verdict(key, *path.split("/")[2:], now=2_000_000_001)
+410
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -36,6 +42,7 @@ ROUTE = "/files/{kind}/{campaign}/{unit}/{expires}/{signature}"
 #: How long a link works.
 VALID = timedelta(hours=24)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,19 +75,65 @@ def link(public_url: str, key: bytes, doc: Document, now: datetime, valid: timed
     return public_url.rstrip("/") + signed_path(key, doc, int(until.timestamp())), until
 
 
+def verdict(key: bytes, kind: str, campaign: str, unit: str, expires: str, signature: str, *,
+            now: float) -> Document | int:
+    """The document a link names; else 403 (altered: the signature does not hold) or 410 (expired)."""
+    if kind not in ("unit", "compiled") or not (campaign.isdigit() and unit.isdigit() and expires.isdigit()):
+        return 403
+    doc = Document(kind, int(campaign), int(unit))
+    if not hmac.compare_digest(signature.encode(), _signature(key, doc, int(expires)).encode()):
+        return 403
+    return doc if now <= int(expires) else 410
+
+
 def check(key: bytes, kind: str, campaign: str, unit: str, expires: str, signature: str, *,
           now: float) -> Document | None:
     """The document a link names, when its signature holds and it has not expired (None otherwise)."""
-    if kind not in ("unit", "compiled") or not (campaign.isdigit() and unit.isdigit() and expires.isdigit()):
-        return None
-    doc = Document(kind, int(campaign), int(unit))
-    if not hmac.compare_digest(signature.encode(), _signature(key, doc, int(expires)).encode()):
-        return None
-    return doc if now <= int(expires) else None
+    found = verdict(key, kind, campaign, unit, expires, signature, now=now)
+    return found if isinstance(found, Document) else None
+
+
+def document_of(spec: dict[str, Any]) -> Document | None:
+    """The document a reply's spec (:mod:`bot.documents`) names, when a link can serve it (reports as .docx).
+
+    >>> document_of({"kind": "unit", "campaign": 3, "unit": 7, "version": 2})
+    Document(kind='unit', campaign_id=3, unit_id=7)
+    >>> document_of({"kind": "compiled", "campaign": 3, "format": "xlsx"}) is None
+    True
+    """
+    if spec.get("kind") == "unit":
+        return Document("unit", int(spec["campaign"]), int(spec["unit"]))
+    if spec.get("kind") == "compiled" and spec.get("format", "docx") == "docx":
+        return Document("compiled", int(spec["campaign"]))
+    return None
+
+
+@dataclass(frozen=True)
+class Links:
+    """Makes the links of one deployment: its public URL, its key, its clock."""
+
+    public_url: str
+    key: bytes
+    clock: Callable[[], datetime]
+    valid: timedelta = VALID
+
+    def for_spec(self, spec: dict[str, Any]) -> tuple[str, datetime] | None:
+        """The link to the document a reply names, and when it expires (None: no link can serve it)."""
+        doc = document_of(spec)
+        return None if doc is None else link(self.public_url, self.key, doc, self.clock(), self.valid)
 
 
 #: Writes a document into a folder; its path (``bot.services.Services`` does it in the app).
 Writer = Callable[[Document, Path], Path]
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """What the web server needs to serve links: the key, a writer, the clock (epoch seconds)."""
+
+    key: bytes
+    write: Writer
+    clock: Callable[[], float] = time.time
 
 
 def add_download_route(app: web.Application, key: bytes, write: Writer, clock: Callable[[], float]) -> None:
@@ -88,13 +141,18 @@ def add_download_route(app: web.Application, key: bytes, write: Writer, clock: C
 
     async def download(request: web.Request) -> web.StreamResponse:
         info = request.match_info
-        doc = check(key, info["kind"], info["campaign"], info["unit"], info["expires"], info["signature"],
-                    now=clock())
-        if doc is None:
-            return web.Response(status=403, text=t("bot.zalo.link_expired"), charset="utf-8")
-        with tempfile.TemporaryDirectory() as folder:
-            path = await asyncio.to_thread(write, doc, Path(folder))
-            body = path.read_bytes()
+        doc = verdict(key, info["kind"], info["campaign"], info["unit"], info["expires"], info["signature"],
+                      now=clock())
+        if not isinstance(doc, Document):
+            text = t("bot.zalo.link_expired" if doc == 410 else "bot.zalo.link_refused")
+            return web.Response(status=doc, text=text, charset="utf-8")
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                path = await asyncio.to_thread(write, doc, Path(folder))
+                body = path.read_bytes()
+        except Exception as exc:  # nothing to serve (e.g. the report was deleted): a sentence, never a traceback
+            log.warning("download link: document not made: %s", type(exc).__name__)
+            return web.Response(status=404, text=t("bot.zalo.link_missing"), charset="utf-8")
         return web.Response(body=body, content_type=DOCX,
                             headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 

@@ -15,9 +15,10 @@ joined, long ones split at paragraphs, buttons on the last part.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.envelopes import Outgoing
 from dialogs.effects import Ask, Button, Effect, Say
 from dialogs.messages import render
 
@@ -25,8 +26,12 @@ from dialogs.messages import render
 ALONE = frozenset({"engine.diacritics.copy"})
 #: Per-channel message length limits (Telegram 4,096; Zalo 2,000).
 LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "loopback": 4096}
-#: Channels that carry documents (a report after its submission, the compiled report).
-DOCUMENT_CHANNELS = frozenset({"telegram"})
+#: The document formats each channel carries (a report after its submission, the compiled report): Telegram
+#: sends files; the Zalo OA uploads PDF/DOC/DOCX only; the Zalo Bot Platform sends a signed link to a .docx.
+DOCUMENT_FORMATS = {"telegram": frozenset({"docx", "pdf", "xlsx"}), "zalo": frozenset({"docx"}),
+                    "zalo-oa": frozenset({"docx"})}
+#: Channels that carry documents.
+DOCUMENT_CHANNELS = frozenset(DOCUMENT_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,22 @@ class DocumentDue:
     msg: str
     params: dict[str, Any] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict)
+
+
+def carries(channel: str, spec: dict[str, Any]) -> bool:
+    """Whether ``channel`` carries the document ``spec`` names (a unit's report is a .docx).
+
+    >>> carries("zalo-oa", {"kind": "compiled", "campaign": 1, "format": "xlsx"}), carries("telegram", {})
+    (False, True)
+    """
+    return str(spec.get("format") or "docx") in DOCUMENT_FORMATS.get(channel, frozenset())
+
+
+def text_only(message: Outgoing, note: str = "bot.document.failed", *, alone: bool = False) -> Outgoing:
+    """A message carrying a document, sent as its text, saying (message ``note``) the file could not be sent;
+    ``alone``: the note only (a PDF's caption says nothing once its .docx went before)."""
+    said = render(note)
+    return replace(message, text=said if alone else f"{message.text}\n{said}", document=None)
 
 
 def label_of(button: Button) -> str:

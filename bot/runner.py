@@ -30,13 +30,13 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import buttons, department, faults, invites
+from bot import buttons, department, faults, invites, undelivered
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
 from bot.documents import unit_document, with_pdf
 from bot.envelopes import Outgoing, Update
-from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, pack
+from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, carries, pack
 from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
@@ -388,7 +388,10 @@ class Runner:
         """Put the replies in the outbox (leased to this runner unless the chat has older ones pending)."""
         limit = LIMITS.get(update.channel, 2000)
         out = []
-        for payload in pack(with_pdf(effects), limit):  # each .docx followed by its PDF where LibreOffice is
+        # Each .docx followed by its PDF where LibreOffice is; only what the channel carries.
+        carried: list[Effect | DocumentDue] = [
+            e for e in with_pdf(effects) if not isinstance(e, DocumentDue) or carries(update.channel, e.spec)]
+        for payload in pack(carried, limit):
             outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
                                        turn=turn, lease=lease)
             out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn,
@@ -466,6 +469,8 @@ class Runner:
         if decision.give_up is not None:
             uow.outbox.give_up(outbox_id, decision.give_up, now)
             log.warning("outbox #%s given up: %s", outbox_id, decision.give_up)
+            if undelivered.reroute(uow, uow.outbox.get(outbox_id), now):
+                log.info("outbox #%s sent on the person's other channels instead", outbox_id)
         elif decision.retry_at is not None:
             lease_until = decision.retry_at + self.lease if keep else None
             uow.outbox.retry_later(outbox_id, reason, decision.retry_at, lease_until)

@@ -15,7 +15,6 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,13 +23,15 @@ from bot.delivery import Decision, decide, describe
 from bot.documents import is_pdf, unmade_note
 from bot.envelopes import Outgoing
 from bot.metrics import Metrics
+from bot.outbox import text_only
 from bot.pacing import Limits, Pacer
-from dialogs.messages import t
 
 log = logging.getLogger(__name__)
 
 #: A message is not sent when its lease ends sooner than this (the send and its record must fit in it).
 LEASE_MARGIN = timedelta(seconds=1)
+#: How often "typing…" is shown again while a document is made (a chat shows it for about 5 s).
+TYPING_EVERY = 4.0
 #: Makes a document from its spec: (file name, bytes).
 Documents = Callable[[dict[str, Any]], Awaitable[tuple[str, bytes]]]
 #: Records a send's outcome in the database and returns once it is committed.
@@ -140,14 +141,33 @@ class Sender:
         if message.document is None or self.documents is None or send_document is None:
             return await self.channel.send(message)
         try:
-            name, data = await self.documents(message.document)
+            name, data = await self._prepare(message.chat_id, message.document)
         except Exception as exc:  # the report could not be made: the text still goes, saying so
             log.warning("outbox #%s: document not made: %s", message.id, type(exc).__name__)
-            note = t(unmade_note(message.document))
-            text = note if is_pdf(message.document) else f"{message.text}\n{note}"  # a PDF: its .docx went before
-            return await self.channel.send(replace(message, text=text, document=None))
+            spec = message.document
+            return await self.channel.send(text_only(message, unmade_note(spec), alone=is_pdf(spec)))
         result: SendResult = await send_document(message, name, data)
         return result
+
+    async def _prepare(self, chat_id: str, spec: dict[str, Any]) -> tuple[str, bytes]:
+        """Make a document, showing "typing…" in the chat meanwhile where the channel can (the Zalo Bot
+        Platform's ``sendChatAction``), again every few seconds while it takes."""
+        assert self.documents is not None
+        typing = getattr(self.channel, "typing", None)
+        if typing is None:
+            return await self.documents(spec)
+
+        async def keep_typing() -> None:
+            while True:
+                await typing(chat_id)
+                await asyncio.sleep(TYPING_EVERY)
+
+        shown = asyncio.create_task(keep_typing())
+        try:
+            return await self.documents(spec)
+        finally:
+            shown.cancel()
+            await asyncio.gather(shown, return_exceptions=True)
 
     def _forget(self, queue: deque[Outgoing]) -> None:
         """Drop a chat's queue from this process (the messages stay in the database)."""

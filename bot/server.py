@@ -1,5 +1,5 @@
-"""The web server of ``reportbot run``: the channels' webhooks, ``/healthz`` and ``/metrics`` in one aiohttp app,
-and graceful shutdown (stop intake, finish the batch, flush the senders)."""
+"""The web server of ``reportbot run``: the channels' webhooks, the signed download links, ``/healthz`` and
+``/metrics`` in one aiohttp app, and graceful shutdown (stop intake, finish the batch, flush the senders)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import Channel
+from bot.links import Downloads, add_download_route
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,15 @@ class Webhook:
     verify: Callable[[Mapping[str, str], bytes], bool] | None = None
 
 
-def make_app(runtime: Runtime, webhooks: Mapping[str, Webhook]) -> web.Application:
-    """The aiohttp application: one route per webhook, ``/healthz``, ``/metrics``."""
+def make_app(runtime: Runtime, webhooks: Mapping[str, Webhook], downloads: Downloads | None = None
+             ) -> web.Application:
+    """The aiohttp application: one route per webhook, ``/healthz``, ``/metrics``, and the signed download links
+    (:mod:`bot.links`) when ``downloads`` is given."""
     app = web.Application(client_max_size=2 * 1024 * 1024)
     for hook in webhooks.values():
         app.router.add_post(hook.path, _webhook_handler(runtime, hook))
+    if downloads is not None:
+        add_download_route(app, downloads.key, downloads.write, downloads.clock)
 
     async def healthz(request: web.Request) -> web.Response:
         ok = runtime.ready and runtime.healthy and not runtime.stopping
@@ -83,9 +88,10 @@ Background = Callable[[Runtime, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 async def serve(runtime: Runtime, webhooks: Mapping[str, Webhook], host: str, port: int,
-                ready: asyncio.Event | None = None, background: Sequence[Background] = ()) -> None:
+                ready: asyncio.Event | None = None, background: Sequence[Background] = (),
+                downloads: Downloads | None = None) -> None:
     """Serve until SIGTERM or SIGINT, then shut down gracefully."""
-    app = make_app(runtime, webhooks)
+    app = make_app(runtime, webhooks, downloads)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)

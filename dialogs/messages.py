@@ -405,7 +405,12 @@ MESSAGES: dict[str, str] = {
     "bot.zalo.choose": "Gõ số thứ tự để chọn (ví dụ: 1), hoặc gõ đúng chữ của lựa chọn:",
     "bot.zalo.choice": "{number}. {label}",
     "bot.zalo.document_link": "Tải tệp «{name}» tại liên kết sau (dùng được đến {expires}):\n{url}",
-    "bot.zalo.link_expired": "Liên kết tải tệp đã hết hạn hoặc không đúng. Hãy gõ lại lệnh trong Zalo để nhận liên kết mới.",
+    "bot.zalo.link_expired": (
+        "Liên kết tải tệp đã hết hạn. Hãy gõ lại lệnh trong Zalo (ví dụ «/tonghop») để nhận liên kết mới."),
+    "bot.zalo.link_refused": (
+        "Liên kết tải tệp không đúng (có thể bị sửa hoặc chép thiếu). Hãy mở đúng liên kết bot đã gửi, hoặc gõ "
+        "lại lệnh trong Zalo (ví dụ «/tonghop») để nhận liên kết mới."),
+    "bot.zalo.link_missing": "Chưa tạo được tệp lúc này. Hãy thử lại sau ít phút, hoặc gõ lại lệnh trong Zalo.",
     "bot.cli.zalo_needs_token": "kênh Zalo cần ZALO_BOT_TOKEN (mã của bot Zalo, dạng 123456789:abcDEF…)",
     "bot.cli.zalo_oa_needs": (
         "kênh Zalo OA cần {names} (lấy ở trang quản lý ứng dụng developers.zalo.me); chưa có mã truy cập thì chạy "

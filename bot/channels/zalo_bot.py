@@ -7,7 +7,8 @@ Updates come by long polling (``getUpdates`` returns ONE update per call; an emp
 with ``error_code`` 408, or a result without ``event_name``; there is no offset, so the message id is the
 update id and the inbox drops what comes again) or by webhook (``X-Bot-Api-Secret-Token``, the body flat or
 wrapped in ``{ok, result}``). No buttons: choices go out as numbered text (:mod:`bot.channels.numbered`);
-texts are cut at 2,000 characters on paragraph boundaries.
+texts are cut at 2,000 characters on paragraph boundaries. No documents: a report goes out as an expiring
+signed download link (:mod:`bot.links`), with "typing…" shown while it is made.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -22,7 +24,8 @@ import aiohttp
 from bot.channels.base import Capabilities, Permanent, RetryAfter, SendResult, Sent, Transient
 from bot.channels.numbered import Choices
 from bot.envelopes import Outgoing, Update
-from bot.outbox import split
+from bot.links import Links
+from bot.outbox import split, text_only
 from dialogs.events import Event, FileReceived, Unsupported
 from dialogs.messages import t
 
@@ -50,7 +53,7 @@ class ZaloBotChannel:
     capabilities = Capabilities(buttons=False, documents=False, edits=False, text_limit=TEXT_LIMIT)
 
     def __init__(self, token: str, api_url: str, *, timeout: float = 10.0, connections: int = 100,
-                 poll_gap: float = 0.2) -> None:
+                 poll_gap: float = 0.2, links: Links | None = None) -> None:
         self._base = f"{api_url.rstrip('/')}/bot{token}"
         self._timeout = timeout
         self._connections = connections
@@ -60,6 +63,8 @@ class ZaloBotChannel:
         self.poll_gap = poll_gap
         #: Parts of a long message already sent (resumed after a failure, never sent twice).
         self._parts_sent: dict[int, int] = {}
+        #: Makes the download links of documents (None: no ``REPORTBOT_PUBLIC_URL``, so no documents).
+        self.links = links
 
     def __repr__(self) -> str:  # never the token
         return "ZaloBotChannel()"
@@ -101,10 +106,16 @@ class ZaloBotChannel:
         self._parts_sent.pop(message.id, None)
         return Sent(last)
 
-    async def send_link(self, chat_id: str, name: str, url: str, expires: str) -> SendResult:
-        """A document as its signed download link (the platform cannot send files; see :mod:`bot.links`)."""
-        return await self.send(Outgoing(0, NAME, chat_id, t("bot.zalo.document_link", name=name, url=url,
-                                                              expires=expires)))
+    async def send_document(self, message: Outgoing, name: str, data: bytes) -> SendResult:
+        """A document as its expiring signed download link under the message's text (the platform cannot send
+        files; reportbot's own web server serves the link, see :mod:`bot.links`). Without a public URL, or
+        for a document no link serves, the text goes saying the file could not be sent."""
+        found = self.links.for_spec(message.document or {}) if self.links is not None else None
+        if found is None:
+            return await self.send(text_only(message))
+        url, until = found
+        note = t("bot.zalo.document_link", name=name, url=url, expires=until.strftime("%H:%M %d/%m/%Y"))
+        return await self.send(replace(message, text=f"{message.text}\n\n{note}", document=None))
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" while a long answer is prepared (best effort)."""

@@ -16,8 +16,8 @@ import json
 import logging
 import mimetypes
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -38,6 +38,7 @@ SIGNATURE_HEADER = "X-ZEvent-Signature"
 TEXT_LIMIT = 2000
 #: Files the OA takes as attachments (larger or other types are silently dropped by Zalo).
 FILE_LIMIT = 5 * 1024 * 1024
+FILE_TYPES = (".pdf", ".doc", ".docx")
 #: Token errors: refresh once, then retry.
 TOKEN_ERRORS = (-216, -220)
 #: Outside the 7-day interaction window: this message can never go.
@@ -134,18 +135,29 @@ class ZaloOAChannel:
         self._parts_sent.pop(message.id, None)
         return result
 
-    async def send_document(self, chat_id: str, path: Path) -> SendResult:
-        """Upload a .docx/.pdf (at most 5 MB) and send it as a file attachment."""
-        data = path.read_bytes()
+    async def send_document(self, message: Outgoing, name: str, data: bytes) -> SendResult:
+        """The message's text, then the document (a .docx/.pdf of at most 5 MB) uploaded and sent as a file
+        attachment; after a failure the text is not sent again."""
+        if not name.lower().endswith(FILE_TYPES):
+            return Permanent(f"not a {'/'.join(FILE_TYPES)} file")
         if len(data) > FILE_LIMIT:
             return Permanent(f"file over {FILE_LIMIT} bytes")
-        answer = await self._authorised(self._upload, path.name, data)
+        if message.text and not self._parts_sent.get(message.id):
+            said = await self.send(replace(message, document=None))
+            if not isinstance(said, Sent):
+                return said
+            if message.id:
+                self._parts_sent[message.id] = 1
+        answer = await self._authorised(self._upload, name, data)
         if not isinstance(answer, dict):
             return answer
         token = (answer.get("data") or {}).get("token")
         if not token:
             return Transient("upload: no file token")
-        return await self._message(chat_id, {"attachment": {"type": "file", "payload": {"token": token}}})
+        result = await self._message(message.chat_id, {"attachment": {"type": "file", "payload": {"token": token}}})
+        if isinstance(result, Sent):
+            self._parts_sent.pop(message.id, None)
+        return result
 
     async def _message(self, user_id: str, message: dict[str, Any]) -> SendResult:
         body = {"recipient": {"user_id": user_id}, "message": message}

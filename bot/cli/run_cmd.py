@@ -20,6 +20,7 @@ from bot.channels.zalo_bot import ApiError, ZaloBotChannel
 from bot.channels.zalo_oa import oa_channel
 from bot.cli.app import app, h
 from bot.config import Settings
+from bot.links import Downloads, Links, link_key, services_writer
 from bot.pacing import Limits
 from bot.runner import Runner
 from bot.runtime import Runtime
@@ -40,6 +41,7 @@ def run(
     settings = Settings()
     channels, webhooks, limits, background = _channels(settings, channel.strip().lower())
     services = Services(settings)
+    downloads = _downloads(settings, channels, services)
     runner = Runner(services.session_factory, settings.now)
     host, port = settings.host_port()
     _log_to_stderr()
@@ -47,7 +49,7 @@ def run(
     async def main() -> None:
         runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days)
         ready = asyncio.Event()
-        task = asyncio.create_task(serve(runtime, webhooks, host, port, ready, background))
+        task = asyncio.create_task(serve(runtime, webhooks, host, port, ready, background, downloads))
         await ready.wait()
         typer.echo(t("bot.run.listening", channels=", ".join(channels), listen=settings.listen), err=True)
         await task
@@ -101,6 +103,17 @@ def _channels(settings: Settings, name: str) -> tuple[dict[str, Channel], dict[s
         raise ConfigError(msg="bot.cli.channel_unavailable" if name in KNOWN else "bot.cli.no_channel",
                           channel=name)
     return channels, webhooks, limits, background
+
+
+def _downloads(settings: Settings, channels: dict[str, Channel], services: Services) -> Downloads | None:
+    """The signed download links of the Zalo Bot Platform (its documents), served at ``REPORTBOT_PUBLIC_URL``
+    with a key derived from the bot's token (every worker of a deployment signs and checks alike)."""
+    zalo = channels.get("zalo")
+    if not isinstance(zalo, ZaloBotChannel) or not settings.public_url:
+        return None
+    key = link_key(settings.zalo_bot_token)
+    zalo.links = Links(settings.public_url, key, settings.now)
+    return Downloads(key, services_writer(services))
 
 
 def webhook_secret(token: str) -> str:

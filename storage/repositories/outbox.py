@@ -208,6 +208,12 @@ class OutboxRepository:
         )
         return int(self.session.scalar(select(Outbox.attempts).where(Outbox.id == outbox_id)) or 0)
 
+    def written_at(self, channel: str, chat_id: str, created_at: datetime) -> list[Outbox]:
+        """The messages to the chat written at that moment (the same notice fanned out to several channels)."""
+        query = select(Outbox).where(Outbox.channel == channel, Outbox.chat_id == str(chat_id),
+                                     Outbox.created_at == created_at).order_by(Outbox.id)
+        return list(self.session.scalars(query))
+
     def give_up(self, outbox_id: int, reason: str, now: datetime) -> None:
         """Abandon the message for good, keeping the reason (the chat's next message becomes its head)."""
         result = self.session.execute(

@@ -1,5 +1,6 @@
 """Signed download links (the Zalo Bot Platform's documents): one unit's report served while the link is valid,
-refused (403, a Vietnamese sentence) when altered, pointed at another unit, or expired; sent as a text."""
+refused with a Vietnamese sentence when altered or pointed at another unit (403) or expired (410); sent as a
+text under the message's caption."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import aiohttp
 import yaml
 from aiohttp import web
 
+from bot.channels.base import Sent
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.config import Settings
-from bot.links import Document, add_download_route, link, link_key, services_writer
+from bot.envelopes import Outgoing
+from bot.links import Document, Links, add_download_route, link, link_key, services_writer
 from bot.services import Services
 from tests.fakes import deployment
 from tests.fakes.zalo_bot import ZaloBotServer
@@ -45,19 +48,35 @@ async def test_a_link_serves_its_unit_report_until_it_expires_and_nothing_else(t
             later = good.replace(str(int(until.timestamp())), str(int(until.timestamp()) + 86400))
             for bad in (other, altered, later):
                 async with http.get(bad) as answer:
-                    assert answer.status == 403 and "hết hạn" in await answer.text()
+                    assert answer.status == 403 and "không đúng" in await answer.text()
+                    assert "Traceback" not in await answer.text()
             now[0] += timedelta(hours=25)
             async with http.get(good) as answer:
-                assert answer.status == 403
+                assert answer.status == 410 and "hết hạn" in await answer.text()
     finally:
         await runner.cleanup()
         services.engine.dispose()
 
 
-async def test_the_bot_platform_sends_a_link_as_text() -> None:
+async def test_the_bot_platform_sends_a_document_as_its_link_under_the_caption() -> None:
+    key = link_key("1234:secret")
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    unit = {"kind": "unit", "campaign": 1, "unit": 1, "version": 1}
     async with ZaloBotServer() as fake:
-        channel = ZaloBotChannel(fake.token, fake.base_url)
-        await channel.send_link("c1", "bao-cao.docx", "https://bot.example/files/unit/1/1/9/ab", "02/12/2026 09:00")
+        channel = ZaloBotChannel(fake.token, fake.base_url, links=Links("https://bot.example/", key, lambda: at))
+        caption = "Báo cáo đã nộp."
+        assert isinstance(await channel.send_document(Outgoing(1, "zalo", "c1", caption, document=unit),
+                                                      "bao-cao.docx", b"PK"), Sent)
+        xlsx = {"kind": "compiled", "campaign": 1, "format": "xlsx"}
+        await channel.send_document(Outgoing(2, "zalo", "c1", "Tổng hợp.", document=xlsx), "t.xlsx", b"PK")
+        bare = ZaloBotChannel(fake.token, fake.base_url)  # no REPORTBOT_PUBLIC_URL: no links
+        await bare.send_document(Outgoing(3, "zalo", "c1", caption, document=unit), "bao-cao.docx", b"PK")
         await channel.close()
-    [text] = fake.texts("c1")
-    assert "https://bot.example/files/unit/1/1/9/ab" in text and "bao-cao.docx" in text
+        await bare.close()
+    linked, no_xlsx, no_url = fake.texts("c1")
+    expected, _ = link("https://bot.example", key, Document("unit", 1, 1), at)
+    assert linked.startswith(caption) and expected in linked and "bao-cao.docx" in linked
+    assert "09:00 02/12/2026" in linked  # until when it works, in the link itself too
+    assert str(int((at + timedelta(hours=24)).timestamp())) in expected
+    assert "http" not in no_xlsx and "Chưa gửi được tệp" in no_xlsx
+    assert "http" not in no_url and "Chưa gửi được tệp" in no_url

@@ -1,18 +1,26 @@
 """The Zalo Bot Platform adapter against the fake platform, through the real runtime: the three empty polls,
 one update per call with replays dropped, the whole report by text, flat and wrapped webhook bodies, a wrong
-secret refused with nothing kept, long texts cut at 2,000 characters, numbered choices, failures mapped."""
+secret refused with nothing kept, long texts cut at 2,000 characters, numbered choices, failures mapped,
+"typing…" while a document is made."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import sender
 from bot.channels.base import Permanent, RetryAfter, Sent, Transient
 from bot.channels.zalo_bot import ZaloBotChannel
+from bot.delivery import Decision
 from bot.envelopes import Outgoing
+from bot.links import Links, link_key
+from bot.metrics import Metrics
+from bot.pacing import Limits
 from dialogs.events import Pick, Text
-from tests.bot.zalo_world import BOT_SECRET, fakes, submitted, until, world
+from tests.bot.zalo_world import BOT_SECRET, clock, fakes, submitted, until, world
 from tests.fakes import deployment
 from tests.fakes.zalo_bot import ZaloBotServer
 
@@ -136,18 +144,37 @@ async def test_failures_map_to_send_results_and_a_failed_part_is_not_sent_twice(
             await channel.close()
 
 
-async def test_a_restart_mid_conversation_goes_on_where_it_was(tmp_path: Path) -> None:
-    lines = ["/start KT000000", *deployment.script()]
-    half = len(lines) // 2
-    async with fakes() as fx:
-        async with world(tmp_path, fx) as w:
-            for line in lines[:half]:
-                fx.bot.say("u1", line)
-            await until(lambda: not fx.bot.queue, timeout=60)
-            await until(lambda: w.runtime.senders["zalo"].depth() == 0)
-        async with world(tmp_path, fx, seeded=True) as w:
-            for line in lines[half:]:
-                fx.bot.say("u1", line)
-            await until(lambda: submitted(w) == 1, timeout=90)
-        stored = deployment.answers(w.url)["Xã Thử 0"]
-        assert len(stored) == len({f for f, _ in stored})
+async def test_typing_is_shown_while_a_document_is_made_and_stops_once_its_link_is_sent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sender, "TYPING_EVERY", 0.05)
+    async with ZaloBotServer() as fake:
+        channel = ZaloBotChannel(fake.token, fake.base_url,
+                                 links=Links("https://bot.example", link_key(fake.token), clock))
+        seen_when_made: list[int] = []
+
+        async def slow_document(spec: dict[str, Any]) -> tuple[str, bytes]:
+            await asyncio.sleep(0.3)  # a long answer being prepared
+            seen_when_made.append(len(fake.actions))
+            return "bao-cao.docx", b"PK"
+
+        recorded: list[bool] = []
+
+        async def record(message: Outgoing, decision: Decision, reason: str) -> None:
+            recorded.append(decision.sent)
+
+        out = sender.Sender(channel, record, limits=Limits(), clock=clock, metrics=Metrics(),
+                            documents=slow_document)
+        spec = {"kind": "unit", "campaign": 1, "unit": 1, "version": 1}
+        out.offer([Outgoing(1, "zalo", "c1", "Báo cáo đã nộp.", document=spec)])
+        assert await out.drain(5) and recorded == [True]
+        [text] = fake.texts("c1")
+        assert "https://bot.example/files/unit/1/1/" in text
+        assert seen_when_made[0] >= 3 and set(fake.actions) == {("c1", "typing")}  # again and again meanwhile
+        shown = len(fake.actions)
+        await asyncio.sleep(0.2)
+        assert len(fake.actions) == shown  # and no more once it went
+        plain = sender.Sender(channel, record, limits=Limits(), clock=clock, metrics=Metrics(),
+                              documents=slow_document)
+        plain.offer([Outgoing(2, "zalo", "c2", "Câu 1?")])
+        assert await plain.drain(5) and ("c2", "typing") not in fake.actions  # a plain text: no typing
+        await out.stop()

@@ -145,15 +145,22 @@ def _given_up(w: Any) -> bool:
 async def test_a_document_is_uploaded_and_sent_as_a_file(tmp_path: Path) -> None:
     async with fakes() as fx, world(tmp_path, fx, poll=False) as w:
         oa = w.channels["zalo-oa"]
-        report = tmp_path / "bao-cao.docx"
-        report.write_bytes(b"PK\x03\x04 a docx")
         fx.oa.expire_access()  # the upload refreshes the token too
-        assert isinstance(await oa.send_document("u1", report), Sent)
-        [sent] = await fx.oa.wait_sent("u1", 1)
+        message = Outgoing(7, "zalo-oa", "u1", "Báo cáo tổng hợp.", document={"kind": "compiled", "campaign": 1})
+        assert isinstance(await oa.send_document(message, "bao-cao.docx", b"PK\x03\x04 a docx"), Sent)
+        caption, sent = await fx.oa.wait_sent("u1", 2)
+        assert caption.text == "Báo cáo tổng hợp."
         assert (sent.file_name, sent.file_data) == ("bao-cao.docx", b"PK\x03\x04 a docx")
-        big = tmp_path / "lon.pdf"
-        big.write_bytes(b"0" * (5 * 1024 * 1024 + 1))
-        assert isinstance(await oa.send_document("u1", big), Permanent)
+        assert len(fx.oa.files) == 1
+        big = Outgoing(8, "zalo-oa", "u1", "", document={})
+        assert isinstance(await oa.send_document(big, "lon.pdf", b"0" * (5 * 1024 * 1024 + 1)), Permanent)
+        assert isinstance(await oa.send_document(big, "tong-hop.xlsx", b"PK"), Permanent)  # Zalo drops it
+        # The upload fails after the caption went: the next try sends the file only, never the caption twice.
+        fx.oa.fail_uploads = 1
+        again = Outgoing(9, "zalo-oa", "u1", "Lần hai.", document={})
+        assert isinstance(await oa.send_document(again, "b.docx", b"PK"), Transient)
+        assert isinstance(await oa.send_document(again, "b.docx", b"PK"), Sent)
+        assert [s.text for s in fx.oa.sent].count("Lần hai.") == 1 and fx.oa.sent[-1].file_name == "b.docx"
 
 
 async def test_a_person_moves_from_another_channel_to_the_oa_mid_report(tmp_path: Path) -> None:

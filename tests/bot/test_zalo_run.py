@@ -1,6 +1,6 @@
 """``reportbot run --channel zalo|zalo-oa|all`` as an operator starts it: the settings each channel needs (one
-sentence when missing), and a real process polling the fake Zalo Bot Platform and taking the fake OA's
-signed webhooks at once."""
+sentence when missing), the Bot Platform's document links at ``REPORTBOT_PUBLIC_URL`` (signed as run serves
+them), and a real process polling the fake Zalo Bot Platform and taking the fake OA's signed webhooks at once."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.run_cmd import _channels
+from bot.channels.zalo_bot import ZaloBotChannel
+from bot.cli.run_cmd import _channels, _downloads
 from bot.config import Settings
+from bot.links import Document, verdict
+from bot.services import Services
 from dialogs.errors import ConfigError
 from tests.bot.zalo_world import until
 from tests.fakes import deployment
@@ -45,6 +48,29 @@ def test_all_runs_every_configured_channel_with_its_webhook_path() -> None:
     assert webhooks["zalo"].path == "/webhook/zalo" and webhooks["zalo-oa"].path == "/webhook/zalo-oa"
     assert webhooks["zalo"].header == "X-Bot-Api-Secret-Token" and webhooks["zalo-oa"].verify is not None
     assert background
+
+
+def test_with_a_public_url_the_bot_platform_links_documents_that_run_serves(tmp_path: Path) -> None:
+    settings = _settings(ZALO_BOT_TOKEN="1:abc", REPORTBOT_PUBLIC_URL="https://bot.example/",
+                         REPORTBOT_DATABASE_URL=f"sqlite:///{tmp_path}/r.db")
+    services = Services(settings)
+    try:
+        channels, _, _, _ = _channels(settings, "zalo")
+        downloads = _downloads(settings, channels, services)
+        zalo = channels["zalo"]
+        assert downloads is not None and isinstance(zalo, ZaloBotChannel) and zalo.links is not None
+        found = zalo.links.for_spec({"kind": "unit", "campaign": 1, "unit": 2, "version": 1})
+        assert found is not None
+        url, until_ = found
+        assert url.startswith("https://bot.example/files/unit/1/2/") and until_ > settings.now()
+        # What the channel signs, the server of the same deployment (any worker) accepts.
+        parts = url.removeprefix("https://bot.example").split("/")[2:]
+        assert verdict(downloads.key, *parts, now=time.time()) == Document("unit", 1, 2)
+        polling, _, _, _ = _channels(_settings(ZALO_BOT_TOKEN="1:abc"), "zalo")
+        assert _downloads(_settings(ZALO_BOT_TOKEN="1:abc"), polling, services) is None
+        assert polling["zalo"].links is None  # type: ignore[attr-defined]  # no public URL: no links
+    finally:
+        services.engine.dispose()
 
 
 async def test_a_real_process_polls_zalo_and_takes_oa_webhooks(tmp_path: Path) -> None:

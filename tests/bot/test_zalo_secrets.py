@@ -1,9 +1,11 @@
-"""No log line, metric or recorded error of the Zalo channels ever holds the bot token, the OA's secrets or
-its access and refresh tokens — scanned after traffic that goes through failures, refreshes and give-ups."""
+"""No log line, metric or recorded error of the Zalo channels ever holds the bot token, the OA's secrets, its
+access and refresh tokens, the download links' key or a link's signature — scanned after traffic that goes
+through failures, refreshes, give-ups and signed links fetched, altered and expired."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -11,8 +13,9 @@ import pytest
 
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.envelopes import Outgoing
+from bot.links import Document, link, link_key
 from storage.models import Outbox
-from tests.bot.zalo_world import BOT_SECRET, fakes, until, world
+from tests.bot.zalo_world import BOT_SECRET, clock, fakes, until, world
 from tests.fakes import deployment
 
 
@@ -20,6 +23,7 @@ async def test_no_token_or_secret_in_any_log_line_metric_or_recorded_error(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with fakes() as fx, world(tmp_path, fx) as w:
+        key = link_key(fx.bot.token)
         fx.bot.say("u1", f"/start {w.codes[0]}")
         await fx.bot.wait_sent("u1", 1)
         fx.bot.fail_next("u1", 2, 500)
@@ -48,6 +52,21 @@ async def test_no_token_or_secret_in_any_log_line_metric_or_recorded_error(
         fx.oa.refresh = "spent-elsewhere"
         await w.channels["zalo-oa"].send(Outgoing(0, "zalo-oa", "o1", "b"))
         await until(lambda: _given_up(w) >= 1)
+        # Documents as signed links: one sent, then fetched rightly, altered and expired, and a rightly signed
+        # one to a unit that does not exist (a sentence, no traceback); neither the link key nor a link's
+        # signature may be logged.
+        spec = {"kind": "unit", "campaign": 1, "unit": 1, "version": 1}
+        await w.channels["zalo"].send_document(Outgoing(0, "zalo", "u1", "Báo cáo.", document=spec), "a.docx", b"")
+        sent_link = fx.bot.texts("u1")[-1].rsplit("\n", 1)[-1]
+        expired, _ = link(f"http://127.0.0.1:{w.port}", key, Document("unit", 1, 1), clock() - timedelta(days=2))
+        nowhere, _ = link(f"http://127.0.0.1:{w.port}", key, Document("unit", 1, 999), clock())
+        pages = []
+        async with aiohttp.ClientSession() as http:
+            for url in (sent_link, sent_link[:-1] + "x", expired, nowhere):
+                async with http.get(url) as answer:
+                    pages.append((answer.status, await answer.read()))
+        assert [status for status, _ in pages] == [200, 403, 410, 404]
+        assert pages[0][1][:2] == b"PK" and not any(b"Traceback" in page for _, page in pages)
         async with aiohttp.ClientSession() as http, http.get(w.hook("zalo").replace("/webhook/zalo", "/metrics")) \
                 as answer:
             metrics = await answer.text()
@@ -57,7 +76,7 @@ async def test_no_token_or_secret_in_any_log_line_metric_or_recorded_error(
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert logged  # the scan looks at something
     secrets = [fx.bot.token, fx.bot.token.split(":")[1], BOT_SECRET, fx.oa.app_secret, fx.oa.secret_key,
-               *fx.oa.issued]
+               *fx.oa.issued, key.hex(), *(u.rsplit("/", 1)[1] for u in (sent_link, expired, nowhere))]
     for secret in secrets:
         assert secret not in logged, "a secret in the log"
         assert secret not in metrics, "a secret in /metrics"

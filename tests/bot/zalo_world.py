@@ -1,6 +1,7 @@
 """In-process deployments over the fake Zalo servers: a SQLite database seeded with a campaign and invites,
 the real adapters (Zalo Bot Platform by polling or webhook, Zalo OA by signed webhook, and the loopback
-channel for "another channel"), the real runtime and its web app on a free port."""
+channel for "another channel"), the real runtime and its web app on a free port (webhooks and the signed
+download links of the Bot Platform's documents)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,22 @@ from aiohttp import web
 from bot.channels import zalo_bot
 from bot.channels.base import Channel
 from bot.channels.loopback import LoopbackChannel
+from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.channels.zalo_oa import ZaloOAChannel
 from bot.channels.zalo_tokens import OATokens
+from bot.config import Settings
+from bot.links import Downloads, Links, link_key, services_writer
 from bot.pacing import Limits
 from bot.runner import Runner
 from bot.runtime import Runtime
 from bot.server import Webhook, make_app
+from bot.services import Services
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 from tests.fakes.deployment import free_port, seed
 from tests.fakes.loopback import LoopbackServer
+from tests.fakes.telegram import FakeTelegram
 from tests.fakes.zalo_bot import ZaloBotServer
 from tests.fakes.zalo_oa import ZaloOAServer
 
@@ -86,40 +92,52 @@ def oa_channel(oa: ZaloOAServer, url: str, *, first: bool = True) -> ZaloOAChann
 
 
 @asynccontextmanager
-async def world(tmp_path: Path, fx: Fakes, units: int = 2, *, poll: bool = True,
-                seeded: bool = False) -> AsyncIterator[ZaloWorld]:
-    """A running deployment on all three channels (the Zalo bot polling, or on its webhook); stopped at the end."""
+async def world(tmp_path: Path, fx: Fakes, units: int = 2, *, poll: bool = True, seeded: bool = False,
+                telegram: FakeTelegram | None = None) -> AsyncIterator[ZaloWorld]:
+    """A running deployment on all three channels (the Zalo bot polling, or on its webhook), and Telegram (long
+    polling ``telegram``) when given; stopped at the end."""
     url = f"sqlite:///{tmp_path}/zalo.db"
     codes = [f"KT{n:06d}" for n in range(units)] if seeded else seed(url, units)
     engine = make_engine(url)
-    zalo = ZaloBotChannel(fx.bot.token, fx.bot.base_url, poll_gap=0)
+    port = free_port()
+    key = link_key(fx.bot.token)
+    zalo = ZaloBotChannel(fx.bot.token, fx.bot.base_url, poll_gap=0,
+                          links=Links(f"http://127.0.0.1:{port}", key, clock))
+    services = Services(Settings.model_validate({"REPORTBOT_DATABASE_URL": url}))
     oa = oa_channel(fx.oa, url)
     loopback = LoopbackChannel(fx.loopback.base_url)
     channels: dict[str, Channel] = {zalo.name: zalo, oa.name: oa, loopback.name: loopback}
+    tg = TelegramChannel(telegram.token, telegram.base_url) if telegram is not None else None
+    if tg is not None:
+        channels[tg.name] = tg
     runner = Runner(make_session_factory(engine), clock)
     runtime = Runtime(runner, channels, limits={name: Limits() for name in channels}, batch=20)
     hooks = {zalo.name: Webhook(zalo, "/webhook/zalo", BOT_SECRET, zalo_bot.SECRET_HEADER),
              oa.name: Webhook(oa, "/webhook/zalo-oa", verify=oa.verify),
              loopback.name: Webhook(loopback, "/webhook/loopback")}
-    site_runner = web.AppRunner(make_app(runtime, hooks), access_log=None)
+    site_runner = web.AppRunner(make_app(runtime, hooks, Downloads(key, services_writer(services))),
+                                access_log=None)
     await site_runner.setup()
-    port = free_port()
     await web.TCPSite(site_runner, "127.0.0.1", port).start()
     runtime.start()
     fx.loopback.set_webhooks([f"http://127.0.0.1:{port}/webhook/loopback"])
     stop = asyncio.Event()
-    poller = asyncio.create_task(zalo.poll(runtime.submit, timeout=1, stop=stop)) if poll else None
+    pollers = [asyncio.create_task(zalo.poll(runtime.submit, timeout=1, stop=stop))] if poll else []
+    if tg is not None:
+        await tg.start()
+        pollers.append(asyncio.create_task(tg.poll(runtime.submit, timeout=1, stop=stop)))
     try:
         yield ZaloWorld(fx, runtime, codes, url, port, dict(channels))
     finally:
         stop.set()
-        if poller is not None:
+        for poller in pollers:
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
         await runtime.stop()
         await site_runner.cleanup()
         oa.tokens.close()
+        services.engine.dispose()
         engine.dispose()
 
 

@@ -3,7 +3,8 @@
 - ``POST /v3.0/oa/message/cs`` (header ``access_token``): a wrong or expired token gets HTTP 200
   ``{error: -216}``; a user outside the 7-day window (:meth:`ZaloOAServer.close_window`) gets ``-230``; a text over
   2,000 characters ``-210``; otherwise the text or file attachment is recorded and ``{data: {message_id}, error: 0}``.
-- ``POST /v2.0/oa/upload/file`` (multipart ``file``): PDF/DOC/DOCX up to 5 MB → ``{data: {token}}``.
+- ``POST /v2.0/oa/upload/file`` (multipart ``file``): PDF/DOC/DOCX up to 5 MB → ``{data: {token}}`` (counted in
+  ``uploads``; ``fail_uploads`` makes the next ones fail with ``-500``).
 - ``POST /v4/oa/access_token`` (header ``secret_key`` = the App Secret; form ``grant_type`` refresh_token or
   authorization_code): the refresh token is single-use — spending one returns a new pair and kills the old one
   (both tokens); a spent or unknown one is refused. ``expires_in`` is a string.
@@ -55,6 +56,9 @@ class ZaloOAServer:
         self.sent: list[Sent] = []
         self.closed: set[str] = set()
         self.files: dict[str, tuple[str, bytes]] = {}
+        #: Upload calls received, and how many of the next ones fail (a transient -500).
+        self.uploads = 0
+        self.fail_uploads = 0
         self.token_errors = 0
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._ids = itertools.count(1)
@@ -163,6 +167,10 @@ class ZaloOAServer:
     async def _upload(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return web.json_response({"error": -216, "message": "Access token is invalid"})
+        self.uploads += 1
+        if self.fail_uploads:
+            self.fail_uploads -= 1
+            return web.json_response({"error": -500, "message": "Internal error"})
         form = await request.post()
         field = form.get("file")
         if field is None or isinstance(field, str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.envelopes import Outgoing
 from dialogs.effects import Ask, Button, Effect, Say
@@ -30,6 +30,7 @@ LIMITS = {"telegram": 4096, "zalo": 2000, "zalo-oa": 2000, "console": 100_000, "
 #: sends files; the Zalo OA uploads PDF/DOC/DOCX only; the Zalo Bot Platform sends a signed link to a .docx.
 DOCUMENT_FORMATS = {"telegram": frozenset({"docx", "pdf", "xlsx"}), "zalo": frozenset({"docx"}),
                     "zalo-oa": frozenset({"docx"})}
+E = TypeVar("E")
 #: Channels that carry documents.
 DOCUMENT_CHANNELS = frozenset(DOCUMENT_FORMATS)
 
@@ -50,6 +51,11 @@ def carries(channel: str, spec: dict[str, Any]) -> bool:
     (False, True)
     """
     return str(spec.get("format") or "docx") in DOCUMENT_FORMATS.get(channel, frozenset())
+
+
+def carried(channel: str, effects: Sequence[E | DocumentDue]) -> list[E | DocumentDue]:
+    """``effects`` without the documents ``channel`` does not carry."""
+    return [e for e in effects if not isinstance(e, DocumentDue) or carries(channel, e.spec)]
 
 
 def text_only(message: Outgoing, note: str = "bot.document.failed", *, alone: bool = False) -> Outgoing:

@@ -36,7 +36,7 @@ from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
 from bot.documents import unit_document, with_pdf
 from bot.envelopes import Outgoing, Update
-from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, carries, pack
+from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, carried, pack
 from bot.reporting import apply_effects, campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
@@ -389,9 +389,7 @@ class Runner:
         limit = LIMITS.get(update.channel, 2000)
         out = []
         # Each .docx followed by its PDF where LibreOffice is; only what the channel carries.
-        carried: list[Effect | DocumentDue] = [
-            e for e in with_pdf(effects) if not isinstance(e, DocumentDue) or carries(update.channel, e.spec)]
-        for payload in pack(carried, limit):
+        for payload in pack(carried(update.channel, with_pdf(effects)), limit):
             outbox_id = uow.outbox.add(update.channel, update.chat_id, payload, now, conversation_id=conversation_id,
                                        turn=turn, lease=lease)
             out.append(Outgoing.of(outbox_id, update.channel, update.chat_id, payload, turn,

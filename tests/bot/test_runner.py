@@ -270,7 +270,8 @@ def test_department_staff_see_who_has_reported(world: tuple[Any, Binding]) -> No
         uow.submissions.submit(draft, {}, "BC-1", None, NOW)
         uow.commit()
     progress = _turn(runner, Update("telegram", "d3", "99", "99", Text("/tiendo")))[-1].text
-    assert "Đã nộp 1/2 đơn vị (50%): đúng hạn 1, muộn 0" in progress and "Chưa nộp: Xã Kiến Thụy" in progress
+    assert "Đã nộp 1/2 đơn vị: tỉ lệ nộp 50%, đúng hạn 50% (1 đúng hạn, 0 muộn)" in progress
+    assert "Xã Kiến Thụy — chưa bắt đầu" in progress and "Xã Khúc Thừa Dụ — đã nộp đúng hạn" in progress
 
 
 def test_a_request_for_help_with_nobody_at_the_department_says_so(world: tuple[Any, Binding]) -> None:

@@ -75,7 +75,7 @@ def set_deadline(uow: UnitOfWork, campaign: Campaign, deadline: date, now: datet
         warnings.append(t("bot.campaign.warn_earlier", old=format_date_short(campaign.deadline),
                           new=format_date_short(deadline)))
     campaign.deadline = deadline
-    uow.session.flush()
+    uow.flush()
     reminders.plan_campaign(uow, campaign, now)
     return warnings
 

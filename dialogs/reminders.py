@@ -65,14 +65,16 @@ class Quiet:
         return clock >= self.start or clock < self.end
 
     def next_allowed(self, moment: datetime, deadline: date) -> datetime:
-        """The first moment at or after ``moment`` outside quiet hours (quarter-hour steps, local)."""
-        for _ in range(4 * 24 * 3):
+        """The first moment at or after ``moment`` outside quiet hours: a quiet Sunday moves to Monday at the
+        same hour, a quiet night to its end (07:00)."""
+        for _ in range(16):
             if not self.hushed(moment, deadline):
                 return moment
-            step = datetime.combine(moment.date(), self.end or time(0), tzinfo=moment.tzinfo)
-            if step <= moment or (moment.weekday() == 6 and moment.date() != deadline):
-                step = datetime.combine(moment.date() + timedelta(days=1), self.end or time(0), tzinfo=moment.tzinfo)
-            moment = step
+            if self.sunday and moment.weekday() == 6 and moment.date() != deadline:
+                moment += timedelta(days=1)
+                continue
+            end = datetime.combine(moment.date(), self.end or time(0), tzinfo=moment.tzinfo)
+            moment = end if end > moment else end + timedelta(days=1)
         return moment
 
 

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import yaml
 from sqlalchemy import select
 
@@ -101,7 +100,7 @@ def test_each_slot_reminds_each_unit_once_then_the_department_after_the_deadline
     world.clock.set(2026, 12, 3, 8, 0)
     sent = world.fire()
     assert [chat for chat, _, _ in sent] == ["100", "101"]
-    chat, msgs, text = sent[0]
+    _, msgs, text = sent[0]
     assert msgs == ["engine.reminder"]
     sections = list(dict.fromkeys(f.section for f in flow.missing_required(TEMPLATE, {})))
     assert render("engine.reminder_missing", {"sections": ", ".join(sections[:8]) + "…",
@@ -248,7 +247,7 @@ def test_the_daily_digest_goes_to_the_department_when_asked(anydb: Any) -> None:
 
 
 def test_a_dry_run_lists_who_would_be_reminded_and_changes_nothing(anydb: Any) -> None:
-    world = make_world(anydb)
+    make_world(anydb)
     with anydb.uow() as uow:
         listed = reminders.preview(uow, datetime(2026, 12, 9, 8, 0, tzinfo=HCM))
         assert [(m.person.display_name, m.channel, m.reminder.slot) for m in listed] == [

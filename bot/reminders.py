@@ -36,6 +36,8 @@ from storage.uow import UnitOfWork
 SILENT = frozenset({"console"})
 #: Overdue units an escalation names before «… và N đơn vị khác».
 LISTED = 30
+#: How far ahead daily digests are planned (the runtime plans again every few minutes).
+DIGEST_HORIZON = timedelta(days=14)
 #: Longest a planned return reminder waits after a report was returned (then it goes the next allowed time).
 AFTER_RETURN = timedelta(days=1)
 
@@ -104,10 +106,10 @@ def describe(campaign: Campaign) -> dict[str, Any]:
 
 
 # ---- planning ----------------------------------------------------------------------------------------
-def key(campaign: Campaign, kind: str, slot: str, unit_id: int | None = None) -> str:
-    """The unique name of a reminder (a new deadline makes new names)."""
+def key(campaign: Campaign, kind: str, slot: str, due: datetime, unit_id: int | None = None) -> str:
+    """The unique name of a reminder (a new deadline, or a new time, makes a new name)."""
     who = f"u{unit_id}" if unit_id is not None else kind
-    return f"{campaign.id}:{who}:{slot}:{campaign.deadline.isoformat()}"
+    return f"{campaign.id}:{who}:{slot}:{campaign.deadline.isoformat()}:{due.astimezone(UTC):%Y%m%dT%H%M}"
 
 
 def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
@@ -125,7 +127,7 @@ def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
     wanted: dict[str, dict[str, Any]] = {}
 
     def want(kind: str, slot: str, due: datetime, unit_id: int | None = None) -> None:
-        name = key(campaign, kind, slot, unit_id)
+        name = key(campaign, kind, slot, due, unit_id)
         wanted[name] = {"name": name, "campaign_id": campaign.id, "unit_id": unit_id, "kind": kind, "slot": slot,
                         "deadline": campaign.deadline, "due_at": due, "created_at": now}
 
@@ -138,6 +140,7 @@ def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
     if at is not None:
         last = campaign.deadline + timedelta(days=max([s.offset for s in policy.after] or [0]))
         day = now.astimezone(zone).date()
+        last = min(last, (now + DIGEST_HORIZON).astimezone(zone).date())
         while day <= last:
             moment = datetime.combine(day, at, tzinfo=zone)
             if not policy.quiet.hushed(moment, campaign.deadline):
@@ -153,6 +156,7 @@ def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
     uow.reminders.cancel_keys(stale, now)
     # What is already past when planned is no reminder (a catch-up is only for rows planned in time).
     fresh = [row for row in wanted.values() if row["due_at"] > now]
+    uow.reminders.revive([row["name"] for row in fresh])  # cancelled by an earlier plan, wanted again
     uow.reminders.plan(fresh)
     return len(fresh)
 
@@ -189,7 +193,7 @@ def returned(uow: UnitOfWork, campaign: Campaign, unit_id: int, version: int, no
     moment = datetime.combine((now + AFTER_RETURN).astimezone(zone).date(), at, tzinfo=zone)
     moment = policy.quiet.next_allowed(moment, campaign.deadline)
     slot = f"r{version}"
-    uow.reminders.plan([{"name": key(campaign, "unit", slot, unit_id), "campaign_id": campaign.id,
+    uow.reminders.plan([{"name": key(campaign, "unit", slot, moment, unit_id), "campaign_id": campaign.id,
                          "unit_id": unit_id, "kind": "unit", "slot": slot, "deadline": campaign.deadline,
                          "due_at": moment, "created_at": now}])
 

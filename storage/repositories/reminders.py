@@ -78,6 +78,15 @@ class ReminderRepository:
                                                    execution_options={"synchronize_session": False}))
         return count
 
+    def revive(self, names: Sequence[str]) -> int:
+        """Plan again the cancelled reminders with these names; how many."""
+        count = 0
+        for start in range(0, len(names), 500):
+            query = update(Reminder).where(Reminder.name.in_(names[start:start + 500]), Reminder.status == "cancelled")
+            count += rowcount(self.session.execute(query.values(status="planned", done_at=None),
+                                                   execution_options={"synchronize_session": False}))
+        return count
+
     def restore(self, campaign_id: int, unit_id: int, now: datetime) -> int:
         """Plan again a unit's cancelled reminders that are still to come (its report was returned)."""
         query = update(Reminder).where(Reminder.campaign_id == campaign_id, Reminder.unit_id == unit_id,

@@ -1402,6 +1402,11 @@ class ReminderRepository(_Repository):
         return self._set([r for r in self._rows(Reminder) if r.name in wanted and r.status == "planned"],
                          "cancelled", now)
 
+    def revive(self, names: Sequence[str]) -> int:
+        wanted = set(names)
+        return self._set([r for r in self._rows(Reminder) if r.name in wanted and r.status == "cancelled"],
+                         "planned", None)
+
     def restore(self, campaign_id: int, unit_id: int, now: datetime) -> int:
         return self._set([r for r in self.of_campaign(campaign_id, status="cancelled")
                           if r.unit_id == unit_id and r.due_at > now], "planned", None)

@@ -26,7 +26,7 @@ from dialogs.effects import Effect, Say
 from dialogs.errors import ConfigError
 from dialogs.events import ReminderDue
 from dialogs.messages import ref
-from dialogs.reminders import Policy, parse_policy, parse_quiet, plan
+from dialogs.reminders import Policy, is_off, parse_policy, parse_quiet, plan
 from dialogs.template.model import Template
 from dialogs.vietnamese.format import format_date_short, format_number
 from storage.models import Campaign, Person, Reminder
@@ -90,7 +90,7 @@ def configure(campaign: Campaign, *, policy: str | None = None, quiet: str | Non
 
 def _digest(text: str) -> str | None:
     value = text.strip().lower()
-    if value in ("off", "none", "khong", "không", ""):
+    if is_off(value):
         return None
     try:
         return time.fromisoformat(value).strftime("%H:%M")

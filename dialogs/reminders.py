@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from dialogs.errors import ConfigError
+from dialogs.vietnamese.text import fold
 
 DEFAULT_POLICY = "7d,3d,1d,0d,+1d..+3d"
 DEFAULT_TIME = time(8, 0)
 DEFAULT_QUIET = "21:00-07:00"
 #: A range such as ``+1d..+90d`` may not plan more reminders than this.
 MAX_SLOTS = 60
+
+#: Words that turn reminders, quiet hours or the digest off (folded: «không», «tắt» too).
+OFF_WORDS = frozenset({"off", "none", "no", "khong", "tat", ""})
 
 _ITEM = re.compile(r"^(?P<a>[+-]?\d{1,3})d(?:\.\.(?P<b>[+-]?\d{1,3})d)?(?:@(?P<at>\d{1,2}:\d{2}))?$")
 _QUIET = re.compile(r"^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$")
@@ -100,7 +104,7 @@ def parse_policy(spec: str | None, quiet: str | None = None) -> Policy:
     """A policy from its written form (None: the default); a bad item raises ``ConfigError`` naming it."""
     text = (DEFAULT_POLICY if spec is None else spec).strip().lower().replace(" ", "")
     slots: dict[int, Slot] = {}
-    if text not in ("off", "none", "khong", "không"):
+    if not is_off(text):
         for item in filter(None, text.split(",")):
             found = _ITEM.match(item)
             if found is None:
@@ -118,12 +122,17 @@ def parse_quiet(spec: str | None) -> Quiet:
     """Quiet hours ``21:00-07:00`` (None: the default), ``off`` for none (Sunday stays quiet unless
     ``off``)."""
     text = (DEFAULT_QUIET if spec is None else spec).strip().lower().replace(" ", "")
-    if text in ("off", "none", "khong", "không"):
+    if is_off(text):
         return Quiet(None, None, sunday=False)
     found = _QUIET.match(text)
     if found is None:
         raise ConfigError(msg="bot.remind.bad_quiet", text=spec or "", example=DEFAULT_QUIET)
     return Quiet(_clock(found[1], text), _clock(found[2], text))
+
+
+def is_off(text: str) -> bool:
+    """Whether ``text`` says "off" (in English or Vietnamese, with or without diacritics)."""
+    return fold(text).strip() in OFF_WORDS
 
 
 def _offset(text: str) -> int:
@@ -173,5 +182,16 @@ def days_left(deadline: date, today: date) -> int:
     return (deadline - today).days
 
 
-__all__ = ["DEFAULT_POLICY", "DEFAULT_QUIET", "Policy", "Quiet", "Slot", "days_left", "earlier", "parse_policy",
-           "parse_quiet", "plan"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "DEFAULT_QUIET",
+    "Policy",
+    "Quiet",
+    "Slot",
+    "days_left",
+    "earlier",
+    "is_off",
+    "parse_policy",
+    "parse_quiet",
+    "plan",
+]

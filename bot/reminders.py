@@ -209,7 +209,6 @@ class Firing:
         self.campaigns: dict[int, Campaign] = {}
         self.templates = templates if templates is not None else {}
         self.progress: dict[int, Progress] = {}
-        self._waiting: dict[int, set[int]] = {}
 
     def campaign(self, campaign_id: int) -> Campaign:
         """A campaign, read once."""
@@ -231,7 +230,7 @@ class Firing:
         campaign = self.campaign(reminder.campaign_id)
         if campaign.status != "open" or reminder.deadline != campaign.deadline:
             return "cancelled"
-        if reminder.kind == "unit" and reminder.unit_id not in self.waiting(campaign):
+        if reminder.kind == "unit" and reminder.unit_id is not None and not self.waiting(campaign, reminder.unit_id):
             return "cancelled"
         quiet = policy_of(campaign).quiet
         local = self.now.astimezone(self.zone)
@@ -239,11 +238,12 @@ class Firing:
             return quiet.next_allowed(local, campaign.deadline)
         return None
 
-    def waiting(self, campaign: Campaign) -> set[int]:
-        """The campaign's units still to submit (read once)."""
-        if campaign.id not in self._waiting:
-            self._waiting[campaign.id] = waiting_units(self.uow, campaign)
-        return self._waiting[campaign.id]
+    def waiting(self, campaign: Campaign, unit_id: int) -> bool:
+        """Whether the campaign still expects the unit's report: invited, and never submitted or returned since."""
+        if not self.uow.campaigns.is_expected(campaign.id, unit_id):
+            return False
+        last = self.uow.submissions.last_submitted(campaign.id, unit_id)
+        return last is None or last.status == "returned"
 
     def report_id(self, reminder: Reminder) -> int:
         """The id of the report a unit's reminder is about (0 for the department's), made if need be."""

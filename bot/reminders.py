@@ -43,7 +43,7 @@ AFTER_RETURN = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class Outgoing:
+class ReminderMessage:
     """One reminder message as planned for a person on a channel (what a dry run lists)."""
 
     reminder: Reminder
@@ -251,24 +251,24 @@ class Firing:
             return 0
         return self.uow.reports.get_or_create(reminder.campaign_id, reminder.unit_id, self.now, for_update=False).id
 
-    def messages(self, reminder: Reminder) -> list[Outgoing]:
+    def messages(self, reminder: Reminder) -> list[ReminderMessage]:
         """What a reminder says, to whom, on which channel (conversations resumed, not yet saved)."""
         campaign = self.campaign(reminder.campaign_id)
         if reminder.kind == "unit" and reminder.unit_id is not None:
             return self._to_unit(reminder, campaign, reminder.unit_id)
         effects = self._department(reminder, campaign)
-        return [Outgoing(reminder, campaign, person, identity.channel, identity.external_id, tuple(effects))
+        return [ReminderMessage(reminder, campaign, person, identity.channel, identity.external_id, tuple(effects))
                 for person in self.uow.people.with_role("department")
                 for identity in self.uow.people.identities(person.id) if identity.channel not in SILENT]
 
-    def _to_unit(self, reminder: Reminder, campaign: Campaign, unit_id: int) -> list[Outgoing]:
+    def _to_unit(self, reminder: Reminder, campaign: Campaign, unit_id: int) -> list[ReminderMessage]:
         report = self.uow.reports.get_or_create(campaign.id, unit_id, self.now)
         view = report_view(self.uow, report)
         today = self.now.astimezone(self.zone).date()
         event = ReminderDue(campaign.deadline.isoformat(), (campaign.deadline - today).days)
         template = self.template(campaign)
         unit = self.uow.units.get(unit_id).name
-        out: list[Outgoing] = []
+        out: list[ReminderMessage] = []
         for person in self.uow.people.for_unit(unit_id):
             identities = [i for i in self.uow.people.identities(person.id) if i.channel not in SILENT]
             if not identities:
@@ -277,7 +277,7 @@ class Firing:
             step = resume(template, view, conversation.state if conversation else None, event, self.now)
             if conversation is not None:
                 self.uow.conversations.save(conversation, step.state, self.now)
-            out.extend(Outgoing(reminder, campaign, person, i.channel, i.external_id, tuple(step.effects), unit)
+            out.extend(ReminderMessage(reminder, campaign, person, i.channel, i.external_id, tuple(step.effects), unit)
                        for i in identities)
         return out
 
@@ -329,7 +329,7 @@ def fire(uow: UnitOfWork, now: datetime, *, limit: int = 50, templates: dict[int
     return queued
 
 
-def queue(uow: UnitOfWork, message: Outgoing, now: datetime) -> int:
+def queue(uow: UnitOfWork, message: ReminderMessage, now: datetime) -> int:
     """Put one reminder message in the outbox unless it went to that person on that channel already."""
     if not uow.reminders.deliver(message.reminder.id, message.person.id, message.channel, now):
         return 0
@@ -341,20 +341,20 @@ def queue(uow: UnitOfWork, message: Outgoing, now: datetime) -> int:
     return count
 
 
-def preview(uow: UnitOfWork, at: datetime, *, limit: int = 100_000) -> list[Outgoing]:
+def preview(uow: UnitOfWork, at: datetime, *, limit: int = 100_000) -> list[ReminderMessage]:
     """What would go out at ``at`` (nothing is written that the caller keeps: roll back after)."""
     firing = Firing(uow, at)
-    out: list[Outgoing] = []
+    out: list[ReminderMessage] = []
     for reminder in uow.reminders.due(at, limit, lock=False):
         if firing.verdict(reminder) is None:
             out.extend(firing.messages(reminder))
     return out
 
 
-def rendered(message: Outgoing) -> str:
+def rendered(message: ReminderMessage) -> str:
     """A message's text as the channel would send it (for a dry run)."""
     return "\n".join(p["text"] for p in pack(message.effects, LIMITS.get(message.channel, 2000)))
 
 
-__all__ = ["Firing", "Outgoing", "configure", "describe", "fire", "plan_campaign", "plan_open", "preview",
+__all__ = ["Firing", "ReminderMessage", "configure", "describe", "fire", "plan_campaign", "plan_open", "preview",
            "queue", "rendered", "returned", "submitted", "waiting_units"]

@@ -248,7 +248,7 @@ def remind(
     typer.echo(t("bot.remind.queued", count=queued))
 
 
-def _dry_run(messages: list[reminders.Outgoing], now: datetime, as_json: bool) -> None:
+def _dry_run(messages: list[reminders.ReminderMessage], now: datetime, as_json: bool) -> None:
     at = f"{now:%H:%M %d/%m/%Y}"
     if as_json:
         print_json({"at": now.isoformat(), "messages": [

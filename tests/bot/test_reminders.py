@@ -4,6 +4,7 @@ the digest, a restart after a missed window — and three workers on PostgreSQL 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -286,3 +287,41 @@ def test_three_workers_on_postgresql_send_each_reminder_once(pg_migrated: Any, r
         deliveries = uow.reminders.deliveries(world.campaign)
     assert Counter(r.chat_id for r in rows) == {**{str(100 + i): 1 for i in range(60)}, "900": 1}
     assert len(deliveries) == 61 and len({d.outbox_id for _, d in deliveries}) == 61
+
+
+async def test_the_runtime_sends_due_reminders_once_through_telegram_paced(tmp_path: Any) -> None:
+    from bot.channels.telegram import TelegramChannel
+    from bot.pacing import Limits
+    from bot.runtime import Runtime
+    from storage.db import make_engine, make_session_factory, migrate
+    from tests.fakes.telegram import FakeTelegram
+    from tests.fakes.telegram_api import Flood
+    from tests.storage.dbfixtures import Database
+
+    engine = make_engine(f"sqlite:///{tmp_path}/rt.db")
+    migrate(engine)
+    db = Database("sqlite", engine, make_session_factory(engine))
+    world = make_world(db, units=8)
+    moved = datetime(2026, 12, 7, 8, 0, tzinfo=HCM) - datetime.now(HCM)
+    async with FakeTelegram(flood=Flood(rate=5, burst=5, chat_rate=1, chat_burst=1)) as fake:
+        for n in (*range(100, 108), 900):
+            fake.user(n, f"u{n}")
+        channel = TelegramChannel(fake.token, fake.base_url)
+        await channel.start()
+        runner = Runner(db.session_factory, lambda: datetime.now(HCM) + moved)
+        runtime = Runtime(runner, {channel.name: channel}, limits={channel.name: Limits(5, 1, 1)})
+        runtime.start()
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if fake.stats.sent >= 8:
+                break
+        await asyncio.sleep(1.5)  # a second worker's turn, or a duplicate, would show now
+        await runtime.stop()
+        await channel.close()
+        counts = {n: len(fake.messages(n)) for n in range(100, 108)}
+        assert counts == dict.fromkeys(range(100, 108), 1) and fake.messages(900) == []
+        assert fake.stats.http_429 == 0
+        assert "còn 3 ngày" in fake.messages(100)[0].text
+    with db.uow() as uow:
+        assert uow.reminders.count("sent") == 8 and len(uow.reminders.deliveries()) == 8
+    engine.dispose()

@@ -301,7 +301,7 @@ async def test_the_runtime_sends_due_reminders_once_through_telegram_paced(tmp_p
     engine = make_engine(f"sqlite:///{tmp_path}/rt.db")
     migrate(engine)
     db = Database("sqlite", engine, make_session_factory(engine))
-    world = make_world(db, units=8)
+    make_world(db, units=8)
     moved = datetime(2026, 12, 7, 8, 0, tzinfo=HCM) - datetime.now(HCM)
     async with FakeTelegram(flood=Flood(rate=5, burst=5, chat_rate=1, chat_burst=1)) as fake:
         for n in (*range(100, 108), 900):

@@ -12,7 +12,8 @@ Prints: total time (from the runtime's start to the last message the server took
 429 answers, duplicates (a chat with more than one reminder) and missed chats, and the database's own count of
 deliveries. Target: within 5 % of 3,321 / 30 s ≈ 116 s, zero 429, zero duplicates, zero missed.
 
-Usage: ``python benchmarks/reminders.py [--units 3321] [--db URL] [--timeout 600]``.
+Usage: ``python benchmarks/reminders.py [--units 3321 | --quick] [--db URL] [--timeout 600]`` (``--quick``: 600
+units).
 """
 
 from __future__ import annotations
@@ -133,7 +134,10 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=None, help="only the first N units (default: all 3,321)")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--quick", action="store_true", help="600 units (about 20 s of sending)")
     args = parser.parse_args()
+    if args.quick and args.units is None:
+        args.units = 600
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or f"sqlite:///{folder}/reminders.db"
         t0 = time.monotonic()

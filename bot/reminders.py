@@ -173,11 +173,6 @@ def plan_open(uow: UnitOfWork, now: datetime) -> int:
     return sum(plan_campaign(uow, c, now) for c in uow.campaigns.all(status="open"))
 
 
-def submitted(uow: UnitOfWork, campaign_id: int, unit_id: int, now: datetime) -> int:
-    """A unit submitted: its planned reminders are cancelled."""
-    return uow.reminders.cancel(campaign_id, now, unit_id=unit_id, kinds=("unit",))
-
-
 def returned(uow: UnitOfWork, campaign: Campaign, unit_id: int, version: int, now: datetime) -> None:
     """A unit's report was returned: its reminders still to come are planned again, and when none is left one
     more goes the next day (at the policy's hour, out of quiet hours)."""
@@ -187,10 +182,9 @@ def returned(uow: UnitOfWork, campaign: Campaign, unit_id: int, version: int, no
     if any(r.unit_id == unit_id for r in uow.reminders.of_campaign(campaign.id, status="planned")):
         return
     policy = policy_of(campaign)
-    at = policy.slots[-1].at if policy.slots else time(8, 0)
-    if not policy.slots:
+    if not policy.slots:  # reminders are off
         return
-    moment = datetime.combine((now + AFTER_RETURN).astimezone(zone).date(), at, tzinfo=zone)
+    moment = datetime.combine((now + AFTER_RETURN).astimezone(zone).date(), policy.slots[-1].at, tzinfo=zone)
     moment = policy.quiet.next_allowed(moment, campaign.deadline)
     slot = f"r{version}"
     uow.reminders.plan([{"name": key(campaign, "unit", slot, moment, unit_id), "campaign_id": campaign.id,
@@ -357,4 +351,4 @@ def rendered(message: ReminderMessage) -> str:
 
 
 __all__ = ["Firing", "ReminderMessage", "configure", "describe", "fire", "plan_campaign", "plan_open", "preview",
-           "queue", "rendered", "returned", "submitted", "waiting_units"]
+           "queue", "rendered", "returned", "waiting_units"]

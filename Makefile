@@ -30,6 +30,7 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/runtime.py
 	@$(BIN)/python benchmarks/telegram_load.py --quick
 	@$(BIN)/python benchmarks/zalo.py
+	@$(BIN)/python benchmarks/reminders.py --quick
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot dialogs storage exporters tests benchmarks

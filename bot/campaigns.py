@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from bot import reminders
 from bot.progress import STATES, campaign_progress, unit_json
 from dialogs.errors import ConfigError
 from dialogs.messages import t
@@ -66,14 +67,16 @@ def expected_unit(uow: UnitOfWork, campaign: Campaign, unit: Unit) -> Unit:
     return unit
 
 
-def set_deadline(uow: UnitOfWork, campaign: Campaign, deadline: date, today: date) -> list[str]:
-    """Move the deadline (a later one extends it); a date in the past is refused."""
-    warnings = check_deadline(deadline, today)
+def set_deadline(uow: UnitOfWork, campaign: Campaign, deadline: date, now: datetime) -> list[str]:
+    """Move the deadline (a later one extends it) and plan the reminders again for it; a date in the past is
+    refused."""
+    warnings = check_deadline(deadline, now.date())
     if deadline < campaign.deadline:
         warnings.append(t("bot.campaign.warn_earlier", old=format_date_short(campaign.deadline),
                           new=format_date_short(deadline)))
     campaign.deadline = deadline
-    uow.session.flush()
+    uow.flush()
+    reminders.plan_campaign(uow, campaign, now)
     return warnings
 
 
@@ -109,6 +112,8 @@ def summary(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, now: datetime) ->
         "units": len(progress.units), "states": {s: progress.count(s) for s in STATES},
         "reporting_rate": rate.rate_pct, "on_time_rate": rate.on_time_pct,
         "invites": invite_counts, "settings": campaign.settings or {}, "contact": campaign.contact,
+        "reminders": {**reminders.describe(campaign),
+                      "planned": len(uow.reminders.of_campaign(campaign.id, status="planned"))},
     }
 
 
@@ -150,6 +155,7 @@ def return_report(uow: UnitOfWork, campaign_id: int, unit: Unit, comment: str, n
             if identity.channel != "console":
                 uow.outbox.add(identity.channel, identity.external_id, {"text": notice, "buttons": []}, now)
                 told += 1
+    reminders.returned(uow, campaign, unit.id, last.version, now)
     return Returned(unit, last.version, told)
 
 

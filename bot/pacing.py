@@ -52,12 +52,18 @@ class Limits:
     chat_burst: float = 0
 
 
+#: The share of a second's messages the whole bot may send at once. The provider's bucket holds a second's worth
+#: (Telegram: 30); saving up only half of it leaves the other half as a margin, so that requests bunched by the
+#: network on their way (sent paced, arriving closer together) never look like a burst to it (HTTP 429).
+BURST_SHARE = 0.5
+
+
 class Pacer:
     """The buckets of one channel: one for the whole bot, one per chat (forgotten once full again)."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.overall = Bucket(limits.rate, limits.rate)
+        self.overall = Bucket(limits.rate, limits.rate * BURST_SHARE)
         self.chats: dict[str, Bucket] = {}
 
     def reserve(self, chat_id: str, now: float) -> float:

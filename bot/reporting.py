@@ -59,6 +59,7 @@ def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], no
             draft = uow.submissions.draft_for(row, now)
             uow.submissions.submit(draft, effect.answers, effect.ref, person_id, now)
             uow.reports.save(row, now, status=SUBMITTED, version=effect.version, ref=effect.ref)
+            uow.reminders.cancel(row.campaign_id, now, unit_id=row.unit_id, kinds=("unit",))  # no more reminders
         elif isinstance(effect, ContactRequested):
             text = t("bot.contact_request", unit=uow.units.get(row.unit_id).name, field=effect.field_id)
             told = 0

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import buttons, department, faults, invites, undelivered
+from bot import buttons, department, faults, invites, reminders, undelivered
 from bot.channels.base import SendResult, Sent, Transient
 from bot.choosing import choose_report
 from bot.delivery import Decision, decide, describe
@@ -189,6 +189,18 @@ class Runner:
             uow.commit()
         faults.point("after_commit")
         return CycleResult(ids, list(done.values()), claimed, now + self.lease if work.renew else None)
+
+    # ---- reminders ---------------------------------------------------------------------------------
+    def remind(self, limit: int = 50, plan: bool = False) -> int:
+        """One transaction of reminders, beside the cycles: (re)plan the open campaigns when ``plan``, claim up
+        to ``limit`` due reminders and put their messages in the outbox; returns how many messages."""
+        now = self.clock()
+        with self.uow(keep_state_history=False) as uow:
+            if plan:
+                reminders.plan_open(uow, now)
+            queued = reminders.fire(uow, now, limit=limit, templates=self._templates)
+            uow.commit()
+        return queued
 
     # ---- processing --------------------------------------------------------------------------------
     def process(self, update: Update) -> Handled:

@@ -36,6 +36,11 @@ CLAIM_EVERY = 0.25
 IDLE = 0.1
 #: How often the gauges (outbox depth and age, inbox waiting) are read, and old inbox rows dropped.
 STATS_EVERY = 5.0
+#: How often due reminders are claimed, how many at most each time (the senders pace them), and how often the
+#: open campaigns are planned again (also at start).
+REMIND_EVERY = 1.0
+REMIND_BATCH = 50
+PLAN_EVERY = 600.0
 CLEAN_EVERY = 3600.0
 
 
@@ -79,7 +84,8 @@ class Runtime:
         #: Whether a cycle has committed since the start (templates loaded, leftovers taken): /healthz says
         #: ready only then, so that a proxy or a supervisor sends work to a process that can do it.
         self.ready = False
-        self._last = {"claim": 0.0, "renew": 0.0, "stats": 0.0, "clean": time.monotonic()}
+        self._last = {"claim": 0.0, "renew": 0.0, "stats": 0.0, "clean": time.monotonic(), "remind": 0.0,
+                      "plan": -PLAN_EVERY}
 
     # ---- intake -----------------------------------------------------------------------------------
     async def submit(self, update: Update) -> None:
@@ -221,8 +227,29 @@ class Runtime:
                 sender.renewed(work.renew, result.renewed_until)
         if len(self._arrived) > 100_000:
             self._arrived.clear()
+        if process:
+            await self._remind(now)
         await self._housekeeping(now)
         return len(result.handled) >= self.batch or bool(self._pending.updates or self._pending.records)
+
+    async def _remind(self, now: float) -> None:
+        """Claim due reminders now and then (a failure is logged and tried again later: updates go on)."""
+        if now - self._last["remind"] < REMIND_EVERY:
+            return
+        self._last["remind"] = now
+        plan = now - self._last["plan"] >= PLAN_EVERY
+        try:
+            queued = await asyncio.get_running_loop().run_in_executor(self._db, self.runner.remind, REMIND_BATCH,
+                                                                      plan)
+        except Exception as exc:
+            self.metrics.errors.labels(type(exc).__name__).inc()
+            log.error("reminders failed: %s (trying again in %.0f s)", type(exc).__name__, REMIND_EVERY)
+            return
+        if plan:
+            self._last["plan"] = now
+        if queued:
+            self._last["claim"] = 0.0  # take them for sending in the next cycle
+            self._wake.set()
 
     async def _housekeeping(self, now: float) -> None:
         """Gauges now and then; old inbox rows dropped once an hour."""

@@ -158,13 +158,16 @@ class Services:
                         word_template: Path | None = None, contact: str | None = None, *,
                         province: str | None = None,
                         signer: dict[str, str | None] | None = None,
-                        noi_nhan: tuple[str, ...] | None = None) -> Campaign:
+                        noi_nhan: tuple[str, ...] | None = None,
+                        remind: dict[str, str | None] | None = None) -> Campaign:
         """Open a campaign on a template version, inviting the named units (or every stored unit, or those of
         ``province``); no unit, or a deadline in the past or days away, is a warning (in ``self.warnings``).
 
         ``word_template``: a department's Word (.docx, docxtpl) template to fill instead of the built-in
-        layout; it is checked by filling it once with an empty report.
+        layout; it is checked by filling it once with an empty report. ``remind``: the reminder options
+        (``policy``, ``quiet``, ``digest``; :func:`bot.reminders.configure`).
         """
+        from bot import reminders
         from bot.campaigns import check_deadline, check_units, set_settings
 
         self.warnings = check_deadline(deadline, self.now().date())
@@ -178,6 +181,9 @@ class Services:
                                             word_template_name=word_template.name if word_template else None)
             if signer or noi_nhan is not None:
                 set_settings(campaign, signer or {}, noi_nhan)
+            if remind is not None:
+                reminders.configure(campaign, **remind)
+            reminders.plan_campaign(uow, campaign, self.now())
             uow.commit()
             self.units_used = units
             return campaign

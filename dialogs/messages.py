@@ -188,9 +188,14 @@ MESSAGES: dict[str, str] = {
         "Tệp «{name}» nặng {size} MB, quá {limit} MB nên bot không nhận được. Hãy gửi bản nhỏ hơn, ví dụ "
         "ảnh chụp từng trang thay cho bản quét, hoặc tệp .pdf đã nén."
     ),
-    "engine.reminder": (
-        "Nhắc việc: hạn nộp báo cáo là {deadline} (còn {days} ngày). Còn {missing} mục bắt buộc chưa trả lời."
-    ),
+    "engine.reminder": "Nhắc việc: còn {days} ngày nữa là hạn nộp báo cáo ({deadline}). {missing}\n{how}",
+    "engine.reminder_today": "Nhắc việc: hôm nay ({deadline}) là hạn nộp báo cáo. {missing}\n{how}",
+    "engine.reminder_late": "Nhắc việc: báo cáo đã quá hạn {days} ngày (hạn nộp {deadline}). {missing}\n{how}",
+    "engine.reminder_missing": "Còn thiếu mục {sections} ({count} câu bắt buộc chưa trả lời).",
+    "engine.reminder_ready": "Các câu bắt buộc đã trả lời đủ, chỉ còn nộp.",
+    "engine.reminder_answer": "Anh/chị trả lời tiếp câu đang hỏi dưới đây:",
+    "engine.reminder_continue": "Bấm «Làm tiếp» hoặc gõ «tiếp tục» để làm tiếp từ chỗ đã dừng.",
+    "engine.reminder_submit": "Bấm «Nộp báo cáo» hoặc gõ «nộp» để nộp.",
     "engine.paused": (
         "Đã tạm dừng, mọi câu trả lời đã được lưu. Khi nào tiện, gõ «tiếp tục» (hoặc /baocao) để làm tiếp."
     ),
@@ -276,6 +281,7 @@ MESSAGES: dict[str, str] = {
     "engine.button.contact": "Liên hệ Sở",
     "engine.button.review": "Xem lại",
     "engine.button.submit": "Nộp báo cáo",
+    "engine.button.continue": "Làm tiếp",
     "engine.button.confirm_submit": "Đồng ý nộp",
     "engine.button.cancel": "Chưa nộp",
     # ---- bot.*: runner, channels and CLI (bot/) ------------------------------------------------------
@@ -365,6 +371,37 @@ MESSAGES: dict[str, str] = {
     "bot.dept.unit_again": "Chưa tìm được đơn vị: {problem}. Gõ lại tên đơn vị, hoặc «hủy» để thôi.",
     "bot.dept.nothing_to_return": "{unit} chưa nộp báo cáo (hoặc báo cáo đã được trả lại), nên chưa có gì để trả lại.",
     "bot.dept.cancelled": "Đã thôi, không trả lại báo cáo nào. Gõ /tiendo để xem tiến độ.",
+    "bot.dept.more": " … và {count} đơn vị khác",
+    "bot.remind.escalation": (
+        "Quá hạn {days} ngày: «{title}» (hạn nộp {deadline}). Đã nộp {reported}/{expected} đơn vị ({rate}%), "
+        "đúng hạn {on_time} ({on_time_rate}%).\n"
+        "Còn {overdue} đơn vị chưa nộp: {not_started} chưa bắt đầu, {in_progress} đang làm, "
+        "{returned} trả lại chưa nộp lại.\n{listed}{more}"
+    ),
+    "bot.remind.digest": (
+        "Tiến độ ngày {day} — «{title}» (hạn nộp {deadline}): đã nộp {reported}/{expected} đơn vị ({rate}%), "
+        "đúng hạn {on_time} ({on_time_rate}%); đang làm {in_progress}, chưa bắt đầu {not_started}, "
+        "trả lại chưa nộp lại {returned}."
+    ),
+    "bot.remind.bad_policy": (
+        "Không hiểu mốc nhắc «{text}». Viết các mốc cách nhau bằng dấu phẩy: «7d» là 7 ngày trước hạn, «0d» là "
+        "đúng ngày hạn, «+1d..+3d» là 1 đến 3 ngày sau hạn, thêm «@08:00» để chọn giờ; «off» để tắt. "
+        "Ví dụ: {example}"
+    ),
+    "bot.remind.too_many": "Quá nhiều mốc nhắc (ở «{text}»): tối đa {max} mốc. Hãy thu hẹp khoảng, ví dụ «+1d..+3d».",
+    "bot.remind.bad_quiet": (
+        "Không hiểu giờ yên lặng «{text}». Viết «giờ bắt đầu-giờ kết thúc», ví dụ {example}; «off» để tắt."
+    ),
+    "bot.remind.bad_digest": "Không hiểu giờ gửi bản tin hằng ngày «{text}». Viết giờ, ví dụ «17:00»; «off» để tắt.",
+    "bot.remind.dry_run_none": "Lúc {at} không có lời nhắc nào đến hạn.",
+    "bot.remind.dry_run_head": "Lúc {at} sẽ gửi {count} tin nhắc:",
+    "bot.remind.dry_run_line": "• đợt {campaign} — {who} ({unit}) qua {channel}:",
+    "bot.remind.queued": "Đã xếp {count} tin nhắc vào hàng gửi; «reportbot run» sẽ gửi chúng (theo giới hạn kênh).",
+    "bot.remind.planned": "Đã lên lịch {count} lời nhắc mới.",
+    "bot.remind.at_needs_dry_run": "«--at» chỉ dùng cùng «--dry-run» (xem trước). Ví dụ: reportbot remind --dry-run --at 2025-08-20T08:00",
+    "bot.remind.department": "cán bộ Sở",
+    "bot.campaign.reminders": "Nhắc hạn: {policy}; giờ yên lặng {quiet}; bản tin hằng ngày: {digest}.",
+    "bot.campaign.digest_off": "tắt",
     "bot.document.unit": "Báo cáo đã nộp (bản {version}, số tiếp nhận {ref}), trình bày theo Nghị định 30/2020/NĐ-CP.",
     "bot.document.compiled": "Báo cáo tổng hợp đợt {id} ({format}).",
     "bot.document.failed": "(Chưa gửi được tệp lúc này; cán bộ Sở có thể xuất bằng lệnh «reportbot export».)",
@@ -807,6 +844,9 @@ MESSAGES: dict[str, str] = {
     "bot.help.opt_channel": "telegram, zalo, zalo-oa hoặc all (loopback: kênh thử của các bài kiểm thử).",
     "bot.help.opt_dry_run": "Chỉ in ai sẽ được nhắc, không gửi.",
     "bot.help.opt_at": "Coi như đang là thời điểm này (ví dụ 2025-08-20T08:00).",
+    "bot.help.opt_remind": "Các mốc nhắc hạn, ví dụ «7d,3d,1d,0d@08:00,+1d..+3d» («off» để tắt).",
+    "bot.help.opt_quiet": "Giờ không gửi nhắc, ví dụ «21:00-07:00» («off» để tắt; Chủ nhật không gửi trừ ngày hạn).",
+    "bot.help.opt_digest": "Giờ gửi bản tin tiến độ hằng ngày cho cán bộ Sở, ví dụ «17:00» (mặc định tắt).",
     "bot.help.opt_invite_unit": "Đơn vị của người được mời (bắt buộc với vai trò reporter).",
     "bot.help.opt_role": "reporter (cán bộ báo cáo) hoặc department (cán bộ Sở).",
     "bot.help.opt_invite_campaign": "Gắn mã với đợt báo cáo này.",
@@ -863,7 +903,6 @@ MESSAGES: dict[str, str] = {
     "bot.run.listening": "reportbot đang chạy: {channels}; webhook, /healthz và /metrics tại http://{listen}. "
                          "Ctrl-C hoặc SIGTERM để dừng (không mất tin nào).",
     "bot.run.stopped": "reportbot đã dừng: mọi tin đã nhận đều được lưu.",
-    "bot.cli.remind_unavailable": "nhắc hạn nộp chưa có trong phiên bản này",
     "bot.cli.export_unit_or_compiled": "chọn một trong hai: --unit TÊN hoặc --compiled",
     "bot.cli.export_bad_format": "--format phải là docx, xlsx hoặc pdf, không phải «{format}»",
     "bot.cli.export_xlsx_compiled_only": "bảng .xlsx chỉ có cho báo cáo tổng hợp (--compiled)",

@@ -404,3 +404,45 @@ class ChannelToken(Base):
     updated_at: Mapped[datetime]
     #: Bumped by every rotation (a worker that saw an older one knows another refreshed meanwhile).
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Reminder(Base):
+    """A planned reminder: to a unit's staff (``kind`` "unit"), or to the department (overdue list
+    "escalation", daily "digest"). It goes out once: whoever claims it (row lock, ``SKIP LOCKED`` on
+    PostgreSQL) sends it and marks it, in one transaction. ``name`` names it uniquely (campaign, unit, kind,
+    slot, deadline), so planning twice, or from two workers, plans it once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    #: None for the department's reminders.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    #: "unit" | "escalation" | "digest".
+    kind: Mapped[str] = mapped_column(String(12))
+    #: The policy's slot (``7d``, ``0d``, ``+2d``), a digest's day, or ``r<version>`` after a return.
+    slot: Mapped[str] = mapped_column(String(20))
+    #: The deadline it was planned for (a new deadline plans new reminders).
+    deadline: Mapped[date]
+    due_at: Mapped[datetime]
+    #: "planned" | "sent" | "skipped" (a later one went instead) | "cancelled" (submitted, or re-planned).
+    status: Mapped[str] = mapped_column(String(10))
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ReminderDelivery(Base):
+    """One reminder to one person on one channel: the unique key that makes it go out once."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "person_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(BigIntKey, ForeignKey("reminders.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    #: The outbox row that carries it.
+    outbox_id: Mapped[int | None] = mapped_column(BigIntKey)
+    created_at: Mapped[datetime]

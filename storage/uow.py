@@ -31,6 +31,7 @@ from .repositories import (
     InviteRepository,
     OutboxRepository,
     PersonRepository,
+    ReminderRepository,
     ReportRepository,
     SubmissionRepository,
     TemplateRepository,
@@ -53,6 +54,7 @@ class UnitOfWork:
     conversations: ConversationRepository
     inbox: InboxRepository
     outbox: OutboxRepository
+    reminders: ReminderRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, keep_state_history: bool = True) -> None:
         self._session_factory = session_factory
@@ -72,6 +74,7 @@ class UnitOfWork:
         self.conversations = ConversationRepository(session, keep_history=self._keep_state_history)
         self.inbox = InboxRepository(session)
         self.outbox = OutboxRepository(session)
+        self.reminders = ReminderRepository(session)
         return self
 
     def __exit__(

@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 
+from bot import reminders
 from bot.cli.app import answers_app, app, campaign_app, h, unit_app
 from bot.cli.errors import shown
 from bot.cli.files import load_answers, not_a_folder
@@ -78,9 +79,12 @@ def campaign_create(
     signer_position: Optional[str] = typer.Option(None, "--signer-position", help=h("opt_signer_position")),
     signer_name: Optional[str] = typer.Option(None, "--signer-name", help=h("opt_signer_name")),
     noi_nhan: Optional[list[str]] = typer.Option(None, "--noi-nhan", help=h("opt_noi_nhan")),
+    remind: Optional[str] = typer.Option(None, "--remind", help=h("opt_remind")),
+    quiet: Optional[str] = typer.Option(None, "--quiet", help=h("opt_quiet")),
+    digest: Optional[str] = typer.Option(None, "--digest", help=h("opt_digest")),
     as_json: bool = typer.Option(False, "--json", help=h("opt_json_id")),
 ) -> None:
-    """Open a reporting campaign on a template, with a deadline."""
+    """Open a reporting campaign on a template, with a deadline and its reminders."""
     services = Services()
     day = parse_day(deadline, "--deadline", services.now().date())
     not_a_folder(template)
@@ -90,12 +94,14 @@ def campaign_create(
     campaign = services.create_campaign(resolve_template(template), day, title, tuple(unit), all_units,
                                         word_template, contact, province=province,
                                         signer=signer if any(signer.values()) else None,
-                                        noi_nhan=tuple(noi_nhan) if noi_nhan else None)
+                                        noi_nhan=tuple(noi_nhan) if noi_nhan else None,
+                                        remind={"policy": remind, "quiet": quiet, "digest": digest})
     warn(services)
     units = services.units_used
     if as_json:
         print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat(),
-                    "units": [unit_json(u) for u in sorted_units(units)], "warnings": services.warnings})
+                    "units": [unit_json(u) for u in sorted_units(units)], "warnings": services.warnings,
+                    "reminders": reminders.describe(campaign)})
         return
     typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
                  deadline=format_date_short(campaign.deadline), units=len(units)))
@@ -215,11 +221,46 @@ def answers_import(
 def remind(
     dry_run: bool = typer.Option(False, "--dry-run", help=h("opt_dry_run")),
     at: Optional[str] = typer.Option(None, "--at", help=h("opt_at")),
+    as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
 ) -> None:
-    """Send deadline reminders."""
+    """Plan the open campaigns' reminders and queue those due (``--dry-run``: list them, send nothing)."""
+    services = Services()
+    now = services.now()
     if at is not None:
         try:
-            datetime.fromisoformat(at.strip())
+            moment = datetime.fromisoformat(at.strip())
         except ValueError:
             raise ConfigError(msg="bot.cli.bad_at", text=shown(at)) from None
-    raise ConfigError(msg="bot.cli.remind_unavailable")
+        if not dry_run:
+            raise ConfigError(msg="bot.remind.at_needs_dry_run")
+        now = moment.replace(tzinfo=now.tzinfo) if moment.tzinfo is None else moment.astimezone(now.tzinfo)
+    with services.uow() as uow:
+        planned = reminders.plan_open(uow, services.now())
+        if dry_run:
+            _dry_run(reminders.preview(uow, now), now, as_json)
+            return  # nothing is kept: the unit of work rolls back
+        queued = reminders.fire(uow, now, limit=1_000_000)
+        uow.commit()
+    if as_json:
+        print_json({"planned": planned, "queued": queued})
+        return
+    typer.echo(t("bot.remind.planned", count=planned))
+    typer.echo(t("bot.remind.queued", count=queued))
+
+
+def _dry_run(messages: list[reminders.ReminderMessage], now: datetime, as_json: bool) -> None:
+    at = f"{now:%H:%M %d/%m/%Y}"
+    if as_json:
+        print_json({"at": now.isoformat(), "messages": [
+            {"campaign": m.campaign.id, "kind": m.reminder.kind, "slot": m.reminder.slot, "unit": m.unit or None,
+             "person": m.person.display_name, "person_id": m.person.id, "channel": m.channel, "chat_id": m.chat_id,
+             "text": reminders.rendered(m)} for m in messages]})
+        return
+    if not messages:
+        typer.echo(t("bot.remind.dry_run_none", at=at))
+        return
+    typer.echo(t("bot.remind.dry_run_head", at=at, count=len(messages)))
+    for m in messages:
+        typer.echo(t("bot.remind.dry_run_line", campaign=m.campaign.id, who=m.person.display_name,
+                     unit=m.unit or t("bot.remind.department"), channel=m.channel))
+        typer.echo("  " + reminders.rendered(m).replace("\n", "\n  "))

@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 
+from bot import reminders
 from bot.campaigns import (
     accept_report,
     open_campaign,
@@ -49,6 +50,7 @@ def _units_change(campaign: int, unit: list[str], province: Optional[str], all_u
         ids = [u.id for u in units]
         changed = uow.campaigns.invite_units(found.id, ids) if add else uow.campaigns.remove_units(found.id, ids)
         total = len(uow.campaigns.expected_units(found.id))
+        reminders.plan_campaign(uow, found, services.now())
         uow.commit()
     if as_json:
         print_json({"campaign": campaign, "changed": changed, "units": [unit_json(u) for u in units],
@@ -95,7 +97,7 @@ def campaign_extend(
     day = parse_day(deadline, "--deadline", services.now().date())
     with services.uow() as uow:
         found = uow.campaigns.get(campaign)
-        services.warnings = set_deadline(uow, found, day, services.now().date())
+        services.warnings = set_deadline(uow, found, day, services.now())
         uow.commit()
     warn(services)
     if as_json:
@@ -159,6 +161,9 @@ def campaign_show(
                  rate=format_number(data["reporting_rate"], 1),
                  on_time_rate=format_number(data["on_time_rate"], 1), unused=invites["unused"], used=invites["used"],
                  expired=invites["expired"], revoked=invites["revoked"]))
+    told = data["reminders"]
+    typer.echo(t("bot.campaign.reminders", policy=told["policy"], quiet=told["quiet"],
+                 digest=told["digest"] or t("bot.campaign.digest_off")))
 
 
 @campaign_app.command("set", help=h("campaign_set"))
@@ -169,14 +174,20 @@ def campaign_set(
     signer_position: Optional[str] = typer.Option(None, "--signer-position", help=h("opt_signer_position")),
     signer_name: Optional[str] = typer.Option(None, "--signer-name", help=h("opt_signer_name")),
     noi_nhan: Optional[list[str]] = typer.Option(None, "--noi-nhan", help=h("opt_noi_nhan")),
+    remind: Optional[str] = typer.Option(None, "--remind", help=h("opt_remind")),
+    quiet: Optional[str] = typer.Option(None, "--quiet", help=h("opt_quiet")),
+    digest: Optional[str] = typer.Option(None, "--digest", help=h("opt_digest")),
     as_json: bool = typer.Option(False, "--json", help=h("opt_json")),
 ) -> None:
-    """Change the compiled report's signer block and recipients."""
+    """Change the compiled report's signer block and recipients, and the reminders (planned again)."""
     services = Services()
     with services.uow() as uow:
         found = uow.campaigns.get(campaign)
         set_settings(found, {"authority": signer_authority, "deputy": signer_deputy, "position": signer_position,
                              "name": signer_name}, noi_nhan)
+        if remind is not None or quiet is not None or digest is not None:
+            reminders.configure(found, policy=remind, quiet=quiet, digest=digest)
+            reminders.plan_campaign(uow, found, services.now())
         settings = found.settings
         uow.commit()
     if as_json:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from dialogs.answers import AnswerRecord
@@ -19,10 +19,15 @@ from dialogs.conversation.context import Turn
 from dialogs.conversation.recognise import Command
 from dialogs.conversation.report import Report
 from dialogs.conversation.state import State
-from dialogs.effects import Effect
+from dialogs.effects import Button, Effect
 from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, Timeout
+from dialogs.messages import ref
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean, index
+from dialogs.vietnamese.format import format_date_short
+
+#: How many missing sections a reminder names (then «…»).
+MISSING_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,23 @@ def pick(turn: Turn, data: str) -> None:
 
 
 def remind(turn: Turn, event: ReminderDue) -> None:
-    """Remind of the deadline, with what is still missing; the question waiting stays the same."""
+    """Remind of the deadline, naming the sections still missing and how to continue; the question waiting
+    stays the same (the next answer still answers it: only the question is shown again, briefly)."""
     if turn.report.submitted:
         return
-    missing = len(flow.missing_required(turn.template, turn.answers))
-    turn.say("engine.reminder", deadline=event.deadline, days=event.days_left, missing=missing)
+    missing = flow.missing_required(turn.template, turn.answers)
+    sections = list(dict.fromkeys(f.section or f.id for f in missing))
+    shown = ", ".join(sections[:MISSING_SHOWN]) + ("…" if len(sections) > MISSING_SHOWN else "")
+    what = ref("engine.reminder_missing", sections=shown, count=len(missing)) if missing \
+        else ref("engine.reminder_ready")
+    days = event.days_left
+    key = "engine.reminder" if days > 0 else "engine.reminder_today" if days == 0 else "engine.reminder_late"
+    deadline = format_date_short(date.fromisoformat(event.deadline))
     if turn.state.started:
+        turn.say(key, deadline=deadline, days=abs(days), missing=what, how=ref("engine.reminder_answer"))
         turn.reask(brief=True)
+        return
+    how = ref("engine.reminder_submit" if not missing else "engine.reminder_continue")
+    buttons = (Button("cmd:submit", msg="engine.button.submit") if not missing
+               else Button("cmd:resume", msg="engine.button.continue"),)
+    turn.say(key, buttons, deadline=deadline, days=abs(days), missing=what, how=how)

@@ -14,6 +14,7 @@ from .conversations import KEEP, ConversationRepository
 from .inbox import InboxRepository
 from .outbox import OutboxRepository
 from .people import ROLES, InviteRepository, PersonRepository
+from .reminders import ReminderRepository
 from .reports import ReportRepository
 from .units import KIND_PREFIXES, UnitRepository, bare_name, guess_kind
 
@@ -28,6 +29,7 @@ __all__ = [
     "InviteRepository",
     "OutboxRepository",
     "PersonRepository",
+    "ReminderRepository",
     "ReportRepository",
     "SubmissionRepository",
     "TemplateRepository",

@@ -123,6 +123,10 @@ class CampaignRepository:
             raise NotFound(msg="storage.campaign_unknown", id=campaign_id)
         return campaign
 
+    def lock(self, campaign_id: int) -> None:
+        """Lock a campaign's row until the end of the transaction (PostgreSQL; SQLite has one writer)."""
+        self.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+
     def all(self, status: str | None = None) -> list[Campaign]:
         """Every campaign (only "open" or "closed" ones when asked), newest first."""
         query = select(Campaign).order_by(Campaign.id.desc())

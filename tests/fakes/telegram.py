@@ -452,6 +452,7 @@ class FakeTelegram:
         now = time.monotonic()
         if chat.bucket is None and self._flood.chat_rate > 0:
             chat.bucket = Bucket(self._flood.chat_rate, self._flood.chat_burst)
+            chat.bucket.stamp = now  # made full at ``now`` (a later stamp would refill it by a negative amount)
         waits = [b.wait(now) for b in (chat.bucket, self._global) if b is not None]
         if any(waits):
             chat.http_429 += 1

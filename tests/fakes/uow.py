@@ -368,8 +368,38 @@ class Outbox(Row):
         return self.sent_at is None and self.gave_up_at is None and self.superseded_at is None
 
 
+@dataclass(kw_only=True)
+class Reminder(Row):
+    TABLE = "reminders"
+    TIMES = ("due_at", "done_at", "created_at")
+    id: int
+    name: str
+    campaign_id: int
+    unit_id: int | None = None
+    kind: str
+    slot: str
+    deadline: date
+    due_at: datetime
+    status: str = "planned"
+    done_at: datetime | None = None
+    created_at: datetime
+
+
+@dataclass(kw_only=True)
+class ReminderDelivery(Row):
+    TABLE = "reminder_deliveries"
+    TIMES = ("created_at",)
+    id: int
+    reminder_id: int
+    person_id: int
+    channel: str
+    outbox_id: int | None = None
+    created_at: datetime
+
+
 ROWS: tuple[type[Row], ...] = (Unit, Person, Identity, Invite, TemplateVersion, Campaign, CampaignUnit, Submission,
-                               Report, Answer, Conversation, ConversationState, Inbox, Outbox)
+                               Report, Answer, Conversation, ConversationState, Inbox, Outbox, Reminder,
+                               ReminderDelivery)
 TABLES: tuple[str, ...] = tuple(row.TABLE for row in ROWS)
 
 #: The unique constraints besides the primary keys (NULLs distinct, except where :data:`NULLS_EQUAL`).
@@ -381,6 +411,8 @@ UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
     "reports": (("campaign_id", "unit_id"),),
     "conversations": (("person_id", "report_id"),),
     "inbox": (("channel", "update_id"),),
+    "reminders": (("name",),),
+    "reminder_deliveries": (("reminder_id", "person_id", "channel"),),
 }
 #: ``uq_conversations_person_id_no_report``: one report-less conversation per person.
 NULLS_EQUAL = frozenset({"conversations"})
@@ -397,6 +429,8 @@ FOREIGN: dict[str, tuple[tuple[str, str], ...]] = {
     "conversations": (("person_id", "people"), ("report_id", "reports")),
     "conversation_states": (("conversation_id", "conversations"),),
     "outbox": (("conversation_id", "conversations"),),
+    "reminders": (("campaign_id", "campaigns"), ("unit_id", "units")),
+    "reminder_deliveries": (("reminder_id", "reminders"), ("person_id", "people")),
 }
 #: Tables whose rows are never updated or deleted (the ORM refuses it: ``storage.models._refuse_change``).
 WRITE_ONCE = frozenset({"answers", "template_versions"})
@@ -512,6 +546,7 @@ class FakeUnitOfWork:
     conversations: ConversationRepository
     inbox: InboxRepository
     outbox: OutboxRepository
+    reminders: ReminderRepository
 
     def __init__(self, store: FakeStore, *, keep_state_history: bool = True) -> None:
         self.store = store
@@ -532,6 +567,7 @@ class FakeUnitOfWork:
         self.conversations = ConversationRepository(self, keep_history=self._keep_state_history)
         self.inbox = InboxRepository(self)
         self.outbox = OutboxRepository(self)
+        self.reminders = ReminderRepository(self)
         return self
 
     def __exit__(
@@ -868,6 +904,9 @@ class CampaignRepository(_Repository):
                                             word_template_name=word_template_name))
         self.invite_units(campaign.id, unit_ids)
         return campaign
+
+    def lock(self, campaign_id: int) -> None:
+        """One writer at a time: nothing to lock."""
 
     def get(self, campaign_id: int) -> Campaign:
         campaign = self._get(Campaign, campaign_id)
@@ -1334,6 +1373,86 @@ class OutboxRepository(_Repository):
 
 #: The factory type ``Runner(uow=...)`` takes.
 UowFactory = Callable[..., FakeUnitOfWork]
+
+
+class ReminderRepository(_Repository):
+    """As :class:`storage.repositories.ReminderRepository`."""
+
+    def plan(self, rows: Sequence[dict[str, Any]]) -> None:
+        taken = {r.name for r in self._rows(Reminder)}
+        for row in rows:
+            if row["name"] not in taken:
+                self.uow.insert(Reminder(id=self.uow.new_id("reminders"), **row))
+                taken.add(row["name"])
+
+    def of_campaign(self, campaign_id: int, *, status: str | None = None) -> list[Reminder]:
+        found = [r for r in self._rows(Reminder) if r.campaign_id == campaign_id and status in (None, r.status)]
+        return sorted(found, key=lambda r: (r.due_at, r.id))
+
+    def _set(self, rows: Iterable[Reminder], status: str, now: datetime | None) -> int:
+        count = 0
+        for row in rows:
+            row.status, row.done_at = status, now
+            count += 1
+        return count
+
+    def cancel(self, campaign_id: int, now: datetime, *, unit_id: int | None = None, keep: Iterable[str] = (),
+               kinds: Sequence[str] = ("unit", "escalation", "digest")) -> int:
+        kept = set(keep)
+        return self._set([r for r in self.of_campaign(campaign_id, status="planned") if r.kind in kinds
+                          and unit_id in (None, r.unit_id) and r.name not in kept], "cancelled", now)
+
+    def cancel_keys(self, keys: Sequence[str], now: datetime) -> int:
+        wanted = set(keys)
+        return self._set([r for r in self._rows(Reminder) if r.name in wanted and r.status == "planned"],
+                         "cancelled", now)
+
+    def revive(self, names: Sequence[str]) -> int:
+        wanted = set(names)
+        return self._set([r for r in self._rows(Reminder) if r.name in wanted and r.status == "cancelled"],
+                         "planned", None)
+
+    def restore(self, campaign_id: int, unit_id: int, now: datetime) -> int:
+        return self._set([r for r in self.of_campaign(campaign_id, status="cancelled")
+                          if r.unit_id == unit_id and r.due_at > now], "planned", None)
+
+    def due(self, now: datetime, limit: int = 1000, *, lock: bool = True) -> list[Reminder]:
+        planned = [r for r in self._rows(Reminder) if r.status == "planned" and r.due_at <= now]
+        latest = [r for r in planned if not any(o.campaign_id == r.campaign_id and o.kind == r.kind
+                                                and o.unit_id == r.unit_id and o.due_at > r.due_at for o in planned)]
+        return sorted(latest, key=lambda r: (r.due_at, r.id))[:limit]
+
+    def skip_older(self, reminder: Reminder, now: datetime) -> int:
+        return self._set([r for r in self._rows(Reminder) if r.status == "planned" and r.kind == reminder.kind
+                          and r.campaign_id == reminder.campaign_id and r.unit_id == reminder.unit_id
+                          and r.due_at < reminder.due_at], "skipped", now)
+
+    def delay(self, reminder: Reminder, until: datetime) -> None:
+        reminder.due_at = until
+
+    def done(self, reminder: Reminder, status: str, now: datetime) -> None:
+        reminder.status, reminder.done_at = status, now
+
+    def deliver(self, reminder_id: int, person_id: int, channel: str, now: datetime) -> bool:
+        if any((d.reminder_id, d.person_id, d.channel) == (reminder_id, person_id, channel)
+               for d in self._rows(ReminderDelivery)):
+            return False
+        self.uow.insert(ReminderDelivery(id=self.uow.new_id("reminder_deliveries"), reminder_id=reminder_id,
+                                         person_id=person_id, channel=channel, created_at=now))
+        return True
+
+    def carried_by(self, reminder_id: int, person_id: int, channel: str, outbox_id: int) -> None:
+        for d in self._rows(ReminderDelivery):
+            if (d.reminder_id, d.person_id, d.channel) == (reminder_id, person_id, channel):
+                d.outbox_id = outbox_id
+
+    def deliveries(self, campaign_id: int | None = None) -> list[tuple[Reminder, ReminderDelivery]]:
+        reminders = self.uow.table("reminders")
+        return [(reminders[d.reminder_id], d) for d in self._rows(ReminderDelivery)
+                if campaign_id in (None, reminders[d.reminder_id].campaign_id)]
+
+    def count(self, status: str | None = None) -> int:
+        return sum(status in (None, r.status) for r in self._rows(Reminder))
 
 
 @dataclass

@@ -33,14 +33,18 @@ class Chosen:
     notes: list[Say] = field(default_factory=list)
 
 
-def choose_report(uow: UnitOfWork, person: Person, identity: Identity, event: Event, now: datetime) -> Chosen:
-    """Decide which of the person's open reports ``event`` is for (creating the report row on first use)."""
+def choose_report(uow: UnitOfWork, person: Person, identity: Identity, event: Event, now: datetime, *,
+                  current: tuple[ReportRow, Campaign] | None = None) -> Chosen:
+    """Decide which of the person's open reports ``event`` is for (creating the report row on first use).
+
+    ``current``: the account's report (locked) and its campaign, when the caller read them already."""
     if person.unit_id is None:
         return Chosen(None, None, event, [Say("bot.need_invite")])
     wants_list = _asks_for_list(event)
     if identity.report_id is not None and not identity.choice and not wants_list:
         # The common case, in one read: the chat's report is still open and unfinished.
-        found = uow.reports.active(identity.report_id)
+        found = current if current is not None and current[0].id == identity.report_id else None
+        found = found or uow.reports.active(identity.report_id)
         if found is not None:
             row, campaign = found
             if campaign.status == "open" and row.status in UNFINISHED and row.unit_id == person.unit_id:

@@ -47,6 +47,7 @@ from dialogs.messages import ref, t
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
+from storage.repositories import Working
 from storage.uow import UnitOfWork
 
 __all__ = ["Binding", "Cycle", "CycleResult", "Handled", "Outgoing", "Runner", "Update", "new_code", "storage_problem"]
@@ -316,9 +317,11 @@ class Runner:
 
     def _one(self, uow: UnitOfWork, update: Update, now: datetime, turn: int,
              lease: tuple[str, datetime] | None) -> Handled:
-        person, identity = self._person(uow, update, now)
+        person, identity, working = self._person(uow, update, now)
         event, notes = update.event, list[Effect]()
         code = _start_code(event)
+        if code:  # the code may bind this account to another unit, or to someone else
+            working = None
         reply = self._replier(uow, update, now, turn, lease)
         if isinstance(event, Unsupported):  # a sticker, a voice message…: say what the bot can read
             what = event.what if event.what in UNSUPPORTED else "other"
@@ -347,13 +350,17 @@ class Runner:
         staff = department.reply(uow, person, identity, event, self.clock().tzinfo or UTC, now, update.channel)
         if staff is not None:
             return reply([*notes, *staff], None)
-        chosen = choose_report(uow, person, identity, event, now)
+        chosen = choose_report(uow, person, identity, event, now,
+                               current=None if working is None else (working.report, working.campaign))
         notes.extend(chosen.notes)
         if chosen.report is None or chosen.campaign is None:
             return reply(notes, None)
         row, event = chosen.report, chosen.event
-        conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel, chat_id=update.chat_id,
-                                                  state={}, now=now)
+        if working is not None and working.report.id == row.id:
+            conv = working.conversation
+        else:
+            conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel,
+                                                      chat_id=update.chat_id, state={}, now=now)
         template = self.template_for(uow, chosen.campaign.template_version_id)
         step = resume(template, report_view(uow, row), conv.state, event, now)
         contact = chosen.campaign.contact or template.meta.department or t("bot.contact.department_default")
@@ -380,19 +387,23 @@ class Runner:
 
         return reply
 
-    def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> tuple[Person, Identity]:
-        """The person writing and their account on this channel (created on first contact).
+    def _person(self, uow: UnitOfWork, update: Update, now: datetime) -> tuple[Person, Identity, Working | None]:
+        """The person writing and their account on this channel (created on first contact); in the common
+        case, in the same read, the report the account works on and the person's conversation on it.
 
         Nothing is cached across transactions: a person created in a batch that is rolled back is gone,
         and the next update creates (or finds) the right one.
         """
+        working = uow.people.working(update.channel, update.user_id)
+        if working is not None:
+            return working.person, working.identity, working
         found = uow.people.lookup(update.channel, update.user_id)
         if found is None:
             uow.people.get_or_create(update.channel, update.user_id, clean(update.display_name, limit=200), now)
             found = uow.people.lookup(update.channel, update.user_id)
             if found is None:  # pragma: no cover - just created
                 raise StateError(f"no account {update.channel}:{update.user_id}")
-        return found
+        return found[0], found[1], None
 
     @staticmethod
     def _send(uow: UnitOfWork, update: Update, effects: Sequence[Effect | DocumentDue], now: datetime,

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 #: How often due messages are taken from the database (other processes' leftovers, notices, retries).
 CLAIM_EVERY = 0.25
-#: How often the runtime looks for waiting updates when nothing arrives.
+#: How often the runtime looks for waiting updates when nothing arrives: a cycle that brings no new update
+#: and follows one that processed none looks in the inbox only this often (other processes' leftovers,
+#: updates kept before a restart); otherwise every cycle does.
 IDLE = 0.1
 #: How often the gauges (outbox depth and age, inbox waiting) are read, and old inbox rows dropped.
 STATS_EVERY = 5.0
@@ -85,7 +87,7 @@ class Runtime:
         #: ready only then, so that a proxy or a supervisor sends work to a process that can do it.
         self.ready = False
         self._last = {"claim": 0.0, "renew": 0.0, "stats": 0.0, "clean": time.monotonic(), "remind": 0.0,
-                      "plan": -PLAN_EVERY}
+                      "plan": -PLAN_EVERY, "take": 0.0}
 
     # ---- intake -----------------------------------------------------------------------------------
     async def submit(self, update: Update) -> None:
@@ -177,7 +179,10 @@ class Runtime:
         now = time.monotonic()
         updates, self._pending.updates = self._pending.updates, []
         records, self._pending.records = self._pending.records, []
-        work = Cycle(updates=[u for u, _, _ in updates], limit=self.batch if process else 0)
+        look = bool(updates) or self._processed > 0 or self.stopping or now - self._last["take"] >= IDLE
+        work = Cycle(updates=[u for u, _, _ in updates], limit=self.batch if process and look else 0)
+        if work.limit:
+            self._last["take"] = now
         for message, decision, reason, _ in records:
             if decision.sent:
                 work.sent.append((message.id, decision.provider_id))

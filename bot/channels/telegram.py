@@ -72,6 +72,10 @@ class TelegramChannel:
             update = TgUpdate.model_validate(raw, context={"bot": self.bot})
         except ValueError:
             return None
+        return self._update_of(update)
+
+    def _update_of(self, update: TgUpdate) -> Update | None:
+        """A validated Bot API update as an engine event (None: nothing to process)."""
         if update.callback_query is not None:
             query = update.callback_query
             self._soon(self._answer_press(query.id, query.message))
@@ -141,8 +145,8 @@ class TelegramChannel:
                 pause = min(30.0, pause * 2)
                 continue
             pause = 0.5
-            parsed = [u for u in (self.parse(item.model_dump(mode="json", exclude_none=True, by_alias=True))
-                                  for item in updates) if u is not None]
+            # aiogram validated them already: no second round trip through JSON.
+            parsed = [u for u in map(self._update_of, updates) if u is not None]
             # The whole batch is kept in one commit (submitted together, in order); on a failure all of it is
             # submitted again (those already kept are ignored as duplicates) before the offset moves on.
             while parsed:

@@ -168,7 +168,7 @@ class State:
         """Read a state of any schema version (or none at all), migrating it to the current one."""
         if not isinstance(data, dict):
             return cls(orphans={"unreadable": data} if data is not None else {})
-        data = migrate(copy.deepcopy(data))
+        data = migrate(_copied(data))
         state = cls()
         tpl = data.get("template") or {}
         state.template_id = str(tpl.get("id", ""))
@@ -265,6 +265,24 @@ def _from_1(data: dict[str, Any]) -> dict[str, Any]:
 
 #: schema version → function upgrading a state of that version by one step.
 MIGRATIONS: dict[int, Migration] = {0: _from_0, 1: _from_1}
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts and lists rebuilt, other values shared unless mutable): what
+    ``copy.deepcopy`` gives, at a fraction of its cost on the state read every turn.
+
+    >>> data = {"a": [1, {"b": "c"}], "d": None}
+    >>> copied = _copied(data)
+    >>> copied == data, copied["a"] is data["a"], copied["a"][1] is data["a"][1]
+    (True, False, False)
+    """
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return copy.deepcopy(value)
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,6 @@ _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 # C0 and C1 controls, DEL, and the lone surrogates undecodable bytes become — but not tab and newline.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_OTHER_DIGITS = re.compile(r"[^\x00-\x7f]")
 
 
 def clean(text: str, limit: int = MAX_LENGTH) -> str:
@@ -46,12 +45,24 @@ def ascii_digits(text: str) -> str:
     """Superscript, full-width and other script digits written as ASCII digits (where a number is meant)."""
     if text.isascii():
         return text
-    return _OTHER_DIGITS.sub(_digit, text)
+    return text.translate(_DIGITS)
 
 
-def _digit(match: re.Match[str]) -> str:
-    value = unicodedata.digit(match.group(0), None)
-    return match.group(0) if value is None else str(value)
+class _Digits(dict[int, str]):
+    """``str.translate``'s table: each character as itself, or as its ASCII digit; filled as characters come
+    (a Vietnamese text has a few hundred distinct letters), at most :data:`_KEPT` of them kept."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = unicodedata.digit(char, None)
+        found = char if value is None else str(value)
+        if len(self) < _KEPT:
+            self[code] = found
+        return found
+
+
+_KEPT = 20_000
+_DIGITS = _Digits()
 
 
 def index(text: str) -> int | None:

@@ -113,7 +113,8 @@ def is_marked(word: str) -> bool:
 
 def marked_share(text: str) -> float:
     """The share of syllables written with marks (1.0 for a text without syllables)."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if any(c.lower() in _VOWELS or not c.isascii() for c in w)]
+    # A syllable has a vowel or a letter beyond ASCII (an ASCII letter lowers to one ASCII letter).
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii() or not _VOWELS.isdisjoint(w.lower())]
     words = [w for w in words if w.lower() not in ABBREVIATIONS]
     if not words:
         return 1.0

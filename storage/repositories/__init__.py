@@ -13,7 +13,7 @@ from .campaigns import CampaignRepository, SubmissionRepository, TemplateReposit
 from .conversations import KEEP, ConversationRepository
 from .inbox import InboxRepository
 from .outbox import OutboxRepository
-from .people import ROLES, InviteRepository, PersonRepository
+from .people import ROLES, InviteRepository, PersonRepository, Working
 from .reminders import ReminderRepository
 from .reports import ReportRepository
 from .units import KIND_PREFIXES, UnitRepository, bare_name, guess_kind
@@ -34,6 +34,7 @@ __all__ = [
     "SubmissionRepository",
     "TemplateRepository",
     "UnitRepository",
+    "Working",
     "bare_name",
     "guess_kind",
     "template_digest",

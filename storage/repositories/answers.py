@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import String, bindparam, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dialogs.answers import AnswerRecord
@@ -16,9 +16,12 @@ _ANSWERS = table_of(Answer)
 # A plain INSERT, not an ORM add: no UPDATE or DELETE can ever come from this repository.
 _INSERT = insert(_ANSWERS)
 # Every answer of one report, oldest first, as plain rows (read on every turn: built once, no ORM objects).
+# The time comes as the driver gives it (SQLite: text), turned into ISO text by ``_iso`` without the
+# column type's regular expression: the engine keeps it as text anyway.
 _REPORT_ROWS = (
     select(_ANSWERS.c.field_id, _ANSWERS.c.status, _ANSWERS.c.value, _ANSWERS.c.raw, _ANSWERS.c.display,
-           _ANSWERS.c.approximate, _ANSWERS.c.qualifier, _ANSWERS.c.created_at, _ANSWERS.c.field_type)
+           _ANSWERS.c.approximate, _ANSWERS.c.qualifier, type_coerce(_ANSWERS.c.created_at, String),
+           _ANSWERS.c.field_type)
     .where(_ANSWERS.c.campaign_id == bindparam("campaign_id"), _ANSWERS.c.unit_id == bindparam("unit_id"))
     .order_by(_ANSWERS.c.id)
 )
@@ -97,11 +100,12 @@ class AnswerRepository:
             current = self.current(campaign_id, unit_id, submission_version)
             return {field_id: answer.to_record() for field_id, answer in current.items()}
         out: dict[str, AnswerRecord] = {}
-        for row in self.session.execute(_REPORT_ROWS, {"campaign_id": campaign_id, "unit_id": unit_id}):
+        rows = self.session.execute(_REPORT_ROWS, {"campaign_id": campaign_id, "unit_id": unit_id})
+        for field_id, status, value, raw, display, approximate, qualifier, at, field_type in rows:
             # Oldest first: a later answer to the same field replaces an earlier one.
-            out[row.field_id] = AnswerRecord(status=row.status, value=row.value, raw=row.raw, display=row.display,
-                                             approximate=row.approximate, qualifier=row.qualifier,
-                                             at=row.created_at.isoformat(), field_type=row.field_type)
+            out[field_id] = AnswerRecord(status=status, value=value, raw=raw, display=display,
+                                         approximate=approximate, qualifier=qualifier, at=_iso(at),
+                                         field_type=field_type)
         return out
 
     def count(self, campaign_id: int, unit_id: int | None = None) -> int:
@@ -110,3 +114,13 @@ class AnswerRepository:
         if unit_id is not None:
             query = query.where(Answer.unit_id == unit_id)
         return int(self.session.scalar(query) or 0)
+
+
+def _iso(value: datetime | str) -> str:
+    """An answer's time as aware UTC ISO text, from what the driver gave (SQLite: naive UTC text).
+
+    >>> _iso("2025-08-06 07:30:00.000000"), _iso(datetime(2025, 8, 6, 14, 30, tzinfo=UTC))
+    ('2025-08-06T07:30:00+00:00', '2025-08-06T14:30:00+00:00')
+    """
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).isoformat()

@@ -5,21 +5,34 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import InviteExpired, InviteRevoked, InviteUsed, NotFound
-from ..models import Identity, Invite, Person
+from ..models import Campaign, Conversation, Identity, Invite, Person, Report
 from ._sql import rowcount, table_of
 
 _KEY = (Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
 _BY_IDENTITY = select(Person).join(Identity, Identity.person_id == Person.id).where(*_KEY)
 _IDENTITY = select(Identity).where(*_KEY)
 _LOOKUP = select(Person, Identity).join(Identity, Identity.person_id == Person.id).where(*_KEY)
+# A turn's common case in one read: the account, its person, the report it works on with its campaign, and
+# the person's conversation on that report; the report and the conversation locked (the runner locked the
+# batch's reports in id order already), read as committed (populate_existing: not a stale copy).
+_WORKING = (
+    select(Person, Identity, Report, Campaign, Conversation)
+    .join(Identity, Identity.person_id == Person.id)
+    .join(Report, Report.id == Identity.report_id)
+    .join(Campaign, Campaign.id == Report.campaign_id)
+    .join(Conversation, and_(Conversation.person_id == Person.id, Conversation.report_id == Report.id))
+    .where(*_KEY)
+    .with_for_update(of=(Report, Conversation))
+    .execution_options(populate_existing=True)
+)
 _IDENTITIES = table_of(Identity)
 _SET_REPORT = (
     update(_IDENTITIES)
@@ -34,6 +47,16 @@ ROLES: tuple[str, ...] = ("reporter", "department", "admin")
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+
+
+class Working(NamedTuple):
+    """An account at work on a report: what a turn needs, read at once (:meth:`PersonRepository.working`)."""
+
+    person: Person
+    identity: Identity
+    report: Report
+    campaign: Campaign
+    conversation: Conversation
 
 
 class PersonRepository:
@@ -61,6 +84,12 @@ class PersonRepository:
         """The person behind this channel account and the account itself (one query), if known."""
         row = self.session.execute(_LOOKUP, {"channel": channel, "external_id": external_id}).first()
         return None if row is None else (row[0], row[1])
+
+    def working(self, channel: str, external_id: str) -> Working | None:
+        """This account with its person, the report it works on (locked) with its campaign, and the person's
+        conversation on it (locked), in one read; None unless all of them exist."""
+        row = self.session.execute(_WORKING, {"channel": channel, "external_id": external_id}).first()
+        return None if row is None else Working(*row)
 
     def move_identity(self, identity: Identity, person_id: int) -> None:
         """Make ``identity`` an account of ``person_id`` (the person it belonged to keeps their others)."""

@@ -64,7 +64,7 @@ from storage.errors import (
     SubmissionClosed,
 )
 from storage.models import REPORT_STATUSES
-from storage.repositories import KEEP, KIND_PREFIXES, ROLES, guess_kind, template_digest
+from storage.repositories import KEEP, KIND_PREFIXES, ROLES, Working, guess_kind, template_digest
 from storage.repositories._sql import Keep
 from storage.repositories.outbox import MAX_ERROR_CHARS
 from storage.repositories.people import invite_digest
@@ -761,6 +761,18 @@ class PersonRepository(_Repository):
         if identity is None:
             return None
         return self.get(identity.person_id), identity
+
+    def working(self, channel: str, external_id: str) -> Working | None:
+        found = self.lookup(channel, external_id)
+        if found is None or found[1].report_id is None:
+            return None
+        person, identity = found
+        report = self._get(Report, identity.report_id)
+        conversation = self.uow.conversations.get(person.id, identity.report_id)
+        if report is None or conversation is None:
+            return None
+        campaign = self.uow.table("campaigns")[report.campaign_id]
+        return Working(person, identity, report, campaign, conversation)
 
     def move_identity(self, identity: Identity, person_id: int) -> None:
         self._stored_identity(identity).person_id = person_id

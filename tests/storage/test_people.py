@@ -112,3 +112,24 @@ def test_active_report_and_choice_round_trip(db, seed, now: datetime) -> None:
         assert (identity.report_id, identity.choice) == (b.id, None)
         # choice None is SQL NULL, not JSON null: "no question pending" is queryable.
         assert uow.session.execute(text("SELECT count(*) FROM identities WHERE choice IS NULL")).scalar() == 1
+
+
+def test_working_reads_an_account_at_work_in_one_go_and_nothing_less(db, seed, now: datetime) -> None:
+    with db.uow() as uow:
+        assert uow.people.working("telegram", "1001") is None  # no report chosen yet
+        identity = uow.people.identity("telegram", "1001")
+        assert identity is not None
+        report = uow.reports.get_or_create(seed.campaign, seed.unit_a, now)
+        uow.people.set_active_report(identity, report.id)
+        assert uow.people.working("telegram", "1001") is None  # no conversation on it yet
+        conversation, _ = uow.conversations.get_or_create(seed.person, report.id, channel="telegram",
+                                                          chat_id="1001", state={"x": 1}, now=now)
+        uow.commit()
+    with db.uow() as uow:
+        found = uow.people.working("telegram", "1001")
+        assert found is not None
+        assert (found.person.id, found.identity.external_id, found.report.id, found.campaign.id,
+                found.conversation.id) == (seed.person, "1001", report.id, seed.campaign, conversation.id)
+        assert found.conversation.state == {"x": 1}
+        assert uow.people.working("telegram", "404") is None
+        assert uow.people.working("zalo", "1001") is None

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from dialogs.answers import AnswerRecord
+from dialogs.messages import t
 from dialogs.template.model import NUMERIC_TYPES, Field
 from dialogs.vietnamese.format import docref_code, format_date_short, format_money, format_number, format_percent
 from dialogs.vietnamese.text import nfc, squash
@@ -69,7 +70,11 @@ def format_plain(field: Field, value: Any) -> str:
     if kind == "multichoice":
         return ", ".join(_option_label(field, v) for v in value)
     if kind == "file":
-        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+        if not isinstance(value, dict):
+            return str(value)
+        unnamed = "engine.photo_default_name" if str(value.get("mime", "")).startswith("image/") else \
+            "engine.file_default_name"
+        return str(value.get("name") or t(unnamed))  # a photo has no file name: «ảnh chụp»
     if kind == "group":
         return format_number(len(value))
     return nfc(str(value))

@@ -125,6 +125,16 @@ def test_choice_multichoice_yesno_and_decimal_values() -> None:
     assert format_value(Field("d", "decimal", "?"), AnswerRecord("answered", 1234567.5)) == "1.234.567,5"
 
 
+def test_a_file_answer_reads_as_its_name_and_a_photo_without_one_as_a_photo() -> None:
+    field = Field("anh", "file", "Ảnh chụp biên bản?")
+    named = {"file_id": "f1", "name": "bien-ban.pdf", "mime": "application/pdf", "size": 1200}
+    photo = {"file_id": "f2", "name": "", "mime": "image/jpeg", "size": 5400}
+    unnamed = {"file_id": "f3", "name": "", "mime": "application/octet-stream", "size": 10}
+    assert format_value(field, AnswerRecord("answered", named)) == "bien-ban.pdf"
+    assert format_value(field, AnswerRecord("answered", photo)) == "ảnh chụp"
+    assert format_value(field, AnswerRecord("answered", unnamed)) == "tệp đính kèm"
+
+
 def test_group_with_column_sentence_is_one_paragraph_per_item() -> None:
     group = Field("dh", "group", "Điển hình?", render="- {ho_ten}, {chuc_vu}: {thanh_tich}", fields=(
         Field("ho_ten", "text", "Họ tên?"), Field("chuc_vu", "text", "Chức vụ?"),

@@ -71,19 +71,18 @@ class ReminderRepository:
 
     def cancel_keys(self, keys: Sequence[str], now: datetime) -> int:
         """Cancel the planned reminders with these keys; how many."""
-        count = 0
-        for start in range(0, len(keys), 500):
-            query = update(Reminder).where(Reminder.name.in_(keys[start:start + 500]), Reminder.status == "planned")
-            count += rowcount(self.session.execute(query.values(status="cancelled", done_at=now),
-                                                   execution_options={"synchronize_session": False}))
-        return count
+        return self._move(keys, "planned", "cancelled", now)
 
     def revive(self, names: Sequence[str]) -> int:
         """Plan again the cancelled reminders with these names; how many."""
+        return self._move(names, "cancelled", "planned", None)
+
+    def _move(self, names: Sequence[str], old: str, new: str, done_at: datetime | None) -> int:
+        """Set the reminders with these names from status ``old`` to ``new`` (500 names a statement); how many."""
         count = 0
         for start in range(0, len(names), 500):
-            query = update(Reminder).where(Reminder.name.in_(names[start:start + 500]), Reminder.status == "cancelled")
-            count += rowcount(self.session.execute(query.values(status="planned", done_at=None),
+            query = update(Reminder).where(Reminder.name.in_(names[start:start + 500]), Reminder.status == old)
+            count += rowcount(self.session.execute(query.values(status=new, done_at=done_at),
                                                    execution_options={"synchronize_session": False}))
         return count
 

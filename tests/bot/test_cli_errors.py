@@ -59,6 +59,11 @@ class CLI:
         assert "Traceback" not in out + err
         return out, err
 
+    def json(self, *args: str, code: int = 0) -> Any:
+        """The command's ``--json`` output, parsed."""
+        out, _ = self(*args, "--json", code=code)
+        return json.loads(out)
+
     def refuses(self, *args: str, code: int, msg: str, **params: Any) -> None:
         """The command fails with exactly one sentence: message ``msg`` with ``params``."""
         _, err = self(*args, code=code)

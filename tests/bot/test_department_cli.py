@@ -5,7 +5,6 @@ all-units export, and help and usage errors in Vietnamese."""
 from __future__ import annotations
 
 import csv
-import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,32 +22,24 @@ FACTS_003 = ROOT / "tests" / "data" / "sample_003_answers.yaml"
 HAI_PHONG, OTHER = "31", "56"
 
 
-class Department(CLI):
-    """The CLI with JSON helpers."""
-
-    def json(self, *args: str, code: int = 0) -> Any:
-        out, _ = self(*args, "--json", code=code)
-        return json.loads(out)
-
-
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        restore_logging: None) -> Department:  # noqa: F811
+        restore_logging: None) -> CLI:  # noqa: F811
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPORTBOT_DATABASE_URL", f"sqlite:///{tmp_path}/rb.db")
     monkeypatch.setenv("REPORTBOT_LOG", str(tmp_path / "reportbot.log"))
-    department = Department(tmp_path, capsys)
+    department = CLI(tmp_path, capsys)
     department("unit", "import", "--province", HAI_PHONG)
     department("unit", "import", "--province", OTHER)
     return department
 
 
-def _unit(cli: Department, text: str, *more: str) -> dict[str, Any]:
+def _unit(cli: CLI, text: str, *more: str) -> dict[str, Any]:
     """The unit ``invite`` resolves ``text`` to (the JSON every unit-acting command prints)."""
     return cli.json("invite", "--unit", text, "--role", "reporter", *more)["unit"]
 
 
-def test_a_unit_by_code_id_name_and_province(cli: Department) -> None:
+def test_a_unit_by_code_id_name_and_province(cli: CLI) -> None:
     khuc = _unit(cli, "11224")  # the official code
     assert (khuc["name"], khuc["province"], khuc["code"]) == ("Xã Khúc Thừa Dụ", "Thành phố Hải Phòng", 11224)
     assert _unit(cli, f"#{khuc['id']}") == khuc == _unit(cli, str(khuc["id"]))  # the id, with or without "#"
@@ -64,7 +55,7 @@ def test_a_unit_by_code_id_name_and_province(cli: Department) -> None:
     assert _unit(cli, "Phường Đông Hải", "--province", OTHER)["province"] != "Thành phố Hải Phòng"
 
 
-def test_a_typo_is_refused_with_suggestions_and_acts_on_nothing(cli: Department) -> None:
+def test_a_typo_is_refused_with_suggestions_and_acts_on_nothing(cli: CLI) -> None:
     campaign = cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "15/12/2030",
                         "--province", HAI_PHONG)
     _, err = cli("answers", "import", "-c", str(campaign["id"]), "-u", "thua du", str(FACTS_003), "--submit", code=1)
@@ -73,7 +64,7 @@ def test_a_typo_is_refused_with_suggestions_and_acts_on_nothing(cli: Department)
     assert progress["reported"] == 0 and {u["state"] for u in progress["units"]} == {"not_started"}
 
 
-def test_every_unit_acting_command_prints_the_unit_it_used(cli: Department, tmp_path: Path) -> None:
+def test_every_unit_acting_command_prints_the_unit_it_used(cli: CLI, tmp_path: Path) -> None:
     cid = str(cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-15",
                        "-u", "khuc thua du")["id"])
     label = t("bot.cli.unit_used", unit="Xã Khúc Thừa Dụ (Thành phố Hải Phòng, mã 11224,")
@@ -87,7 +78,7 @@ def test_every_unit_acting_command_prints_the_unit_it_used(cli: Department, tmp_
     assert exported["unit"]["code"] == 11224 and exported["unit"]["province"] == "Thành phố Hải Phòng"
 
 
-def test_a_campaigns_life(cli: Department) -> None:
+def test_a_campaigns_life(cli: CLI) -> None:
     # Opening: a staff-style date is taken, an impossible one explained; no unit and a past deadline warn.
     _, err = cli("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2025-02-31", code=1)
     assert "28 ngày" in err
@@ -120,7 +111,7 @@ def test_a_campaigns_life(cli: Department) -> None:
     assert cli.json("campaign", "show", "-c", cid)["settings"]["signer"]["name"] == "Trần Văn Bình"
 
 
-def test_receipts_returns_and_progress(cli: Department, tmp_path: Path) -> None:
+def test_receipts_returns_and_progress(cli: CLI, tmp_path: Path) -> None:
     cid = str(cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-15",
                        "--province", HAI_PHONG)["id"])
     first = cli.json("answers", "import", "-c", cid, "-u", "khuc thua du", str(FACTS_003), "--submit")["receipt"]
@@ -162,7 +153,7 @@ def test_receipts_returns_and_progress(cli: Department, tmp_path: Path) -> None:
     assert cli.json("campaign", "show", "-c", cid)["states"]["accepted"] == 1
 
 
-def test_bulk_invites_list_and_revoke(cli: Department, tmp_path: Path) -> None:
+def test_bulk_invites_list_and_revoke(cli: CLI, tmp_path: Path) -> None:
     cid = str(cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-15",
                        "--province", HAI_PHONG)["id"])
     sheet = tmp_path / "moi.csv"
@@ -189,7 +180,7 @@ def test_bulk_invites_list_and_revoke(cli: Department, tmp_path: Path) -> None:
     assert "-o moi.csv" in err
 
 
-def test_every_units_report_into_a_folder_or_a_zip(cli: Department, tmp_path: Path) -> None:
+def test_every_units_report_into_a_folder_or_a_zip(cli: CLI, tmp_path: Path) -> None:
     units = ("khuc thua du", "Phường Đông Hải, Hải Phòng", f"Phường Đông Hải, {OTHER}")
     cid = str(cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-15",
                        *(arg for unit in units for arg in ("-u", unit)))["id"])
@@ -217,7 +208,7 @@ def _command_paths() -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "reportbot")
-def test_help_is_vietnamese(cli: Department, path: tuple[str, ...]) -> None:
+def test_help_is_vietnamese(cli: CLI, path: tuple[str, ...]) -> None:
     out, _ = cli(*path, "--help")
     assert "Cách dùng:" in out and "Xem hướng dẫn này rồi thoát." in out
     for english in ("Usage:", "Show this message", "Options", "[required]", "[default:"):
@@ -226,14 +217,14 @@ def test_help_is_vietnamese(cli: Department, path: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("args", [("campaign", "show"), ("progress", "--campaign", "abc"), ("export", "--nope"),
                                   ("invite", "revoke")])
-def test_a_usage_error_is_one_vietnamese_sentence(cli: Department, args: tuple[str, ...]) -> None:
+def test_a_usage_error_is_one_vietnamese_sentence(cli: CLI, args: tuple[str, ...]) -> None:
     _, err = cli(*args, code=2)
     assert err.startswith("reportbot: ") and err.count("\n") == 1 and "--help" in err
     for english in ("Usage:", "Error:", "Missing option", "No such option", "is not a valid"):
         assert english not in err
 
 
-def test_a_unit_added_by_a_name_the_official_list_lacks_is_kept_with_a_warning(cli: Department) -> None:
+def test_a_unit_added_by_a_name_the_official_list_lacks_is_kept_with_a_warning(cli: CLI) -> None:
     out, err = cli("unit", "add", "Xã Khong Co That")
     assert "Xã Khong Co That" in out and t("bot.cli.unit_not_official", name="Xã Khong Co That") in err
     _, err = cli("unit", "add", "Xã Đại Sơn, Hải Phòng", code=1)  # imported already: refused as a duplicate

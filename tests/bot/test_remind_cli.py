@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,21 +12,13 @@ from dialogs.messages import t
 from tests.bot.test_cli_errors import CLI, restore_logging  # noqa: F401  (the fixture is used by name)
 
 
-class Department(CLI):
-    """The CLI with a JSON helper."""
-
-    def json(self, *args: str, code: int = 0) -> Any:
-        out, _ = self(*args, "--json", code=code)
-        return json.loads(out)
-
-
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        restore_logging: None) -> Department:  # noqa: F811
+        restore_logging: None) -> CLI:  # noqa: F811
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPORTBOT_DATABASE_URL", f"sqlite:///{tmp_path}/rb.db")
     monkeypatch.setenv("REPORTBOT_LOG", str(tmp_path / "reportbot.log"))
-    department = Department(tmp_path, capsys)
+    department = CLI(tmp_path, capsys)
     department("unit", "add", "Xã Khúc Thừa Dụ")
     department("unit", "add", "Xã Kiến Thụy")
     return department
@@ -43,7 +33,7 @@ def _reporter(unit: str, telegram_id: str, name: str) -> None:
         uow.commit()
 
 
-def test_a_campaign_with_its_own_reminders_and_a_dry_run(cli: Department) -> None:
+def test_a_campaign_with_its_own_reminders_and_a_dry_run(cli: CLI) -> None:
     made = cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-12", "-u", "khuc thua du",
                     "-u", "kien thuy", "--remind", "3d, 0d@09:30", "--digest", "17:00")
     assert made["reminders"] == {"policy": "3d,0d@09:30", "quiet": "21:00-07:00", "digest": "17:00"}
@@ -66,7 +56,7 @@ def test_a_campaign_with_its_own_reminders_and_a_dry_run(cli: Department) -> Non
     assert 10 <= digests <= 13
 
 
-def test_campaign_set_changes_the_reminders_and_plans_them_again(cli: Department) -> None:
+def test_campaign_set_changes_the_reminders_and_plans_them_again(cli: CLI) -> None:
     cid = str(cli.json("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-12",
                        "-u", "khuc thua du")["id"])
     _reporter("khuc thua du", "4242", "Chị Hoa")
@@ -88,7 +78,7 @@ def test_campaign_set_changes_the_reminders_and_plans_them_again(cli: Department
     ("--quiet", "9pm", "bot.remind.bad_quiet"),
     ("--digest", "chiều", "bot.remind.bad_digest"),
 ])
-def test_bad_reminder_options_are_refused_with_an_example(cli: Department, option: str, value: str,
+def test_bad_reminder_options_are_refused_with_an_example(cli: CLI, option: str, value: str,
                                                           msg: str) -> None:
     _, err = cli("campaign", "create", "-t", "tdkt_5nam_2021_2025", "-d", "2030-12-12", "-u", "khuc thua du",
                  option, value, code=1)
@@ -96,5 +86,5 @@ def test_bad_reminder_options_are_refused_with_an_example(cli: Department, optio
     assert cli.json("campaign", "list")["campaigns"] == []  # nothing half-made
 
 
-def test_at_is_only_for_a_dry_run(cli: Department) -> None:
+def test_at_is_only_for_a_dry_run(cli: CLI) -> None:
     cli.refuses("remind", "--at", "2030-12-11T08:00", code=1, msg="bot.remind.at_needs_dry_run")

@@ -14,7 +14,7 @@ import math
 from datetime import tzinfo
 from typing import Any
 
-from bot.progress import Progress, UnitProgress, campaign_progress
+from bot.progress import Progress, UnitProgress, campaign_progress, unit_progress
 from dialogs.effects import Button, Say
 from dialogs.messages import ref
 from dialogs.vietnamese.format import format_date_short, format_number
@@ -78,8 +78,8 @@ def page(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, number: int) -> Say:
 
 def card(uow: UnitOfWork, campaign: Campaign, unit_id: int, zone: tzinfo, back: int) -> Say:
     """One unit of a campaign: its state, its last submission, and what can be done with it."""
-    found = campaign_progress(uow, campaign, zone)
-    row = next((u for u in found.units if u.unit.id == unit_id), None)
+    unit = uow.units.by_id(unit_id)
+    row = unit_progress(uow, campaign, unit, zone) if unit and uow.campaigns.is_expected(campaign.id, unit_id) else None
     if row is None:
         return Say("bot.dept.unit_not_expected", {"id": campaign.id},
                    (Button(data("page", campaign.id, back), "bot.dept.btn.back"),))

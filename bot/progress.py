@@ -16,9 +16,10 @@ from typing import Any, Literal
 from bot.reporting import campaign_template
 from dialogs.conversation import flow
 from dialogs.messages import t
+from dialogs.template.model import Template
 from exporters.model import UnitInfo, UnitState, UnitStatus
 from exporters.rate import Rate, reporting_rate
-from storage.models import Campaign, Unit
+from storage.models import Campaign, Report, Submission, Unit
 from storage.uow import UnitOfWork
 
 State = Literal["not_started", "in_progress", "on_time", "late", "returned", "accepted"]
@@ -96,30 +97,40 @@ def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Prog
     reports = {r.unit_id: r for r in uow.reports.for_campaign(campaign.id)}
     last = uow.submissions.last_submitted_by_unit(campaign.id)
     for unit in uow.campaigns.expected_units(campaign.id):
-        report = reports.get(unit.id)
-        submitted = last.get(unit.id)
-        info = unit_info(unit)
-        editing = report is not None and submitted is not None and report.status == "draft" \
-            and report.version > submitted.version
-        if submitted is not None and submitted.status == "returned":
-            # Returned for correction: not submitted until the unit submits again (it may be editing already).
-            rows.append(UnitProgress(unit, "returned", version=submitted.version, ref=submitted.ref or "",
-                                     comment=submitted.comment or "", editing=editing))
-        elif submitted is not None and submitted.submitted_at is not None:
-            on_time = submitted.submitted_at <= end
-            state: State = "accepted" if submitted.status == "accepted" else "on_time" if on_time else "late"
-            rows.append(UnitProgress(unit, state, submitted_at=submitted.submitted_at, version=submitted.version,
-                                     ref=submitted.ref or "", editing=editing, on_time=on_time))
-        else:
-            answers = uow.answers.current_records(campaign.id, unit.id) if report is not None else {}
-            asked = flow.applicable(template, answers)
-            done = sum(flow.is_done(f, answers) for f in asked)
-            rows.append(UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked)))
-        row = rows[-1]
+        row = _unit_row(uow, template, campaign, unit, reports.get(unit.id), last.get(unit.id), end)
+        rows.append(row)
         kind: UnitState = "missing" if row.on_time is None or row.state == "returned" else \
             "on_time" if row.on_time else "late"
-        statuses.append(UnitStatus(info, kind))
+        statuses.append(UnitStatus(unit_info(unit), kind))
     return Progress(campaign, tuple(rows), reporting_rate(statuses))
 
 
-__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "unit_info", "unit_json"]
+def unit_progress(uow: UnitOfWork, campaign: Campaign, unit: Unit, zone: tzinfo) -> UnitProgress:
+    """One unit's state in a campaign (a department's card), without reading the others'."""
+    template = campaign_template(uow, campaign.template_version_id)
+    return _unit_row(uow, template, campaign, unit, uow.reports.by_campaign_unit(campaign.id, unit.id),
+                     uow.submissions.last_submitted(campaign.id, unit.id), deadline_end(campaign, zone))
+
+
+def _unit_row(uow: UnitOfWork, template: Template, campaign: Campaign, unit: Unit, report: Report | None,
+              submitted: Submission | None, end: datetime) -> UnitProgress:
+    """A unit's state from its report and its last submitted version."""
+    editing = report is not None and submitted is not None and report.status == "draft" \
+        and report.version > submitted.version
+    if submitted is not None and submitted.status == "returned":
+        # Returned for correction: not submitted until the unit submits again (it may be editing already).
+        return UnitProgress(unit, "returned", version=submitted.version, ref=submitted.ref or "",
+                            comment=submitted.comment or "", editing=editing)
+    if submitted is not None and submitted.submitted_at is not None:
+        on_time = submitted.submitted_at <= end
+        state: State = "accepted" if submitted.status == "accepted" else "on_time" if on_time else "late"
+        return UnitProgress(unit, state, submitted_at=submitted.submitted_at, version=submitted.version,
+                            ref=submitted.ref or "", editing=editing, on_time=on_time)
+    answers = uow.answers.current_records(campaign.id, unit.id) if report is not None else {}
+    asked = flow.applicable(template, answers)
+    done = sum(flow.is_done(f, answers) for f in asked)
+    return UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked))
+
+
+__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "unit_info", "unit_json",
+           "unit_progress"]

@@ -58,6 +58,8 @@ class ZaloBotServer:
         self.actions: list[tuple[str, str]] = []
         self.webhook: dict[str, str] | None = None
         self.polls = 0
+        #: How many times each update (by message id) was handed out.
+        self.served: dict[str, int] = {}
         #: getUpdates calls held right now with nothing to give (the bot is idle, waiting for users).
         self.holding = 0
         self.empty_polls = 0
@@ -185,6 +187,7 @@ class ZaloBotServer:
             return self._ok({})
         update = self.queue[0]
         key = update["message"]["message_id"]
+        self.served[key] = self.served.get(key, 0) + 1
         if self.replay and key not in self._replayed:
             self._replayed.add(key)  # served now, and once more
         else:

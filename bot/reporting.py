@@ -39,19 +39,24 @@ def report_view(uow: UnitOfWork, row: ReportRow) -> Report:
 
 
 def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], now: datetime, *,
-                  person_id: int | None, channel: str, contact: str = "") -> list[Effect]:
+                  person_id: int | None, channel: str, contact: str = "",
+                  appended: list[tuple[str, int, AnswerRecord]] | None = None) -> list[Effect]:
     """Store what the engine decided: answers (append-only), versions, submissions, requests for help.
 
     Returns the effects to send, with what only storage knows said in its place: whether a request for
-    help reached anyone at the department (``contact``: whom to call instead, when nobody can be told)."""
+    help reached anyone at the department (``contact``: whom to call instead, when nobody can be told).
+    ``appended`` gets each answer stored (field, row id, the record as it reads back)."""
     out: list[Effect] = []
     for effect in effects:
         out.append(effect)
         if isinstance(effect, AnswerSaved):
             record = AnswerRecord.from_json(effect.record)
-            uow.answers.append(campaign_id=row.campaign_id, unit_id=row.unit_id, field_id=effect.field_id,
-                               record=record, person_id=person_id, channel=channel, now=now,
-                               submission_version=effect.version, field_type=record.field_type)
+            answer_id = uow.answers.append(campaign_id=row.campaign_id, unit_id=row.unit_id,
+                                           field_id=effect.field_id, record=record, person_id=person_id,
+                                           channel=channel, now=now, submission_version=effect.version,
+                                           field_type=record.field_type)
+            if appended is not None:
+                appended.append((effect.field_id, answer_id, uow.answers.as_read(record, now, record.field_type)))
         elif isinstance(effect, VersionOpened):
             uow.reports.save(row, now, status=DRAFT, version=effect.version)
             uow.submissions.draft_for(row, now)

@@ -22,7 +22,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,9 +37,11 @@ from bot.delivery import Decision, decide, describe
 from bot.documents import unit_document, with_pdf
 from bot.envelopes import Outgoing, Update
 from bot.outbox import DOCUMENT_CHANNELS, LIMITS, DocumentDue, carried, pack
-from bot.reporting import apply_effects, campaign_template, report_view
+from bot.reporting import apply_effects, campaign_template
+from dialogs.answers import AnswerRecord
 from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
+from dialogs.conversation.report import Report
 from dialogs.effects import Effect, Say, Submitted
 from dialogs.errors import StateError
 from dialogs.events import Event, Pick, Start, Text, Unsupported
@@ -60,6 +62,8 @@ LEASE = timedelta(seconds=float(os.environ.get("REPORTBOT_LEASE_SECONDS", "15"))
 UNSUPPORTED = ("sticker", "voice", "location", "edited", "other")
 #: Attempts at processing one update before it is set aside with an apology.
 MAX_ATTEMPTS = 3
+#: Reports whose answers a runner keeps between turns (beyond that it starts again).
+ANSWERS_KEPT = 20_000
 
 
 @dataclass
@@ -76,6 +80,9 @@ class Handled:
     outgoing: list[Outgoing] = field(default_factory=list)
     #: The update's inbox row (None: duplicate, or not stored).
     inbox_id: int | None = None
+    #: The report's answers after this turn, for the runner's cache once committed: (report id, their
+    #: count and newest id, the answers).
+    answers: tuple[int, tuple[int, int], dict[str, AnswerRecord]] | None = None
 
 
 @dataclass
@@ -151,6 +158,9 @@ class Runner:
         self.lease = lease
         self.rng = random.Random(seed)
         self._templates: dict[int, Template] = {}
+        #: Report id → (count and newest id of its answers, its current answers), as of the last commit: a turn
+        #: whose read of the report finds the same count and newest id takes them from here.
+        self._answers: dict[int, tuple[tuple[int, int], dict[str, AnswerRecord]]] = {}
         #: Messages sent since the last commit (id, provider id): marked sent in the next transaction.
         self._delivered: list[tuple[int, str | None]] = []
 
@@ -188,6 +198,7 @@ class Runner:
             done = self._work(uow, work.limit, now) if work.limit else {}
             faults.point("before_commit")
             uow.commit()
+        self._keep_answers(done.values())
         faults.point("after_commit")
         return CycleResult(ids, list(done.values()), claimed, now + self.lease if work.renew else None)
 
@@ -226,6 +237,7 @@ class Runner:
                 uow.commit()
         except Exception as exc:  # no crash reaches a user
             return [self._failed(update, exc) for update in updates]
+        self._keep_answers(done.values())
         self._delivered = []
         faults.point("after_commit")
         return [done.get(i, Handled(u, inbox_id=i)) if i is not None else Handled(u, duplicate=True)
@@ -362,10 +374,14 @@ class Runner:
             conv, _ = uow.conversations.get_or_create(person.id, row.id, channel=update.channel,
                                                       chat_id=update.chat_id, state={}, now=now)
         template = self.template_for(uow, chosen.campaign.template_version_id)
-        step = resume(template, report_view(uow, row), conv.state, event, now)
+        known = working.answers if working is not None and working.report.id == row.id else None
+        answers = self._answers_of(uow, row, known)
+        view = Report.of(answers, version=row.version, status=row.status, ref=row.ref or "")
+        step = resume(template, view, conv.state, event, now)
         contact = chosen.campaign.contact or template.meta.department or t("bot.contact.department_default")
+        appended: list[tuple[str, int, AnswerRecord]] = []
         said = apply_effects(uow, row, step.effects, now, person_id=person.id, channel=update.channel,
-                             contact=contact)
+                             contact=contact, appended=appended)
         uow.conversations.save(conv, step.state, now, channel=update.channel, chat_id=update.chat_id)
         documents: list[DocumentDue] = []
         if update.channel in DOCUMENT_CHANNELS:  # the submitted report, as the document a văn thư files
@@ -374,7 +390,29 @@ class Runner:
                          for e in step.effects if isinstance(e, Submitted)]
         handled = reply([*notes, *said, *documents], conv.id)
         handled.campaign_id, handled.unit_id = row.campaign_id, row.unit_id
+        if known is not None:
+            after = dict(answers)
+            after.update((field_id, record) for field_id, _, record in appended)
+            newest = max([known[1], *(answer_id for _, answer_id, _ in appended)])
+            handled.answers = (row.id, (known[0] + len(appended), newest), after)
         return handled
+
+    def _answers_of(self, uow: UnitOfWork, row: Any, known: tuple[int, int] | None) -> dict[str, AnswerRecord]:
+        """A report's current answers: kept from the last turn on it when its answers are still those (same count,
+        same newest id: answers are only added), else read."""
+        kept = self._answers.get(row.id) if known is not None else None
+        if kept is not None and kept[0] == known:
+            return kept[1]
+        return uow.answers.current_records(row.campaign_id, row.unit_id)
+
+    def _keep_answers(self, handled: Iterable[Handled]) -> None:
+        """After a commit: keep the answers of the reports its turns worked on."""
+        if len(self._answers) > ANSWERS_KEPT:
+            self._answers.clear()
+        for item in handled:
+            if item.answers is not None:
+                report_id, key, answers = item.answers
+                self._answers[report_id] = (key, answers)
 
     def _replier(self, uow: UnitOfWork, update: Update, now: datetime, turn: int,
                  lease: tuple[str, datetime] | None) -> Callable[[Sequence[Effect | DocumentDue], int | None], Handled]:

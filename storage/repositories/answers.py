@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import String, bindparam, func, insert, select, type_coerce
@@ -107,6 +108,14 @@ class AnswerRepository:
                                          approximate=approximate, qualifier=qualifier, at=_iso(at),
                                          field_type=field_type)
         return out
+
+    @staticmethod
+    def as_read(record: AnswerRecord, now: datetime, field_type: str = "") -> AnswerRecord:
+        """``record`` as :meth:`current_records` reads it back once :meth:`append` stored it at ``now`` (its value
+        through JSON, its time as stored), for a cache kept beside the table."""
+        return AnswerRecord(status=record.status, value=json.loads(json.dumps(record.value)), raw=record.raw,
+                            display=record.display, approximate=record.approximate, qualifier=record.qualifier,
+                            at=_iso(now), field_type=field_type or record.field_type)
 
     def count(self, campaign_id: int, unit_id: int | None = None) -> int:
         """How many answer rows a campaign (or one of its units) has."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import InviteExpired, InviteRevoked, InviteUsed, NotFound
-from ..models import Campaign, Conversation, Identity, Invite, Person, Report
+from ..models import Answer, Campaign, Conversation, Identity, Invite, Person, Report
 from ._sql import rowcount, table_of
 
 _KEY = (Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
@@ -23,8 +23,12 @@ _LOOKUP = select(Person, Identity).join(Identity, Identity.person_id == Person.i
 # A turn's common case in one read: the account, its person, the report it works on with its campaign, and
 # the person's conversation on that report; the report and the conversation locked (the runner locked the
 # batch's reports in id order already), read as committed (populate_existing: not a stale copy).
+# It also says which answers the report has (their count and newest id): what a cache of its answers is keyed by.
+_ANSWERS_OF_REPORT = (Answer.campaign_id == Report.campaign_id, Answer.unit_id == Report.unit_id)
 _WORKING = (
-    select(Person, Identity, Report, Campaign, Conversation)
+    select(Person, Identity, Report, Campaign, Conversation,
+           select(func.count(Answer.id)).where(*_ANSWERS_OF_REPORT).scalar_subquery(),
+           select(func.max(Answer.id)).where(*_ANSWERS_OF_REPORT).scalar_subquery())
     .join(Identity, Identity.person_id == Person.id)
     .join(Report, Report.id == Identity.report_id)
     .join(Campaign, Campaign.id == Report.campaign_id)
@@ -57,6 +61,9 @@ class Working(NamedTuple):
     report: Report
     campaign: Campaign
     conversation: Conversation
+    #: How many answers the report has, and the newest one's id (0 for none): together they name what
+    #: :meth:`AnswerRepository.current_records` would read now (answers are only ever added).
+    answers: tuple[int, int] = (0, 0)
 
 
 class PersonRepository:
@@ -89,7 +96,10 @@ class PersonRepository:
         """This account with its person, the report it works on (locked) with its campaign, and the person's
         conversation on it (locked), in one read; None unless all of them exist."""
         row = self.session.execute(_WORKING, {"channel": channel, "external_id": external_id}).first()
-        return None if row is None else Working(*row)
+        if row is None:
+            return None
+        person, identity, report, campaign, conversation, count, newest = row
+        return Working(person, identity, report, campaign, conversation, (int(count or 0), int(newest or 0)))
 
     def move_identity(self, identity: Identity, person_id: int) -> None:
         """Make ``identity`` an account of ``person_id`` (the person it belonged to keeps their others)."""

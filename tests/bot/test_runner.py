@@ -485,6 +485,58 @@ def test_two_staff_of_one_unit_share_the_reports_answers(anydb: Any) -> None:
         assert len(uow.reports.for_campaign(campaign_id)) == 1
 
 
+def test_the_answers_a_runner_keeps_between_turns_are_the_databases_and_follow_other_writers(
+    anydb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A runner keeps each report's answers from one turn to the next (keyed by their count and newest id):
+    what it keeps is what the database holds; an answer another process added, or a turn that never
+    committed, is not hidden by it."""
+    store = anydb
+    campaign_id, unit_id = _tiny_campaign(store, "AN000001", "BI000001")
+    one, two = _runner(store, None), _runner(store, None)  # two processes
+
+    def say(runner: Runner, user: str, n: int, text: str) -> list[Outgoing]:
+        out: list[Outgoing] = []
+        runner.send_replies([runner.process(Update("telegram", f"{user}{n}", user, user, Text(text)))], out.append)
+        return out
+
+    def kept(runner: Runner) -> tuple[tuple[int, int], dict[str, AnswerRecord]]:
+        with store.uow() as uow:
+            report = uow.reports.by_campaign_unit(campaign_id, unit_id)
+        return runner._answers[report.id]
+
+    say(one, "an", 1, "/start AN000001")
+    say(one, "an", 2, "75")
+    say(one, "an", 3, "xem lai")  # a turn that reads the answers kept (none is added)
+    with store.uow() as uow:
+        history = uow.answers.history(campaign_id, unit_id)
+        current = uow.answers.current_records(campaign_id, unit_id)
+    assert kept(one) == ((1, history[-1].id), current)
+    say(two, "binh", 1, "/start BI000001")
+    say(two, "binh", 2, "kha")  # another process adds an answer: runner one's count is behind
+    review = say(one, "an", 4, "xem lai")
+    assert "engine.review" in _msgs(review) and "75" in review[-1].text and "Khá" in review[-1].text
+    with store.uow() as uow:
+        current = uow.answers.current_records(campaign_id, unit_id)
+    assert kept(one)[1] == current
+
+    def crash(name: str) -> None:
+        if name == "before_commit":
+            raise SystemExit("power cut")
+
+    say(one, "an", 5, "sua so tap the")
+    before = kept(one)
+    monkeypatch.setattr(runner_module.faults, "point", crash)
+    with pytest.raises(SystemExit):
+        say(one, "an", 6, "80")
+    monkeypatch.undo()
+    assert kept(one) == before  # what never committed is not kept
+    assert "engine.saved" in _msgs(say(one, "an", 7, "90"))
+    with store.uow() as uow:
+        current = uow.answers.current_records(campaign_id, unit_id)
+    assert current["so_tap_the"].value == 90 and kept(one)[1] == current
+
+
 def test_an_unreachable_database_is_said_in_one_sentence(tmp_path: Any) -> None:
     """The database cannot be reached (here: its folder is gone): the user is told, and nothing pretends
     to be stored."""

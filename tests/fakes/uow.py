@@ -43,7 +43,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar, cast
@@ -772,7 +772,8 @@ class PersonRepository(_Repository):
         if report is None or conversation is None:
             return None
         campaign = self.uow.table("campaigns")[report.campaign_id]
-        return Working(person, identity, report, campaign, conversation)
+        ids = [a.id for a in self._rows(Answer) if a.campaign_id == report.campaign_id and a.unit_id == report.unit_id]
+        return Working(person, identity, report, campaign, conversation, answers=(len(ids), max(ids, default=0)))
 
     def move_identity(self, identity: Identity, person_id: int) -> None:
         self._stored_identity(identity).person_id = person_id
@@ -1133,6 +1134,11 @@ class AnswerRepository(_Repository):
                         submission_version: int | None = None) -> dict[str, AnswerRecord]:
         current = self.current(campaign_id, unit_id, submission_version)
         return {field_id: answer.to_record() for field_id, answer in current.items()}
+
+    @staticmethod
+    def as_read(record: AnswerRecord, now: datetime, field_type: str = "") -> AnswerRecord:
+        """As :meth:`current_records` reads ``record`` back here (the value as given, the time as given)."""
+        return replace(record, at=now.isoformat(), field_type=field_type or record.field_type)
 
     def count(self, campaign_id: int, unit_id: int | None = None) -> int:
         return sum(1 for a in self._rows(Answer)

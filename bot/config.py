@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     #: Updates processed per commit (group commit), and the inbox retention.
     batch: int = Field(default=50, alias="REPORTBOT_BATCH")
     inbox_days: float = Field(default=7, alias="REPORTBOT_INBOX_DAYS")
+    #: Processes that make the documents sent in the chat (0: made in the database thread, between cycles).
+    document_workers: int = Field(default=1, ge=0, le=8, alias="REPORTBOT_DOCUMENT_WORKERS")
     #: Where the command line writes internal errors with their tracebacks (relative: the working directory).
     log_file: str = Field(default="reportbot.log", alias="REPORTBOT_LOG")
 

@@ -81,6 +81,36 @@ def to_pdf(name: str, data: bytes, timeout: float = PDF_TIMEOUT_S) -> tuple[str,
         return made.name, made.read_bytes()
 
 
+#: A worker process's session factory per database (made on its first document, kept).
+_FACTORIES: dict[str, sessionmaker[Session]] = {}
+
+
+def database_url(session_factory: sessionmaker[Session] | None) -> str | None:
+    """The address another process opens the same database at (None: an in-memory one, or none)."""
+    bind = None if session_factory is None else session_factory.kw.get("bind")
+    url = getattr(bind, "url", None)
+    if url is None or (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
+        return None
+    return str(url.render_as_string(hide_password=False))
+
+
+def render_at(url: str, spec: dict[str, Any]) -> tuple[str, bytes]:
+    """:func:`render` in a document worker process: the database opened by its address, once per process."""
+    factory = _FACTORIES.get(url)
+    if factory is None:
+        from storage.db import make_engine, make_session_factory
+
+        factory = _FACTORIES[url] = make_session_factory(make_engine(url))
+    return render(factory, spec)
+
+
+def warm() -> None:
+    """Import what making a document needs (a worker's first document then takes no longer than any)."""
+    import docx  # noqa: F401
+
+    import bot.services  # noqa: F401
+
+
 def render(session_factory: sessionmaker[Session], spec: dict[str, Any], settings: Settings | None = None
            ) -> tuple[str, bytes]:
     """The file a spec names: (file name, bytes) — for a PDF spec, the .docx it is made from. Raises when it

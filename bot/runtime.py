@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -62,7 +64,8 @@ class Runtime:
     """Runs cycles and senders for a set of channels in one process."""
 
     def __init__(self, runner: Runner, channels: Mapping[str, Channel], *, limits: Mapping[str, Limits],
-                 batch: int = 50, metrics: Metrics | None = None, inbox_days: float = 7) -> None:
+                 batch: int = 50, metrics: Metrics | None = None, inbox_days: float = 7,
+                 document_workers: int = 0) -> None:
         self.runner = runner
         self.channels = dict(channels)
         self.batch = batch
@@ -76,6 +79,12 @@ class Runtime:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportbot-db")
         #: LibreOffice runs one conversion at a time (each takes a core and a few hundred MB for seconds).
         self._converting = asyncio.Semaphore(1)
+        #: Documents are made in processes of their own when the database can be opened from another process:
+        #: a .docx takes tens of milliseconds of Python (a compiled report, seconds), which in the database
+        #: thread would hold up every chat's turn.
+        self._database_url = documents.database_url(runner.session_factory) if document_workers else None
+        self._document_workers = document_workers
+        self._makers: ProcessPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
         self._arrived: dict[int, float] = {}
         self.stopping = False
@@ -111,7 +120,17 @@ class Runtime:
         factory = self.runner.session_factory
         if factory is None:
             raise Unavailable("no database to make documents from")
-        made = await asyncio.get_running_loop().run_in_executor(self._db, documents.render, factory, spec)
+        loop = asyncio.get_running_loop()
+        made: tuple[str, bytes] | None = None
+        if self._makers is not None and self._database_url is not None:
+            try:
+                made = await loop.run_in_executor(self._makers, documents.render_at, self._database_url, spec)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start again, make this one here
+                log.warning("document worker lost; starting another")
+                self._makers.shutdown(wait=False, cancel_futures=True)
+                self._makers = self._start_makers()
+        if made is None:
+            made = await loop.run_in_executor(self._db, documents.render, factory, spec)
         if not documents.is_pdf(spec):
             return made
         async with self._converting:
@@ -119,8 +138,19 @@ class Runtime:
 
     # ---- the loop ---------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the cycle loop (the senders start with their first message)."""
+        """Start the cycle loop (the senders start with their first message) and the document workers."""
+        self._makers = self._start_makers()
         self._task = asyncio.create_task(self._loop())
+
+    def _start_makers(self) -> ProcessPoolExecutor | None:
+        """The document worker processes (spawned: a fork of this threaded process could inherit held locks),
+        each importing what it needs at once."""
+        if self._database_url is None or self._document_workers <= 0:
+            return None
+        makers = ProcessPoolExecutor(max_workers=self._document_workers,
+                                     mp_context=multiprocessing.get_context("spawn"), initializer=documents.warm)
+        makers.submit(documents.warm)  # started now, not with the first receipt
+        return makers
 
     async def _warm(self) -> None:
         """Load the open campaigns' templates before the first cycle (its turns then take no longer than any)."""
@@ -149,6 +179,8 @@ class Runtime:
             await self._task
         for sender in self.senders.values():
             await sender.stop()
+        if self._makers is not None:
+            self._makers.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:

@@ -53,7 +53,8 @@ def run(
     gc.set_threshold(*GC_THRESHOLD)
 
     async def main() -> None:
-        runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days)
+        runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days,
+                          document_workers=settings.document_workers)
         ready = asyncio.Event()
         task = asyncio.create_task(serve(runtime, webhooks, host, port, ready, background, downloads))
         await ready.wait()

@@ -821,7 +821,7 @@ MESSAGES: dict[str, str] = {
     "bot.help.arg_type": "Kiểu mục: integer, money, date, docref, …",
     "bot.help.arg_text": "Câu trả lời như người dùng gõ.",
     "bot.help.opt_template": "Tệp mẫu hoặc tên mẫu có sẵn.",
-    "bot.help.opt_deadline": "Hạn nộp: 2026-12-15 hoặc 15/12/2026 (hết ngày đó), hoặc kèm giờ: «2026-12-15 17:00», «17:00 15/12/2026», «17h30 15/12/2026». Chỉ ghi ngày là hết ngày (khi đổi hạn, giờ cũ bị bỏ).",
+    "bot.help.opt_deadline": "Hạn nộp: 2026-12-15 hoặc 15/12/2026, có thể kèm giờ: «2026-12-15 17:00», «17:00 15/12/2026», «17h30 15/12/2026». Chỉ ghi ngày thì hạn là hết ngày đó (khi đổi hạn, giờ đã đặt trước đó được bỏ).",
     "bot.help.opt_title": "Tên đợt báo cáo (mặc định: tên của mẫu).",
     "bot.help.opt_units": "Đơn vị được giao báo cáo (ghi nhiều lần được): tên, \"tên, tỉnh\", mã đơn vị hoặc #id.",
     "bot.help.opt_unit": "Đơn vị: tên (có dấu hay không đều được), \"tên, tỉnh\", mã đơn vị hoặc #id.",

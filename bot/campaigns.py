@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from bot import reminders
-from bot.progress import STATES, campaign_progress, unit_json
+from bot.progress import (
+    STATES,
+    campaign_progress,
+    deadline_end,
+    deadline_json,
+    deadline_moment,
+    deadline_text,
+    unit_json,
+)
 from dialogs.errors import ConfigError
 from dialogs.messages import t
-from dialogs.vietnamese.format import format_date_short
+from dialogs.vietnamese.format import format_deadline
 from storage.models import Campaign, Unit
 from storage.uow import UnitOfWork
 
@@ -35,14 +43,17 @@ class Returned:
     told: int
 
 
-def check_deadline(deadline: date, today: date) -> list[str]:
-    """Warnings about a deadline: already past (every submission will count as late), or only days away.
+def check_deadline(deadline: date, at: time | None, now: datetime) -> list[str]:
+    """Warnings about a deadline (``deadline`` at ``at``, None: the end of that day; ``now`` in the reporting
+    zone): already past (every submission will count as late), or only days away.
 
     Not refusals: a campaign may be entered after the fact, and scripts open campaigns with any date."""
-    if deadline < today:
-        return [t("bot.campaign.warn_past", deadline=format_date_short(deadline), today=format_date_short(today))]
+    today = now.date()
+    if deadline_moment(deadline, at, now.tzinfo or UTC) < now:
+        return [t("bot.campaign.warn_past", deadline=format_deadline(deadline, at),
+                  now=format_deadline(today, now.time()))]
     if deadline - today < timedelta(days=SHORT_NOTICE_DAYS):
-        return [t("bot.campaign.warn_short", deadline=format_date_short(deadline), days=(deadline - today).days)]
+        return [t("bot.campaign.warn_short", deadline=format_deadline(deadline, at), days=(deadline - today).days)]
     return []
 
 
@@ -67,14 +78,16 @@ def expected_unit(uow: UnitOfWork, campaign: Campaign, unit: Unit) -> Unit:
     return unit
 
 
-def set_deadline(uow: UnitOfWork, campaign: Campaign, deadline: date, now: datetime) -> list[str]:
-    """Move the deadline (a later one extends it) and plan the reminders again for it; a date in the past is
-    refused."""
-    warnings = check_deadline(deadline, now.date())
-    if deadline < campaign.deadline:
-        warnings.append(t("bot.campaign.warn_earlier", old=format_date_short(campaign.deadline),
-                          new=format_date_short(deadline)))
-    campaign.deadline = deadline
+def set_deadline(uow: UnitOfWork, campaign: Campaign, deadline: date, now: datetime,
+                 at: time | None = None) -> list[str]:
+    """Move the deadline to ``deadline`` at ``at`` (None: the end of that day, so a date alone clears a time) and
+    plan the reminders again for it; a moment in the past, or earlier than before, is a warning."""
+    warnings = check_deadline(deadline, at, now)
+    zone = now.tzinfo or UTC
+    old, old_end = deadline_text(campaign), deadline_end(campaign, zone)
+    campaign.deadline, campaign.deadline_time = deadline, at
+    if deadline_end(campaign, zone) < old_end:
+        warnings.append(t("bot.campaign.warn_earlier", old=old, new=deadline_text(campaign)))
     uow.flush()
     reminders.plan_campaign(uow, campaign, now)
     return warnings
@@ -106,7 +119,7 @@ def summary(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, now: datetime) ->
     rate = progress.rate
     return {
         "id": campaign.id, "title": campaign.title, "template": f"{version.template_id}@{version.version}",
-        "deadline": campaign.deadline.isoformat(), "status": campaign.status,
+        **deadline_json(campaign, zone), "status": campaign.status,
         "opened_at": campaign.opened_at.isoformat(),
         "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
         "units": len(progress.units), "states": {s: progress.count(s) for s in STATES},

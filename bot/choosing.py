@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.progress import deadline_text
 from dialogs.conversation.recognise import recognise
 from dialogs.effects import Button, Say
 from dialogs.events import Event, Pick, Start, Text
 from dialogs.vietnamese.cleaning import ascii_digits, index
-from dialogs.vietnamese.format import format_date_short
 from storage.models import Campaign, Identity, Person
 from storage.models import Report as ReportRow
 from storage.uow import UnitOfWork
@@ -77,7 +77,7 @@ def choose_report(uow: UnitOfWork, person: Person, identity: Identity, event: Ev
 
 
 def _about(campaign: Campaign) -> dict[str, str]:
-    return {"title": campaign.title, "deadline": format_date_short(campaign.deadline)}
+    return {"title": campaign.title, "deadline": deadline_text(campaign)}
 
 
 def _asks_for_list(event: Event) -> bool:

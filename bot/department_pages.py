@@ -14,10 +14,10 @@ import math
 from datetime import tzinfo
 from typing import Any
 
-from bot.progress import Progress, UnitProgress, campaign_progress, unit_progress
+from bot.progress import Progress, UnitProgress, campaign_progress, deadline_text, unit_progress
 from dialogs.effects import Button, Say
 from dialogs.messages import ref
-from dialogs.vietnamese.format import format_date_short, format_number
+from dialogs.vietnamese.format import format_number
 from storage.models import Campaign
 from storage.unit_lookup import label
 from storage.uow import UnitOfWork
@@ -68,7 +68,7 @@ def page(uow: UnitOfWork, campaign: Campaign, zone: tzinfo, number: int) -> Say:
     rate = found.rate
     hint = ref("bot.dept.page_hint_more", next=number + 1) if number < pages else ref("bot.dept.page_hint")
     return Say("bot.dept.page", {
-        "id": campaign.id, "title": campaign.title, "deadline": format_date_short(campaign.deadline),
+        "id": campaign.id, "title": campaign.title, "deadline": deadline_text(campaign),
         "expected": rate.expected, "reported": rate.reported, "rate": format_number(rate.rate_pct, 1),
         "on_time_rate": format_number(rate.on_time_pct, 1), "on_time": rate.on_time, "late": rate.late,
         "returned": found.count("returned"), "in_progress": found.count("in_progress"),

@@ -34,7 +34,8 @@ def campaign_info(template: Template, campaign: Campaign) -> Any:
     if lines:
         extra["signer_lines"] = lines
     return CampaignInfo(str(campaign.id), campaign.title, campaign.deadline, department, meta.department_parent,
-                        opened_at=campaign.opened_at, signer_name=signer.get("name") or "",
+                        opened_at=campaign.opened_at, deadline_time=campaign.deadline_time,
+                        signer_name=signer.get("name") or "",
                         noi_nhan=tuple(settings.get("noi_nhan") or ()), **extra)
 
 

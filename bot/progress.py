@@ -10,13 +10,14 @@ deadline / expected. A report returned for correction counts as not submitted un
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any, Literal
 
 from bot.reporting import campaign_template
 from dialogs.conversation import flow
 from dialogs.messages import t
 from dialogs.template.model import Template
+from dialogs.vietnamese.format import format_deadline
 from exporters.model import UnitInfo, UnitState, UnitStatus
 from exporters.rate import Rate, reporting_rate
 from storage.models import Campaign, Report, Submission, Unit
@@ -82,9 +83,28 @@ def unit_info(unit: Unit) -> UnitInfo:
     return UnitInfo(unit.name, unit.kind or "", str(unit.code or ""), unit.province_name or "")
 
 
+def deadline_moment(day: date, at: time | None, zone: tzinfo) -> datetime:
+    """The last moment a submission counts as on time, in the reporting zone: ``at`` on ``day`` (17:00 — a
+    submission at 17:00:01 is late), or the end of that day when there is no time."""
+    return datetime.combine(day, at or time.max, tzinfo=zone)
+
+
 def deadline_end(campaign: Campaign, zone: tzinfo) -> datetime:
-    """The last moment a submission counts as on time: the end of the deadline day, in the reporting zone."""
-    return datetime.combine(campaign.deadline, datetime.max.time(), tzinfo=zone)
+    """A campaign's deadline moment (:func:`deadline_moment`): what on time and late are decided by."""
+    return deadline_moment(campaign.deadline, campaign.deadline_time, zone)
+
+
+def deadline_json(campaign: Campaign, zone: tzinfo) -> dict[str, Any]:
+    """The deadline as every ``--json`` output gives it: ``deadline`` (the day), ``deadline_time`` ("HH:MM" or
+    None: the end of the day) and ``due_at`` (that moment, ISO with the zone's offset)."""
+    at = campaign.deadline_time
+    return {"deadline": campaign.deadline.isoformat(), "deadline_time": None if at is None else f"{at:%H:%M}",
+            "due_at": deadline_end(campaign, zone).isoformat(timespec="seconds")}
+
+
+def deadline_text(campaign: Campaign) -> str:
+    """The deadline as people read it: «17:00 ngày 15/12/2026», or «15/12/2026» when it has no time."""
+    return format_deadline(campaign.deadline, campaign.deadline_time)
 
 
 def campaign_progress(uow: UnitOfWork, campaign: Campaign, zone: tzinfo) -> Progress:
@@ -132,5 +152,5 @@ def _unit_row(uow: UnitOfWork, template: Template, campaign: Campaign, unit: Uni
     return UnitProgress(unit, "in_progress" if done else "not_started", done, len(asked))
 
 
-__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "unit_info", "unit_json",
-           "unit_progress"]
+__all__ = ["STATES", "Progress", "UnitProgress", "campaign_progress", "deadline_end", "deadline_json",
+           "deadline_moment", "deadline_text", "unit_info", "unit_json", "unit_progress"]

@@ -19,14 +19,14 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bot.outbox import LIMITS, pack
-from bot.progress import Progress, campaign_progress
+from bot.progress import Progress, campaign_progress, deadline_end, deadline_text
 from bot.reporting import campaign_template, report_view
 from dialogs.conversation.engine import resume
 from dialogs.effects import Effect, Say
 from dialogs.errors import ConfigError
 from dialogs.events import ReminderDue
 from dialogs.messages import ref
-from dialogs.reminders import Policy, is_off, parse_policy, parse_quiet, plan
+from dialogs.reminders import Policy, days_left, is_off, parse_policy, parse_quiet, plan
 from dialogs.template.model import Template
 from dialogs.vietnamese.format import format_date_short, format_number
 from storage.models import Campaign, Person, Reminder
@@ -107,9 +107,22 @@ def describe(campaign: Campaign) -> dict[str, Any]:
 
 # ---- planning ----------------------------------------------------------------------------------------
 def key(campaign: Campaign, kind: str, slot: str, due: datetime, unit_id: int | None = None) -> str:
-    """The unique name of a reminder (a new deadline, or a new time, makes a new name)."""
+    """The unique name of a reminder (a new deadline, a new time of the deadline, or a new due time makes a new
+    name)."""
     who = f"u{unit_id}" if unit_id is not None else kind
-    return f"{campaign.id}:{who}:{slot}:{campaign.deadline.isoformat()}:{due.astimezone(UTC):%Y%m%dT%H%M}"
+    at = campaign.deadline_time
+    deadline = campaign.deadline.isoformat() + ("" if at is None else f"T{at:%H%M}")
+    return f"{campaign.id}:{who}:{slot}:{deadline}:{due.astimezone(UTC):%Y%m%dT%H%M}"
+
+
+def planned_for(campaign: Campaign) -> dict[str, Any]:
+    """The deadline a reminder row is planned for (its ``deadline`` and ``deadline_time`` columns)."""
+    return {"deadline": campaign.deadline, "deadline_time": campaign.deadline_time}
+
+
+def current(reminder: Reminder, campaign: Campaign) -> bool:
+    """Whether a reminder was planned for the campaign's deadline as it is now (day and time)."""
+    return (reminder.deadline, reminder.deadline_time) == (campaign.deadline, campaign.deadline_time)
 
 
 def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
@@ -129,9 +142,9 @@ def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
     def want(kind: str, slot: str, due: datetime, unit_id: int | None = None) -> None:
         name = key(campaign, kind, slot, due, unit_id)
         wanted[name] = {"name": name, "campaign_id": campaign.id, "unit_id": unit_id, "kind": kind, "slot": slot,
-                        "deadline": campaign.deadline, "due_at": due, "created_at": now}
+                        **planned_for(campaign), "due_at": due, "created_at": now}
 
-    for slot, moment in plan(policy, campaign.deadline, zone):
+    for slot, moment in plan(policy, campaign.deadline, zone, campaign.deadline_time):
         for unit_id in waiting:
             want("unit", slot.key, moment, unit_id)
         if slot.offset > 0:
@@ -149,7 +162,7 @@ def plan_campaign(uow: UnitOfWork, campaign: Campaign, now: datetime) -> int:
     stale = []
     for row in uow.reminders.of_campaign(campaign.id, status="planned"):
         kept = row.name in wanted or (row.kind == "unit" and row.slot.startswith("r") and row.unit_id in waiting
-                                     and row.deadline == campaign.deadline)
+                                     and current(row, campaign))
         if not kept:
             stale.append(row.name)
         wanted.pop(row.name, None)
@@ -188,7 +201,7 @@ def returned(uow: UnitOfWork, campaign: Campaign, unit_id: int, version: int, no
     moment = policy.quiet.next_allowed(moment, campaign.deadline)
     slot = f"r{version}"
     uow.reminders.plan([{"name": key(campaign, "unit", slot, moment, unit_id), "campaign_id": campaign.id,
-                         "unit_id": unit_id, "kind": "unit", "slot": slot, "deadline": campaign.deadline,
+                         "unit_id": unit_id, "kind": "unit", "slot": slot, **planned_for(campaign),
                          "due_at": moment, "created_at": now}])
 
 
@@ -222,7 +235,7 @@ class Firing:
     def verdict(self, reminder: Reminder) -> str | datetime | None:
         """Whether a due reminder goes now (None), is dropped (its new status) or waits (until when)."""
         campaign = self.campaign(reminder.campaign_id)
-        if campaign.status != "open" or reminder.deadline != campaign.deadline:
+        if campaign.status != "open" or not current(reminder, campaign):
             return "cancelled"
         if reminder.kind == "unit" and reminder.unit_id is not None and not self.waiting(campaign, reminder.unit_id):
             return "cancelled"
@@ -259,7 +272,9 @@ class Firing:
         report = self.uow.reports.get_or_create(campaign.id, unit_id, self.now)
         view = report_view(self.uow, report)
         today = self.now.astimezone(self.zone).date()
-        event = ReminderDue(campaign.deadline.isoformat(), (campaign.deadline - today).days)
+        at = campaign.deadline_time
+        event = ReminderDue(campaign.deadline.isoformat(), days_left(campaign.deadline, today),
+                            "" if at is None else f"{at:%H:%M}", self.now > deadline_end(campaign, self.zone))
         template = self.template(campaign)
         unit = self.uow.units.get(unit_id).name
         out: list[ReminderMessage] = []
@@ -280,7 +295,7 @@ class Firing:
         if found is None:
             found = self.progress[campaign.id] = campaign_progress(self.uow, campaign, self.zone)
         rate = found.rate
-        common = {"title": campaign.title, "deadline": format_date_short(campaign.deadline),
+        common = {"title": campaign.title, "deadline": deadline_text(campaign),
                   "expected": rate.expected, "reported": rate.reported, "rate": format_number(rate.rate_pct, 1),
                   "on_time": rate.on_time, "on_time_rate": format_number(rate.on_time_pct, 1),
                   "not_started": found.count("not_started"), "in_progress": found.count("in_progress"),

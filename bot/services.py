@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -159,9 +159,11 @@ class Services:
                         province: str | None = None,
                         signer: dict[str, str | None] | None = None,
                         noi_nhan: tuple[str, ...] | None = None,
-                        remind: dict[str, str | None] | None = None) -> Campaign:
-        """Open a campaign on a template version, inviting the named units (or every stored unit, or those of
-        ``province``); no unit, or a deadline in the past or days away, is a warning (in ``self.warnings``).
+                        remind: dict[str, str | None] | None = None,
+                        deadline_time: time | None = None) -> Campaign:
+        """Open a campaign on a template version, due on ``deadline`` at ``deadline_time`` (None: the end of that
+        day), inviting the named units (or every stored unit, or those of ``province``); no unit, or a deadline
+        in the past or days away, is a warning (in ``self.warnings``).
 
         ``word_template``: a department's Word (.docx, docxtpl) template to fill instead of the built-in
         layout; it is checked by filling it once with an empty report. ``remind``: the reminder options
@@ -170,7 +172,7 @@ class Services:
         from bot import reminders
         from bot.campaigns import check_deadline, check_units, set_settings
 
-        self.warnings = check_deadline(deadline, self.now().date())
+        self.warnings = check_deadline(deadline, deadline_time, self.now())
         blob = _checked_word_template(template, word_template) if word_template else None
         with self.uow() as uow:
             version = uow.templates.ensure(template, self.now())
@@ -178,7 +180,8 @@ class Services:
             self.warnings += check_units(len(units))
             campaign = uow.campaigns.create(version, title or template.meta.title, deadline, self.now(),
                                             unit_ids=[u.id for u in units], word_template=blob, contact=contact,
-                                            word_template_name=word_template.name if word_template else None)
+                                            word_template_name=word_template.name if word_template else None,
+                                            deadline_time=deadline_time)
             if signer or noi_nhan is not None:
                 set_settings(campaign, signer or {}, noi_nhan)
             if remind is not None:

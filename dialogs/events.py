@@ -50,11 +50,14 @@ class Start(Tagged):
 
 @dataclass(frozen=True)
 class ReminderDue(Tagged):
-    """The host's scheduler says a deadline is near; ``deadline`` is "YYYY-MM-DD"."""
+    """The host's scheduler says a deadline is near; ``deadline`` is "YYYY-MM-DD", ``at`` its time "HH:MM" (empty:
+    the end of that day), ``passed`` whether that moment is already past (on the deadline day itself)."""
 
     kind: ClassVar[str] = "reminder"
     deadline: str
     days_left: int
+    at: str = ""
+    passed: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A policy is written ``7d,3d,1d,0d,+1d..+3d``: ``Nd`` N days before the deadline, ``0d`` on the day,
 ``+Nd`` N days after it, ``+1d..+3d`` a range; ``@HH:MM`` after an item sets its time (default 08:00).
 ``off`` plans no reminder. Quiet hours (default 21:00–07:00, and all Sunday unless the deadline is that
-day) move a reminder out of them: one before the deadline earlier, one after it later.
+day) move a reminder out of them: one before the deadline earlier, one after it later. A deadline with a time
+of day (17:00) moves a reminder of that day that would come too late to an hour before it.
 
 >>> policy = parse_policy("7d,3d,1d,0d@08:00,+1d..+3d")
 >>> [s.key for s in policy.slots]
@@ -25,6 +26,8 @@ from dialogs.vietnamese.text import fold
 DEFAULT_POLICY = "7d,3d,1d,0d,+1d..+3d"
 DEFAULT_TIME = time(8, 0)
 DEFAULT_QUIET = "21:00-07:00"
+#: How long before a deadline with a time of day its last reminder goes, at the latest.
+LEAD = timedelta(hours=1)
 #: A range such as ``+1d..+90d`` may not plan more reminders than this.
 MAX_SLOTS = 60
 
@@ -148,15 +151,31 @@ def _clock(text: str, item: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def plan(policy: Policy, deadline: date, zone: tzinfo) -> list[tuple[Slot, datetime]]:
+def plan(policy: Policy, deadline: date, zone: tzinfo, at: time | None = None) -> list[tuple[Slot, datetime]]:
     """Every slot with its moment (aware, in ``zone``), moved out of quiet hours, in time order; two slots
-    landing on one moment are one reminder."""
+    landing on one moment are one reminder. With a deadline time ``at``, a reminder on the day or before it
+    goes no later than :data:`LEAD` before that moment (then out of quiet hours, earlier: 06:30 is quiet, so
+    an on-day reminder for 07:30 goes the evening before).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> [f"{t:%d %H:%M}" for _, t in plan(parse_policy("0d"), date(2026, 12, 10), ZoneInfo("UTC"), time(10, 0))]
+    ['10 08:00']
+    >>> [f"{t:%d %H:%M}" for _, t in plan(parse_policy("0d"), date(2026, 12, 10), ZoneInfo("UTC"), time(8, 30))]
+    ['10 07:30']
+    >>> [f"{t:%d %H:%M}" for _, t in plan(parse_policy("0d"), date(2026, 12, 10), ZoneInfo("UTC"), time(7, 30))]
+    ['09 20:45']
+    """
     out: dict[datetime, Slot] = {}
+    latest = None if at is None else datetime.combine(deadline, at, tzinfo=zone) - LEAD
     for slot in policy.slots:
         moment = datetime.combine(deadline + timedelta(days=slot.offset), slot.at, tzinfo=zone)
+        if latest is not None and slot.offset <= 0 and moment > latest:
+            moment = latest
         if policy.quiet.hushed(moment, deadline):
-            moment = earlier(policy.quiet, moment, deadline) if slot.offset < 0 else \
-                policy.quiet.next_allowed(moment, deadline)
+            later = policy.quiet.next_allowed(moment, deadline)
+            # Before the deadline a reminder goes earlier; on its day too when later would be too late.
+            before = slot.offset < 0 or (latest is not None and slot.offset == 0 and later > latest)
+            moment = earlier(policy.quiet, moment, deadline) if before else later
         out.setdefault(moment, slot)
     return sorted(((slot, moment) for moment, slot in out.items()), key=lambda pair: pair[1])
 
@@ -185,6 +204,7 @@ def days_left(deadline: date, today: date) -> int:
 __all__ = [
     "DEFAULT_POLICY",
     "DEFAULT_QUIET",
+    "LEAD",
     "Policy",
     "Quiet",
     "Slot",

@@ -8,12 +8,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from dialogs.answers import AnswerRecord
 from dialogs.template.model import NUMERIC_TYPES, Field, Section, Template
 from dialogs.vietnamese.diacritics import lacks_diacritics
-from dialogs.vietnamese.format import format_date_long, format_date_short, format_number, format_percent, roman
+from dialogs.vietnamese.format import (
+    format_date_long,
+    format_date_short,
+    format_deadline,
+    format_number,
+    format_percent,
+    roman,
+)
 from dialogs.vietnamese.text import nfc, squash
 from exporters.compiled_parts import (
     by_unit_name,
@@ -192,13 +199,18 @@ def _as_date(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def rate_paragraphs(rate: Rate, deadline: date) -> tuple[Paragraph, ...]:
+def _by(deadline: date, at: time | None) -> str:
+    """The deadline after "đến"/"hạn gửi": «ngày 20/8/2025», or «17:00 ngày 20/8/2025» with its time."""
+    return f"ngày {format_date_short(deadline)}" if at is None else format_deadline(deadline, at)
+
+
+def rate_paragraphs(rate: Rate, deadline: date, at: time | None = None) -> tuple[Paragraph, ...]:
     """Section I in words: expected, reported with the rate, on time with its rate, late, missing."""
     n = format_number
     return (
         Paragraph(f"Số đơn vị được giao báo cáo: {n(rate.expected)} đơn vị."),
         Paragraph(f"Số đơn vị đã gửi báo cáo: {n(rate.reported)} đơn vị, đạt tỷ lệ {format_percent(rate.rate_pct)}."),
-        Paragraph(f"Số đơn vị gửi đúng hạn (đến ngày {format_date_short(deadline)}): {n(rate.on_time)} đơn vị, "
+        Paragraph(f"Số đơn vị gửi đúng hạn (đến {_by(deadline, at)}): {n(rate.on_time)} đơn vị, "
                   f"đạt tỷ lệ {format_percent(rate.on_time_pct)}; gửi muộn: {n(rate.late)} đơn vị."),
         Paragraph(f"Số đơn vị chưa gửi báo cáo: {n(rate.missing)} đơn vị."),
     )
@@ -244,9 +256,9 @@ def _pct(n: int, of: int) -> str:
     return format_number(round(100.0 * n / of, 1)) if of else "—"
 
 
-def rates_blocks(units: Sequence[UnitStatus], rate: Rate, deadline: date) -> list[Block]:
+def rates_blocks(units: Sequence[UnitStatus], rate: Rate, deadline: date, at: time | None = None) -> list[Block]:
     """Section I: the rates in words, then per province when there are several."""
-    out: list[Block] = list(rate_paragraphs(rate, deadline))
+    out: list[Block] = list(rate_paragraphs(rate, deadline, at))
     provinces = province_rates(units)
     if len(provinces) < 2:
         return out
@@ -430,8 +442,8 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
                    f"{format_date_long(issued_on)}",
     )
     opening = Paragraph(
-        f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))}, hạn gửi ngày "
-        f"{format_date_short(deadline)}, {department} tổng hợp kết quả như sau:"
+        f"Căn cứ báo cáo của các đơn vị về {_lower_first(squash(nfc(campaign.title)))}, hạn gửi "
+        f"{_by(deadline, campaign.deadline_time)}, {department} tổng hợp kết quả như sau:"
     )
     figures = figures_blocks(template, units)
     tally = tally_blocks(template, units, 2 if figures else 1)
@@ -440,7 +452,7 @@ def compose_compiled(template: Template, campaign: CampaignInfo, units: Sequence
         groups += [Heading("", _short(fld), "arabic", 2)] if len(group_fields(template)) > 1 else []
         groups += group_blocks(fld, units, GROUP_ROWS_MAIN)
     body = [opening, *_numbered([
-        ("Tình hình gửi báo cáo", rates_blocks(units, rate, deadline)),
+        ("Tình hình gửi báo cáo", rates_blocks(units, rate, deadline, campaign.deadline_time)),
         ("Tổng hợp số liệu", figures + tally),
         ("Tổng hợp nội dung báo cáo của các đơn vị", digest_blocks(template, units)),
         ("Các điển hình tiên tiến được giới thiệu", groups),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from dialogs.answers import AnswerRecord
@@ -75,6 +75,8 @@ class CampaignInfo:
     department: str
     department_parent: str = ""
     opened_at: datetime | date | None = None
+    #: The deadline's time of day ("đến 17:00 ngày …"); None: the end of the deadline day.
+    deadline_time: time | None = None
     #: The department's symbol in "Số: …/BC-SGDĐT"; derived from ``department`` when empty.
     symbol: str = ""
     #: The place in the date line ("Hải Phòng"); derived from ``department_parent`` when empty.

@@ -10,7 +10,7 @@ Two tables are write-once: ``answers`` (the append-only history of every answer)
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     event,
     text,
@@ -47,7 +48,7 @@ class Base(DeclarativeBase):
     """Declarative base: shared metadata with the naming convention and the portable types."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), date: Date()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), date: Date(), time: Time()}
 
 
 class Unit(Base):
@@ -151,6 +152,8 @@ class Campaign(Base):
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
     title: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date]
+    #: The time of day of the deadline in ``REPORTBOT_TZ`` (None: the end of the deadline day).
+    deadline_time: Mapped[time | None]
     opened_at: Mapped[datetime]
     #: "open" | "closed".
     status: Mapped[str] = mapped_column(String(10))
@@ -410,7 +413,7 @@ class Reminder(Base):
     """A planned reminder: to a unit's staff (``kind`` "unit"), or to the department (overdue list
     "escalation", daily "digest"). It goes out once: whoever claims it (row lock, ``SKIP LOCKED`` on
     PostgreSQL) sends it and marks it, in one transaction. ``name`` names it uniquely (campaign, unit, kind,
-    slot, deadline), so planning twice, or from two workers, plans it once."""
+    slot, deadline with its time), so planning twice, or from two workers, plans it once."""
 
     __tablename__ = "reminders"
     __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
@@ -424,8 +427,9 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(12))
     #: The policy's slot (``7d``, ``0d``, ``+2d``), a digest's day, or ``r<version>`` after a return.
     slot: Mapped[str] = mapped_column(String(20))
-    #: The deadline it was planned for (a new deadline plans new reminders).
+    #: The deadline it was planned for, day and time (a new deadline, or a new time, plans new reminders).
     deadline: Mapped[date]
+    deadline_time: Mapped[time | None]
     due_at: Mapped[datetime]
     #: "planned" | "sent" | "skipped" (a later one went instead) | "cancelled" (submitted, or re-planned).
     status: Mapped[str] = mapped_column(String(10))

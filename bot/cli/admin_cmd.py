@@ -8,7 +8,8 @@ code), also in ``--json``.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Optional
 
@@ -18,12 +19,11 @@ from bot import reminders
 from bot.cli.app import answers_app, app, campaign_app, h, unit_app
 from bot.cli.errors import shown
 from bot.cli.files import load_answers, not_a_folder
-from bot.progress import unit_json
+from bot.progress import deadline_json, deadline_text, unit_json
 from bot.services import ImportRefused, Services, resolve_template
 from dialogs.errors import ConfigError
 from dialogs.fields import ParseSpec, parse
 from dialogs.messages import t
-from dialogs.vietnamese.format import format_date_short
 from storage.models import Unit
 from storage.unit_lookup import label, sorted_units
 
@@ -64,6 +64,40 @@ def parse_day(text: str, option: str, today: date | None = None) -> date:
     return day
 
 
+#: An ISO date joined to its time by "T" (``2026-12-15T17:00``).
+_ISO_T = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})T(?=\d)", re.IGNORECASE)
+#: A word meant as a time of day (a colon, or an hour followed by "h"/"g"), well written or not.
+_CLOCKISH = re.compile(r"^\d{1,2}[hg]\d*$|:", re.IGNORECASE)
+#: A time of day as staff write it: ``17:00``, ``17h``, ``17h30``, ``17g30`` (``17:00:00`` from scripts).
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2})(?::00)?|[hg](\d{2})?)$", re.IGNORECASE)
+
+
+def parse_deadline(text: str, option: str, today: date | None = None) -> tuple[date, time | None]:
+    """A deadline option: a date as :func:`parse_day` reads it, optionally with a time before or after it
+    (``2026-12-15 17:00``, ``2026-12-15T17:00``, ``17:00 15/12/2026``, ``17h30 15/12/2026``); no time is None
+    (the end of the day). A time that is no time of day (``25:00``, ``17:75``) is refused with an example.
+
+    >>> parse_deadline("17h30 15/12/2026", "--deadline")
+    (datetime.date(2026, 12, 15), datetime.time(17, 30))
+    >>> parse_deadline("2026-12-15", "--deadline")
+    (datetime.date(2026, 12, 15), None)
+    """
+    words = _ISO_T.sub(r"\1 ", text.strip()).split()
+    clocks = [i for i, word in enumerate(words) if _CLOCKISH.search(word)]
+    if not clocks:
+        return parse_day(text, option, today), None
+    found = _CLOCK.match(words[clocks[0]]) if len(clocks) == 1 else None
+    try:
+        at = time(int(found[1]), int(found[2] or found[3] or 0)) if found else None
+    except ValueError:  # 25:00, 17:75
+        at = None
+    if at is None:
+        raise ConfigError(msg="bot.cli.bad_time", option=option, text=shown(text),
+                          time=shown(" ".join(words[i] for i in clocks)))
+    rest = " ".join(word for i, word in enumerate(words) if i != clocks[0])
+    return parse_day(rest, option, today), at
+
+
 @campaign_app.command("create", help=h("campaign_create"))
 def campaign_create(
     template: str = typer.Option(..., "--template", "-t", help=h("opt_template")),
@@ -86,7 +120,7 @@ def campaign_create(
 ) -> None:
     """Open a reporting campaign on a template, with a deadline and its reminders."""
     services = Services()
-    day = parse_day(deadline, "--deadline", services.now().date())
+    day, at = parse_deadline(deadline, "--deadline", services.now().date())
     not_a_folder(template)
     not_a_folder(word_template)
     signer = {"authority": signer_authority, "deputy": signer_deputy, "position": signer_position,
@@ -95,16 +129,17 @@ def campaign_create(
                                         word_template, contact, province=province,
                                         signer=signer if any(signer.values()) else None,
                                         noi_nhan=tuple(noi_nhan) if noi_nhan else None,
-                                        remind={"policy": remind, "quiet": quiet, "digest": digest})
+                                        remind={"policy": remind, "quiet": quiet, "digest": digest},
+                                        deadline_time=at)
     warn(services)
     units = services.units_used
     if as_json:
-        print_json({"id": campaign.id, "title": campaign.title, "deadline": campaign.deadline.isoformat(),
+        print_json({"id": campaign.id, "title": campaign.title, **deadline_json(campaign, services.settings.zone()),
                     "units": [unit_json(u) for u in sorted_units(units)], "warnings": services.warnings,
                     "reminders": reminders.describe(campaign)})
         return
     typer.echo(t("bot.cli.campaign_created", id=campaign.id, title=campaign.title,
-                 deadline=format_date_short(campaign.deadline), units=len(units)))
+                 deadline=deadline_text(campaign), units=len(units)))
     if len(unit) <= 20:
         for one in sorted_units(units) if unit else ():
             typer.echo(unit_used(one))
@@ -115,13 +150,14 @@ def campaign_list(as_json: bool = typer.Option(False, "--json", help=h("opt_json
     """List campaigns."""
     services = Services()
     with services.uow() as uow:
-        rows = [{"id": c.id, "title": c.title, "deadline": c.deadline.isoformat(), "status": c.status}
-                for c in uow.campaigns.all()]
+        campaigns = uow.campaigns.all()
     if as_json:
-        print_json({"campaigns": rows})
+        zone = services.settings.zone()
+        print_json({"campaigns": [{"id": c.id, "title": c.title, **deadline_json(c, zone), "status": c.status}
+                                  for c in campaigns]})
     else:
-        for row in rows:
-            typer.echo(f"{row['id']:>4}  {row['deadline']}  {row['status']:<6}  {row['title']}")
+        for c in campaigns:
+            typer.echo(f"{c.id:>4}  {deadline_text(c):<21}  {c.status:<6}  {c.title}")
 
 
 @unit_app.command("add", help=h("unit_add"))

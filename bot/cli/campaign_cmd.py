@@ -7,7 +7,6 @@ returning a report for correction. The operations themselves are in :mod:`bot.ca
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -23,16 +22,16 @@ from bot.campaigns import (
     set_settings,
     summary,
 )
-from bot.cli.admin_cmd import parse_day, print_json, unit_used, warn
+from bot.cli.admin_cmd import parse_deadline, print_json, unit_used, warn
 from bot.cli.app import app, campaign_app, h
 from bot.cli.files import writing
 from bot.invite_sheet import bulk_invites, capped_days, row_of, write_sheet
-from bot.progress import campaign_progress, unit_json
+from bot.progress import campaign_progress, deadline_json, deadline_text, unit_json
 from bot.runner import new_code
 from bot.services import Services
 from dialogs.errors import ConfigError
 from dialogs.messages import t
-from dialogs.vietnamese.format import format_date_short, format_number
+from dialogs.vietnamese.format import format_number
 from storage.unit_lookup import label
 
 invite_app = typer.Typer(help=h("invite"), invoke_without_command=True)
@@ -94,16 +93,16 @@ def campaign_extend(
 ) -> None:
     """Move a campaign's deadline."""
     services = Services()
-    day = parse_day(deadline, "--deadline", services.now().date())
+    day, at = parse_deadline(deadline, "--deadline", services.now().date())
     with services.uow() as uow:
         found = uow.campaigns.get(campaign)
-        services.warnings = set_deadline(uow, found, day, services.now())
+        services.warnings = set_deadline(uow, found, day, services.now(), at)
         uow.commit()
     warn(services)
     if as_json:
-        print_json({"id": campaign, "deadline": day.isoformat(), "warnings": services.warnings})
+        print_json({"id": campaign, **deadline_json(found, services.settings.zone()), "warnings": services.warnings})
     else:
-        typer.echo(t("bot.campaign.extended", id=campaign, deadline=format_date_short(day)))
+        typer.echo(t("bot.campaign.extended", id=campaign, deadline=deadline_text(found)))
 
 
 @campaign_app.command("close", help=h("campaign_close"))
@@ -147,14 +146,15 @@ def campaign_show(
     """A campaign with its counts: units by state, rates, invites."""
     services = Services()
     with services.uow() as uow:
-        data = summary(uow, uow.campaigns.get(campaign), services.settings.zone(), services.now())
+        found = uow.campaigns.get(campaign)
+        data = summary(uow, found, services.settings.zone(), services.now())
     if as_json:
         print_json(data)
         return
     states = data["states"]
     invites = data["invites"]
     typer.echo(t("bot.campaign.show", id=data["id"], title=data["title"], template=data["template"],
-                 deadline=format_date_short(date.fromisoformat(data["deadline"])),
+                 deadline=deadline_text(found),
                  status=t(f"bot.campaign.status.{data['status']}"), units=data["units"],
                  not_started=states["not_started"], in_progress=states["in_progress"], on_time=states["on_time"],
                  late=states["late"], returned=states["returned"], accepted=states["accepted"],
@@ -323,13 +323,13 @@ def progress(
     rate = found.rate
     if as_json:
         print_json({"campaign": campaign, "title": found.campaign.title,
-                    "deadline": found.campaign.deadline.isoformat(),
+                    **deadline_json(found.campaign, services.settings.zone()),
                     "expected": rate.expected, "reported": rate.reported, "on_time": rate.on_time, "late": rate.late,
                     "missing": rate.missing, "reporting_rate": rate.rate_pct, "on_time_rate": rate.on_time_pct,
                     "units": [u.to_json() for u in found.units]})
         return
     typer.echo(t("bot.progress.head", id=campaign, title=found.campaign.title,
-                 deadline=format_date_short(found.campaign.deadline), expected=rate.expected, reported=rate.reported,
+                 deadline=deadline_text(found.campaign), expected=rate.expected, reported=rate.reported,
                  rate=format_number(rate.rate_pct, 1), on_time=rate.on_time,
                  on_time_rate=format_number(rate.on_time_pct, 1),
                  late=rate.late, missing=rate.missing))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from dialogs.answers import AnswerRecord
@@ -24,7 +24,7 @@ from dialogs.events import Event, FileReceived, Pick, ReminderDue, Start, Text, 
 from dialogs.messages import ref
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean, index
-from dialogs.vietnamese.format import format_date_short
+from dialogs.vietnamese.format import format_deadline
 
 #: How many missing sections a reminder names (then «…»).
 MISSING_SHOWN = 8
@@ -120,8 +120,9 @@ def remind(turn: Turn, event: ReminderDue) -> None:
     what = ref("engine.reminder_missing", sections=shown, count=len(missing)) if missing \
         else ref("engine.reminder_ready")
     days = event.days_left
-    key = "engine.reminder" if days > 0 else "engine.reminder_today" if days == 0 else "engine.reminder_late"
-    deadline = format_date_short(date.fromisoformat(event.deadline))
+    key = "engine.reminder" if days > 0 else "engine.reminder_late" if days < 0 else \
+        "engine.reminder_passed" if event.passed else "engine.reminder_today"
+    deadline = format_deadline(date.fromisoformat(event.deadline), time.fromisoformat(event.at) if event.at else None)
     if turn.state.started:
         turn.say(key, deadline=deadline, days=abs(days), missing=what, how=ref("engine.reminder_answer"))
         turn.reask(brief=True)

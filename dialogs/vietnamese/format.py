@@ -14,6 +14,8 @@
 'ngày 05 tháng 01 năm 2020'
 >>> format_date_short(date(2025, 8, 5))
 '05/8/2025'
+>>> format_deadline(date(2026, 12, 15), time(17, 0)), format_deadline(date(2026, 12, 15))
+('17:00 ngày 15/12/2026', '15/12/2026')
 >>> format_decimal(2.125)
 '2,125'
 >>> format_docref({"number": "337", "symbol": "KH-UBND", "kind": "Kế hoạch", "date": "2023-12-29"})
@@ -25,7 +27,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +79,11 @@ def format_date_long(d: date) -> str:
 def format_date_short(d: date) -> str:
     """Write a date as in a reference: ``05/8/2025``."""
     return f"{_day(d)}/{_month(d)}/{d.year}"
+
+
+def format_deadline(day: date, at: time | None = None) -> str:
+    """Write a deadline as people read it: ``17:00 ngày 15/12/2026`` with a time, ``15/12/2026`` without one."""
+    return format_date_short(day) if at is None else f"{at:%H:%M} ngày {format_date_short(day)}"
 
 
 def docref_code(number: str, symbol: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, delete, func, select
@@ -97,13 +97,16 @@ class CampaignRepository:
         word_template: bytes | None = None,
         word_template_name: str | None = None,
         contact: str | None = None,
+        deadline_time: time | None = None,
     ) -> Campaign:
-        """Open a campaign and invite ``unit_ids`` (optionally with a department's Word template)."""
+        """Open a campaign and invite ``unit_ids`` (optionally with a department's Word template); the deadline
+        is ``deadline`` at ``deadline_time`` (None: the end of that day)."""
         version_id = template_version if isinstance(template_version, int) else template_version.id
         campaign = Campaign(
             template_version_id=version_id,
             title=title,
             deadline=deadline,
+            deadline_time=deadline_time,
             opened_at=now,
             status="open",
             created_by=created_by,
@@ -140,7 +143,7 @@ class CampaignRepository:
             select(Campaign)
             .join(CampaignUnit, CampaignUnit.campaign_id == Campaign.id)
             .where(CampaignUnit.unit_id == unit_id, Campaign.status == "open")
-            .order_by(Campaign.deadline, Campaign.id)
+            .order_by(Campaign.deadline, Campaign.deadline_time.is_(None), Campaign.deadline_time, Campaign.id)
         )
         return list(self.session.scalars(query))
 

@@ -43,8 +43,8 @@ class ReminderRepository:
         self.session = session
 
     def plan(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Plan reminders (``name``, ``campaign_id``, ``unit_id``, ``kind``, ``slot``, ``deadline``, ``due_at``,
-        ``created_at``); a name planned before, by anyone, is left as it is."""
+        """Plan reminders (``name``, ``campaign_id``, ``unit_id``, ``kind``, ``slot``, ``deadline``,
+        ``deadline_time``, ``due_at``, ``created_at``); a name planned before, by anyone, is left as it is."""
         if rows:
             statement = _plan_insert(self.session.get_bind().dialect.name)
             self.session.execute(statement, [{**row, "status": "planned", "done_at": None} for row in rows])

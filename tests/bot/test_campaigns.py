@@ -3,9 +3,10 @@ the engine submitting a returned report as a new version — on the fake, SQLite
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -21,6 +22,7 @@ from dialogs.messages import t
 from dialogs.template.loader import load_shipped
 
 FACTS_003 = Path(__file__).resolve().parents[1] / "data" / "sample_003_answers.yaml"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _submitted(anydb: Any, now: datetime) -> tuple[int, int]:
@@ -76,10 +78,17 @@ def test_submitting_a_returned_report_unchanged_makes_the_next_version(now: date
 
 
 def test_deadline_warnings() -> None:
-    today = date(2026, 12, 1)
-    assert check_deadline(date(2026, 12, 20), today) == []
-    assert "đã qua" in check_deadline(date(2026, 11, 30), today)[0]
-    assert "chỉ còn 1 ngày" in check_deadline(date(2026, 12, 2), today)[0]
+    now = datetime(2026, 12, 1, 18, 0, tzinfo=HCM)
+    assert check_deadline(date(2026, 12, 20), None, now) == []
+    assert "đã qua" in check_deadline(date(2026, 11, 30), None, now)[0]
+    assert "chỉ còn 1 ngày" in check_deadline(date(2026, 12, 2), None, now)[0]
+    # The time counts: today at 17:00 is past at 18:00, the end of today is not (only short notice).
+    assert check_deadline(date(2026, 12, 1), time(17, 0), now) == [
+        t("bot.campaign.warn_past", deadline="17:00 ngày 01/12/2026", now="18:00 ngày 01/12/2026")]
+    assert check_deadline(date(2026, 12, 1), time(18, 30), now) == [
+        t("bot.campaign.warn_short", deadline="18:30 ngày 01/12/2026", days=0)]
+    assert check_deadline(date(2026, 12, 1), None, now) == [t("bot.campaign.warn_short", deadline="01/12/2026",
+                                                              days=0)]
 
 
 def test_a_revoked_invite_is_a_reply_in_the_chat(anydb: Any, now: datetime) -> None:

@@ -8,7 +8,7 @@ import asyncio
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -74,14 +74,15 @@ class World:
 
 
 def make_world(db: Any, units: int = 2, *, zone: ZoneInfo = HCM, policy: str | None = None,
-               digest: str | None = None, start: datetime = START) -> World:
+               digest: str | None = None, start: datetime = START, deadline_time: time | None = None) -> World:
     start = start.astimezone(zone)
     clock = Clock(start)
     with db.uow() as uow:
         version = uow.templates.ensure(TEMPLATE, start)
         made = [uow.units.add(f"Xã Thử Nghiệm {i}", now=start, code=90_000 + i, province_code=31,
                               province_name="Thành phố Hải Phòng") for i in range(units)]
-        campaign = uow.campaigns.create(version, "Tổng kết", DEADLINE, start, unit_ids=[u.id for u in made])
+        campaign = uow.campaigns.create(version, "Tổng kết", DEADLINE, start, unit_ids=[u.id for u in made],
+                                        deadline_time=deadline_time)
         for i, unit in enumerate(made):
             person = uow.people.get_or_create("telegram", str(100 + i), f"Cán bộ {i}", start)
             uow.people.attach_unit(person, unit.id)
@@ -201,6 +202,87 @@ def test_a_deadline_change_plans_the_reminders_again(anydb: Any) -> None:
     world.clock.set(2026, 12, 10, 8, 0)  # the new one's 7-day reminder
     ((_, msgs, text),) = world.fire()
     assert msgs == ["engine.reminder"] and "còn 7 ngày" in text and "17/12/2026" in text
+
+
+def _planned(db: Any, world: World) -> dict[str, datetime]:
+    """The campaign's planned unit reminders of its first unit: slot → when (in Hồ Chí Minh City)."""
+    with db.uow() as uow:
+        return {r.slot: r.due_at.astimezone(HCM) for r in uow.reminders.of_campaign(world.campaign, status="planned")
+                if r.unit_id == world.units[0]}
+
+
+def test_a_deadline_time_is_said_and_the_on_day_reminder_stays_before_it(anydb: Any) -> None:
+    world = make_world(anydb, units=1, deadline_time=time(17, 0))
+    assert _planned(anydb, world)["0d"] == datetime(2026, 12, 10, 8, 0, tzinfo=HCM)  # 08:00 is well before 17:00
+    world.clock.set(2026, 12, 10, 8, 0)
+    ((_, msgs, text),) = world.fire()
+    assert msgs[0] == "engine.reminder_today" and "hôm nay (17:00 ngày 10/12/2026) là hạn nộp" in text
+    world.clock.set(2026, 12, 11, 8, 0)  # after the deadline: still the next morning, and the department too
+    after = world.fire()
+    assert [(chat, m[0]) for chat, m, _ in after] == [("100", "engine.reminder_late"), ("900", "bot.remind.escalation")]
+    assert "quá hạn 1 ngày (hạn nộp 17:00 ngày 10/12/2026)" in after[0][2]
+    assert "(hạn nộp 17:00 ngày 10/12/2026)" in after[1][2]
+
+
+def test_an_early_deadline_moves_the_on_day_reminder_before_it_out_of_quiet_hours(anydb: Any) -> None:
+    world = make_world(anydb, units=1, deadline_time=time(7, 30))
+    planned = _planned(anydb, world)
+    # 08:00 would be after 07:30 and 06:30 (an hour before) is a quiet hour: the evening before, at 20:45.
+    assert planned["0d"] == datetime(2026, 12, 9, 20, 45, tzinfo=HCM)
+    assert planned["1d"] == datetime(2026, 12, 9, 8, 0, tzinfo=HCM) and planned["+1d"] == datetime(2026, 12, 11, 8, 0,
+                                                                                                   tzinfo=HCM)
+    world.clock.set(2026, 12, 9, 20, 45)
+    ((_, msgs, text),) = world.fire()
+    assert msgs[0] == "engine.reminder" and "còn 1 ngày nữa là hạn nộp báo cáo (07:30 ngày 10/12/2026)" in text
+    world.clock.set(2026, 12, 10, 8, 0)
+    assert world.fire() == []
+
+
+def test_a_change_of_only_the_time_plans_the_reminders_again(anydb: Any) -> None:
+    world = make_world(anydb, units=1, deadline_time=time(17, 0))
+    world.clock.set(2026, 12, 4, 9, 0)
+    with anydb.uow() as uow:
+        set_deadline(uow, uow.campaigns.get(world.campaign), DEADLINE, world.clock(), time(7, 30))
+        uow.commit()
+    assert _planned(anydb, world)["0d"] == datetime(2026, 12, 9, 20, 45, tzinfo=HCM)
+    with anydb.uow() as uow:
+        rows = uow.reminders.of_campaign(world.campaign)
+        # Each slot planned anew for 07:30 (even 7d, whose moment is the same); those for 17:00 are cancelled.
+        assert {r.status for r in rows if r.deadline_time == time(17, 0)} == {"cancelled"}
+        assert {r.status for r in rows if r.deadline_time == time(7, 30)} == {"planned"}
+    world.clock.set(2026, 12, 9, 20, 45)
+    assert [m[0] for _, m, _ in world.fire()] == ["engine.reminder"]
+    # A date alone clears the time: the deadline is the end of the day again, the on-day reminder at 08:00.
+    world.clock.set(2026, 12, 9, 21, 0)
+    with anydb.uow() as uow:
+        campaign = uow.campaigns.get(world.campaign)
+        set_deadline(uow, campaign, DEADLINE, world.clock())
+        assert campaign.deadline_time is None
+        uow.commit()
+    assert _planned(anydb, world)["0d"] == datetime(2026, 12, 10, 8, 0, tzinfo=HCM)
+    world.clock.set(2026, 12, 10, 8, 0)
+    ((_, msgs, text),) = world.fire()
+    assert msgs[0] == "engine.reminder_today" and "hôm nay (10/12/2026) là hạn nộp" in text
+
+
+def test_a_reminder_planned_for_another_time_is_not_sent(anydb: Any) -> None:
+    """A worker that planned before the time changed (no re-plan seen yet) must not send the stale reminder."""
+    world = make_world(anydb, units=1, deadline_time=time(17, 0))
+    with anydb.uow() as uow:
+        uow.campaigns.get(world.campaign).deadline_time = time(16, 0)  # changed, reminders not planned again
+        uow.commit()
+    world.clock.set(2026, 12, 3, 8, 0)
+    assert world.fire() == []
+    with anydb.uow() as uow:
+        (row,) = [r for r in uow.reminders.of_campaign(world.campaign) if r.slot == "7d"]
+        assert row.status == "cancelled"
+
+
+def test_a_catch_up_after_the_deadline_time_on_its_day_says_it_has_passed(anydb: Any) -> None:
+    world = make_world(anydb, units=1, deadline_time=time(7, 30))
+    world.clock.set(2026, 12, 10, 10, 0)  # the bot was down from 9/12 08:00; the deadline (07:30) has passed
+    ((_, msgs, text),) = world.fire()
+    assert msgs[0] == "engine.reminder_passed" and "đã quá hạn nộp (07:30 ngày 10/12/2026)" in text
 
 
 def _submit(db: Any, world: World, unit_id: int) -> None:

@@ -15,8 +15,9 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = date(2026, 12, 10)
 
 
-def moments(spec: str | None, deadline: date = DEADLINE, zone: ZoneInfo = HCM, quiet: str | None = None) -> list[str]:
-    return [f"{slot.key} {m:%a %d/%m %H:%M}" for slot, m in plan(parse_policy(spec, quiet), deadline, zone)]
+def moments(spec: str | None, deadline: date = DEADLINE, zone: ZoneInfo = HCM, quiet: str | None = None,
+            at: time | None = None) -> list[str]:
+    return [f"{slot.key} {m:%a %d/%m %H:%M}" for slot, m in plan(parse_policy(spec, quiet), deadline, zone, at)]
 
 
 def test_the_default_policy_is_7_3_1_days_before_the_day_and_3_days_after_at_8() -> None:
@@ -93,3 +94,26 @@ def test_the_moments_are_in_the_reporting_time_zone() -> None:
     assert tokyo.astimezone(UTC) == datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
     # Quiet hours are local: 22:00 in Hồ Chí Minh is 15:00 UTC, and still quiet.
     assert moments("1d@22:00", zone=ZoneInfo("UTC")) == ["1d Wed 09/12 20:45"]
+
+
+@pytest.mark.parametrize(
+    ("at", "quiet", "on_the_day"),
+    [
+        (time(17, 0), None, "0d Thu 10/12 08:00"),  # well before the deadline: as without a time
+        (time(9, 0), None, "0d Thu 10/12 08:00"),  # exactly an hour before
+        (time(8, 30), None, "0d Thu 10/12 07:30"),  # an hour before the deadline
+        (time(7, 30), None, "0d Wed 09/12 20:45"),  # 06:30 is quiet: the evening before
+        (time(7, 30), "off", "0d Thu 10/12 06:30"),
+        (time(0, 30), "off", "0d Wed 09/12 23:30"),
+    ],
+)
+def test_a_deadline_time_keeps_the_reminders_of_the_day_before_it(at: time, quiet: str | None,
+                                                                  on_the_day: str) -> None:
+    # The day before stays as it was, and after the deadline the next morning, as ever.
+    assert moments("1d@20:00,0d,+1d", at=at, quiet=quiet) == ["1d Wed 09/12 20:00", on_the_day,
+                                                              "+1d Fri 11/12 08:00"]
+
+
+def test_without_a_time_the_day_ends_at_midnight() -> None:
+    assert moments("0d@20:30", quiet="off") == ["0d Thu 10/12 20:30"]
+    assert moments("0d@20:30", quiet="off", at=time(20, 0)) == ["0d Thu 10/12 19:00"]

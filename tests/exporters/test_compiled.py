@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -53,6 +53,16 @@ def test_reporting_rate_paragraphs(look: Look, units: list[UnitStatus]) -> None:
             f"{format_number(rate.on_time_pct)}%; gửi muộn: {rate.late} đơn vị.") in text
     assert f"Số đơn vị chưa gửi báo cáo: {rate.missing} đơn vị." in text
     assert (rate.expected, rate.on_time, rate.late, rate.missing) == (12, 6, 3, 3)
+
+
+def test_a_deadline_with_a_time_is_written_with_it(tmp_path: Path, campaign: CampaignInfo,
+                                                   units: list[UnitStatus]) -> None:
+    """The opening and the on-time rate say the deadline as the campaign set it: «17:00 ngày 20/8/2025»."""
+    timed = replace(campaign, deadline=date(2025, 8, 20), deadline_time=time(17, 0))
+    text = "\n".join(Look(write_compiled_docx(small_template(), timed, units, tmp_path / "t.docx",
+                                              issued_on=ISSUED)).texts())
+    assert "hạn gửi 17:00 ngày 20/8/2025, Sở Giáo dục và Đào tạo tổng hợp" in text
+    assert "Số đơn vị gửi đúng hạn (đến 17:00 ngày 20/8/2025):" in text and "đến ngày" not in text
 
 
 def test_figure_headers_are_short_unless_ambiguous() -> None:

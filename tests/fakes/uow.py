@@ -44,7 +44,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar, cast
 
@@ -214,6 +214,7 @@ class Campaign(Row):
     template_version_id: int
     title: str
     deadline: date
+    deadline_time: time | None = None
     opened_at: datetime
     status: str
     closed_at: datetime | None = None
@@ -379,6 +380,7 @@ class Reminder(Row):
     kind: str
     slot: str
     deadline: date
+    deadline_time: time | None = None
     due_at: datetime
     status: str = "planned"
     done_at: datetime | None = None
@@ -909,12 +911,14 @@ class CampaignRepository(_Repository):
 
     def create(self, template_version: TemplateVersion | int, title: str, deadline: date, now: datetime,
                unit_ids: Iterable[int] = (), *, created_by: int | None = None, word_template: bytes | None = None,
-               word_template_name: str | None = None) -> Campaign:
+               word_template_name: str | None = None, contact: str | None = None,
+               deadline_time: time | None = None) -> Campaign:
         version_id = template_version if isinstance(template_version, int) else template_version.id
         campaign = self.uow.insert(Campaign(id=self.uow.new_id("campaigns"), template_version_id=version_id,
-                                            title=title, deadline=deadline, opened_at=now, status="open",
-                                            created_by=created_by, word_template=word_template,
-                                            word_template_name=word_template_name))
+                                            title=title, deadline=deadline, deadline_time=deadline_time,
+                                            opened_at=now, status="open", created_by=created_by,
+                                            word_template=word_template, word_template_name=word_template_name,
+                                            contact=contact))
         self.invite_units(campaign.id, unit_ids)
         return campaign
 
@@ -933,7 +937,7 @@ class CampaignRepository(_Repository):
     def open_for_unit(self, unit_id: int) -> list[Campaign]:
         invited = {cu.campaign_id for cu in self._rows(CampaignUnit) if cu.unit_id == unit_id}
         found = [c for c in self._rows(Campaign) if c.id in invited and c.status == "open"]
-        return sorted(found, key=lambda c: (c.deadline, c.id))
+        return sorted(found, key=lambda c: (c.deadline, c.deadline_time is None, c.deadline_time or time.min, c.id))
 
     def invite_units(self, campaign_id: int, unit_ids: Iterable[int]) -> int:
         table = self.uow.table("campaign_units")

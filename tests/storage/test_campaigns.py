@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -65,3 +65,20 @@ def test_campaign_units_and_listing(db, seed, now: datetime) -> None:
         assert uow.campaigns.open_for_unit(seed.unit_b) == []
         with pytest.raises(NotFound):
             uow.campaigns.get(10_000)
+
+
+def test_a_deadline_keeps_its_time_of_day_and_the_nearest_comes_first(db, seed, now: datetime) -> None:
+    with db.uow() as uow:
+        version = uow.templates.ensure(make_template(), now)
+        end_of_day = uow.campaigns.create(version.id, "Cả ngày", date(2025, 9, 30), now, [seed.unit_a])
+        evening = uow.campaigns.create(version.id, "17 giờ", date(2025, 9, 30), now, [seed.unit_a],
+                                       deadline_time=time(17, 0))
+        morning = uow.campaigns.create(version.id, "7 giờ 30", date(2025, 9, 30), now, [seed.unit_a],
+                                       deadline_time=time(7, 30))
+        uow.commit()
+    with db.uow() as uow:
+        assert uow.campaigns.get(evening.id).deadline_time == time(17, 0)
+        assert uow.campaigns.get(end_of_day.id).deadline_time is None
+        # Nearest deadline first: on one day, 07:30 before 17:00 before the end of the day.
+        assert [c.id for c in uow.campaigns.open_for_unit(seed.unit_a)] == [seed.campaign, morning.id, evening.id,
+                                                                            end_of_day.id]

@@ -111,6 +111,22 @@ def warm() -> None:
     import bot.services  # noqa: F401
 
 
+def worker_start(parent: int) -> None:
+    """A document worker's start: what it needs imported, and a watch that ends it once ``parent`` is gone
+    (a bot killed outright leaves no worker behind)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reportbot-parent-watch", daemon=True).start()
+    warm()
+
+
 def render(session_factory: sessionmaker[Session], spec: dict[str, Any], settings: Settings | None = None
            ) -> tuple[str, bytes]:
     """The file a spec names: (file name, bytes) — for a PDF spec, the .docx it is made from. Raises when it

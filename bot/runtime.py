@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -148,7 +149,8 @@ class Runtime:
         if self._database_url is None or self._document_workers <= 0:
             return None
         makers = ProcessPoolExecutor(max_workers=self._document_workers,
-                                     mp_context=multiprocessing.get_context("spawn"), initializer=documents.warm)
+                                     mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=documents.worker_start, initargs=(os.getpid(),))
         makers.submit(documents.warm)  # started now, not with the first receipt
         return makers
 

@@ -123,7 +123,7 @@ class Runtime:
             raise Unavailable("no database to make documents from")
         loop = asyncio.get_running_loop()
         made: tuple[str, bytes] | None = None
-        if self._makers is not None and self._database_url is not None:
+        if self._makers is not None and self._database_url is not None:  # (both set together)
             try:
                 made = await loop.run_in_executor(self._makers, documents.render_at, self._database_url, spec)
             except BrokenProcessPool:  # a worker died (killed, out of memory): start again, make this one here
@@ -146,7 +146,7 @@ class Runtime:
     def _start_makers(self) -> ProcessPoolExecutor | None:
         """The document worker processes (spawned: a fork of this threaded process could inherit held locks),
         each importing what it needs at once."""
-        if self._database_url is None or self._document_workers <= 0:
+        if self._database_url is None:  # no workers asked for, or a database only this process can open
             return None
         makers = ProcessPoolExecutor(max_workers=self._document_workers,
                                      mp_context=multiprocessing.get_context("spawn"),

@@ -12,6 +12,7 @@ from bot import delivery
 from bot import runner as runner_module
 from bot.runner import Binding, Cycle, Handled, Outgoing, Runner, Update
 from dialogs.answers import AnswerRecord
+from dialogs.effects import AnswerSaved
 from dialogs.events import Start, Text
 from dialogs.template.loader import load_template
 
@@ -132,6 +133,38 @@ def test_a_failing_update_in_a_batch_does_not_take_the_others_with_it(
         assert uow.inbox.processed("console", "u2")  # set aside after its attempts: answered once, kept
         assert [row.update_id for row in uow.inbox.set_aside()] == ["u2"]
     assert [m.chat_id for m in out].count("b") == 1
+
+
+def test_a_turn_failing_after_it_wrote_leaves_nothing_of_itself_and_everything_of_the_others(
+    world: tuple[Any, Binding], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cycle runs its turns without savepoints first; the failure makes it start again with them: the failing
+    # turn's answer (written before it failed) must be gone, the others' kept once, the apology sent once.
+    db, binding = world
+    runner = _runner(db, binding)
+    runner.cycle(Cycle(updates=[_update(1, None, "a"), _update(2, None, "b"), _update(3, None, "c")], limit=10))
+    runner.cycle(Cycle(updates=[_update(4, "Tình hình của a.", "a"), _update(5, "Sai sau khi ghi.", "b"),
+                                _update(6, "Tình hình của c.", "c")], limit=10))
+    real = runner_module.apply_effects
+
+    def writes_then_fails(uow: Any, row: Any, effects: Any, now: datetime, **options: Any) -> Any:
+        said = real(uow, row, effects, now, **options)
+        if any(isinstance(e, AnswerSaved) and e.record.get("value") == "Sai sau khi ghi." for e in effects):
+            raise RuntimeError("failed after writing")
+        return said
+
+    monkeypatch.setattr(runner_module, "apply_effects", writes_then_fails)
+    updates = [_update(7, "xong", "a"), _update(8, "xong", "b"), _update(9, "xong", "c")]
+    result = runner.cycle(Cycle(updates=updates, limit=10))
+    assert sorted((h.update.chat_id, h.error is None) for h in result.handled) == [
+        ("a", True), ("b", False), ("c", True)]
+    with db.uow() as uow:
+        values = [a.value for a in uow.answers.history(binding.campaign_id, binding.unit_id, "tinh_hinh")]
+        assert values == ["Tình hình của a.", "Tình hình của c."]
+        assert [row.update_id for row in uow.inbox.set_aside()] == ["u8"]
+        assert uow.inbox.processed("console", "u7") and uow.inbox.processed("console", "u9")
+    apologies = [m for h in result.handled for m in h.outgoing if "bot.error.internal" in m.msgs]
+    assert [m.chat_id for m in apologies] == ["b"]
 
 
 def test_nothing_is_kept_when_the_commit_never_happens(

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     inbox_days: float = Field(default=7, alias="REPORTBOT_INBOX_DAYS")
     #: Processes that make the documents sent in the chat (0: made in the database thread, between cycles).
     document_workers: int = Field(default=1, ge=0, le=8, alias="REPORTBOT_DOCUMENT_WORKERS")
+    #: The engine and the database in a process of their own beside the channels' (False: a thread of it).
+    db_process: bool = Field(default=True, alias="REPORTBOT_DB_PROCESS")
     #: Where the command line writes internal errors with their tracebacks (relative: the working directory).
     log_file: str = Field(default="reportbot.log", alias="REPORTBOT_LOG")
 

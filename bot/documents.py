@@ -114,17 +114,22 @@ def warm() -> None:
 def worker_start(parent: int) -> None:
     """A document worker's start: what it needs imported, and a watch that ends it once ``parent`` is gone
     (a bot killed outright leaves no worker behind)."""
+    watch_parent(parent)
+    warm()
+
+
+def watch_parent(parent: int, every: float = 0.2) -> None:
+    """End this worker process as soon as its parent ``parent`` is gone (a thread checks every ``every`` s)."""
     import os
     import threading
     import time
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(1.0)
+            time.sleep(every)
         os._exit(0)
 
     threading.Thread(target=watch, name="reportbot-parent-watch", daemon=True).start()
-    warm()
 
 
 def render(session_factory: sessionmaker[Session], spec: dict[str, Any], settings: Settings | None = None

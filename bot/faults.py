@@ -10,6 +10,9 @@ import os
 import signal
 
 _counts: dict[str, int] = {}
+#: The bot's process when this is its database process (:mod:`bot.cycles`): a crash kills both, as a crash of
+#: the whole bot would.
+_parent: int | None = None
 _target: tuple[str, int] | None = None
 _spec = os.environ.get("REPORTBOT_CRASH_AT", "")
 if _spec:
@@ -23,4 +26,12 @@ def point(name: str) -> None:
         return
     _counts[name] = _counts.get(name, 0) + 1
     if _counts[name] >= _target[1]:
+        if _parent is not None:
+            os.kill(_parent, signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def within(parent: int) -> None:
+    """This process works for ``parent`` (the bot's database process): a crash point kills the bot too."""
+    global _parent
+    _parent = parent

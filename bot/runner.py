@@ -488,6 +488,22 @@ class Runner:
                                    lease[1] if lease else None))
         return out
 
+    def stats(self) -> tuple[int, float, int]:
+        """The gauges: messages not sent yet, the oldest one's age in seconds, updates waiting."""
+        with self.uow() as uow:
+            depth = uow.outbox.unsent_count()
+            oldest = uow.outbox.oldest_unsent()
+            waiting = uow.inbox.waiting()
+        age = 0.0 if oldest is None else max(0.0, (self.clock() - oldest).total_seconds())
+        return depth, age, waiting
+
+    def forget(self, days: float) -> int:
+        """Drop the inbox rows processed more than ``days`` ago; how many."""
+        with self.uow() as uow:
+            dropped = uow.inbox.forget_before(self.clock() - timedelta(days=days))
+            uow.commit()
+        return dropped
+
     def warm(self) -> None:
         """Load the templates of the open campaigns now (before the first turn needs one)."""
         with self.uow() as uow:

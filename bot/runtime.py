@@ -1,10 +1,11 @@
 """The runtime: channels' updates in, replies out, the engine and the database in between.
 
-Async at the edges (webhooks, pollers, senders), synchronous in the middle: one database thread runs
-*cycles* (:meth:`bot.runner.Runner.cycle`) — each one transaction that records what the senders did, keeps
-the updates that arrived meanwhile (their webhooks are answered 200 only after that commit), processes the
-oldest waiting update of up to ``batch`` chats, and takes due messages for sending. A cycle that fails on
-the database is retried after a pause; its webhooks get 500 and the provider sends again.
+Async at the edges (webhooks, pollers, senders), synchronous in the middle: one database process
+(:mod:`bot.cycles`, or else a thread of this process) runs *cycles* (:meth:`bot.runner.Runner.cycle`) — each
+one transaction that records what the senders did, keeps the updates that arrived meanwhile (their webhooks are
+answered 200 only after that commit), processes the oldest waiting update of up to ``batch`` chats, and takes due
+messages for sending. A cycle that fails on the database is retried after a pause; its webhooks get 500 and the
+provider sends again.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from bot import documents
+from bot import cycles, documents
 from bot.channels.base import Channel
 from bot.delivery import Decision
 from bot.envelopes import Outgoing, Update
@@ -66,7 +66,7 @@ class Runtime:
 
     def __init__(self, runner: Runner, channels: Mapping[str, Channel], *, limits: Mapping[str, Limits],
                  batch: int = 50, metrics: Metrics | None = None, inbox_days: float = 7,
-                 document_workers: int = 0) -> None:
+                 document_workers: int = 0, cycle_process: bool = False) -> None:
         self.runner = runner
         self.channels = dict(channels)
         self.batch = batch
@@ -86,6 +86,10 @@ class Runtime:
         self._database_url = documents.database_url(runner.session_factory) if document_workers else None
         self._document_workers = document_workers
         self._makers: ProcessPoolExecutor | None = None
+        #: The database process (:mod:`bot.cycles`) where the runner's transactions run when asked for and the
+        #: database can be opened from another process; None: in the database thread.
+        self._cycle_url = documents.database_url(runner.session_factory) if cycle_process else None
+        self._cycles: ProcessPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
         self._arrived: dict[int, float] = {}
         self.stopping = False
@@ -139,9 +143,38 @@ class Runtime:
 
     # ---- the loop ---------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the cycle loop (the senders start with their first message) and the document workers."""
+        """Start the cycle loop (the senders start with their first message), the database process and the
+        document workers."""
         self._makers = self._start_makers()
+        self._cycles = self._start_cycles()
         self._task = asyncio.create_task(self._loop())
+
+    def _start_cycles(self) -> ProcessPoolExecutor | None:
+        """The database process (spawned, like the document workers), its runner holding leases under this
+        runner's name."""
+        if self._cycle_url is None:
+            return None
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=cycles.start,
+                                   initargs=(self._cycle_url, self.runner.owner, self.runner.lease.total_seconds(),
+                                             os.getpid()))
+
+    async def _transaction(self, name: str, *args: Any) -> Any:
+        """The runner's method ``name`` (one transaction) in the database process, or else the database thread.
+
+        A database process that died (killed, out of memory) is replaced; the transaction fails like one the
+        database refused (nothing of it is known to have been kept: it is done again).
+        """
+        loop = asyncio.get_running_loop()
+        if self._cycles is None:
+            return await loop.run_in_executor(self._db, getattr(self.runner, name), *args)
+        try:
+            return await loop.run_in_executor(self._cycles, cycles.call, name, *args)
+        except BrokenProcessPool as exc:
+            log.warning("database process lost; starting another")
+            self._cycles.shutdown(wait=False, cancel_futures=True)
+            self._cycles = self._start_cycles()
+            raise Unavailable("database process lost") from exc
 
     def _start_makers(self) -> ProcessPoolExecutor | None:
         """The document worker processes (spawned: a fork of this threaded process could inherit held locks),
@@ -157,7 +190,7 @@ class Runtime:
     async def _warm(self) -> None:
         """Load the open campaigns' templates before the first cycle (its turns then take no longer than any)."""
         try:
-            await asyncio.get_running_loop().run_in_executor(self._db, self.runner.warm)
+            await self._transaction("warm")
         except Exception as exc:  # the first cycle loads what it needs anyway
             log.warning("warm-up failed: %s", type(exc).__name__)
 
@@ -183,6 +216,8 @@ class Runtime:
             await sender.stop()
         if self._makers is not None:
             self._makers.shutdown(wait=True, cancel_futures=True)
+        if self._cycles is not None:
+            self._cycles.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:
@@ -229,7 +264,7 @@ class Runtime:
             self._last["renew"] = now
         started = time.monotonic()
         try:
-            result = await asyncio.get_running_loop().run_in_executor(self._db, self.runner.cycle, work)
+            result = await self._transaction("cycle", work)
         except BaseException as exc:
             for _, future, _ in updates:
                 if not future.done():
@@ -278,8 +313,7 @@ class Runtime:
         self._last["remind"] = now
         plan = now - self._last["plan"] >= PLAN_EVERY
         try:
-            queued = await asyncio.get_running_loop().run_in_executor(self._db, self.runner.remind, REMIND_BATCH,
-                                                                      plan)
+            queued = await self._transaction("remind", REMIND_BATCH, plan)
         except Exception as exc:
             self.metrics.errors.labels(type(exc).__name__).inc()
             log.error("reminders failed: %s (trying again in %.0f s)", type(exc).__name__, REMIND_EVERY)
@@ -294,25 +328,11 @@ class Runtime:
         """Gauges now and then; old inbox rows dropped once an hour."""
         if now - self._last["stats"] >= STATS_EVERY:
             self._last["stats"] = now
-            depth, age, waiting = await asyncio.get_running_loop().run_in_executor(self._db, self._stats)
+            depth, age, waiting = await self._transaction("stats")
             self.metrics.outbox_depth.set(depth)
             self.metrics.outbox_age.set(age)
             self.metrics.inbox_waiting.set(waiting)
         if now - self._last["clean"] >= CLEAN_EVERY:
             self._last["clean"] = now
-            dropped = await asyncio.get_running_loop().run_in_executor(self._db, self._clean)
+            dropped = await self._transaction("forget", self.inbox_days)
             log.info("inbox: %s old rows dropped", dropped)
-
-    def _stats(self) -> tuple[int, float, int]:
-        with self.runner.uow() as uow:
-            depth = uow.outbox.unsent_count()
-            oldest = uow.outbox.oldest_unsent()
-            waiting = uow.inbox.waiting()
-        age = 0.0 if oldest is None else max(0.0, (self.runner.clock() - oldest).total_seconds())
-        return depth, age, waiting
-
-    def _clean(self) -> int:
-        with self.runner.uow() as uow:
-            dropped = uow.inbox.forget_before(self.runner.clock() - timedelta(days=self.inbox_days))
-            uow.commit()
-        return dropped

@@ -21,6 +21,7 @@ from bot.channels.zalo_bot import ApiError, ZaloBotChannel
 from bot.channels.zalo_oa import oa_channel
 from bot.cli.app import app, h
 from bot.config import Settings
+from bot.cycles import GC_THRESHOLD
 from bot.links import Downloads, Links, link_key, services_writer
 from bot.pacing import Limits
 from bot.runner import Runner
@@ -32,10 +33,6 @@ from dialogs.messages import t
 
 #: The channels of ``--channel`` this version can run (Telegram and Zalo come with their issues).
 KNOWN = ("telegram", "zalo", "zalo-oa", "loopback", "all")
-#: When the cyclic garbage collector runs (``gc.set_threshold``): after 10,000 new container objects instead
-#: of CPython's 700. A turn makes thousands (ORM rows, the engine's state, HTTP objects), most freed by
-#: reference counting; collecting every 700 cost about a fifth of a turn's CPU (benchmarks/telegram_load.py).
-GC_THRESHOLD = (10_000, 10, 10)
 
 
 @app.command(help=h("run"))
@@ -54,7 +51,7 @@ def run(
 
     async def main() -> None:
         runtime = Runtime(runner, channels, limits=limits, batch=settings.batch, inbox_days=settings.inbox_days,
-                          document_workers=settings.document_workers)
+                          document_workers=settings.document_workers, cycle_process=settings.db_process)
         ready = asyncio.Event()
         task = asyncio.create_task(serve(runtime, webhooks, host, port, ready, background, downloads))
         await ready.wait()

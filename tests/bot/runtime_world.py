@@ -40,7 +40,7 @@ class World:
 
 @asynccontextmanager
 async def world(tmp_path: Path, units: int = 3, *, limits: Limits = Limits(), secret: str = "",
-                **server: Any) -> AsyncIterator[World]:
+                cycle_process: bool = False, **server: Any) -> AsyncIterator[World]:
     """A running deployment; stopped gracefully at the end."""
     url = f"sqlite:///{tmp_path}/runtime.db"
     codes = seed(url, units)
@@ -48,7 +48,8 @@ async def world(tmp_path: Path, units: int = 3, *, limits: Limits = Limits(), se
     async with LoopbackServer(secret=secret or None, **server) as fake:
         channel = LoopbackChannel(fake.base_url)
         runner = Runner(make_session_factory(engine), lambda: datetime.now().astimezone())
-        runtime = Runtime(runner, {channel.name: channel}, limits={channel.name: limits}, batch=20)
+        runtime = Runtime(runner, {channel.name: channel}, limits={channel.name: limits}, batch=20,
+                          cycle_process=cycle_process)
         app = make_app(runtime, {channel.name: Webhook(channel, "/webhook/loopback", secret, SECRET_HEADER)})
         site_runner = web.AppRunner(app, access_log=None)
         await site_runner.setup()

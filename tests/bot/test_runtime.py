@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -173,3 +175,30 @@ async def _until(condition: object, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         await asyncio.sleep(0.05)
+
+
+async def test_the_database_process_carries_the_turns_and_is_replaced_when_killed(tmp_path: Path) -> None:
+    # REPORTBOT_DB_PROCESS: the cycles run in a spawned process; killed outright mid-conversation, it is replaced
+    # and every chat still ends with each answer stored once, in order.
+    async with world(tmp_path, units=10, cycle_process=True) as w:
+        pool = w.runtime._cycles
+        assert pool is not None
+        w.server.add_users(deployment.users(w.codes, OPENING, silence=30))
+        deadline = time.monotonic() + 60
+        while sum(len(w.server.messages(str(1000 + n))) for n in range(10)) < 15:
+            assert time.monotonic() < deadline, "no replies from the database process"
+            await asyncio.sleep(0.05)
+        first = [p.pid for p in pool._processes.values()]  # type: ignore[union-attr]
+        assert len(first) == 1 and first[0] != os.getpid()
+        os.kill(first[0], signal.SIGKILL)
+        assert await w.server.wait_done(timeout=120) == {"done": 10}
+        replaced = w.runtime._cycles
+        assert replaced is not None and replaced is not pool
+        assert [p.pid for p in replaced._processes.values()] != first  # type: ignore[union-attr]
+        expected = _msgs(w.server, "1000")
+        assert all(_msgs(w.server, str(1000 + n))[-1] == expected[-1] for n in range(10))
+    stored = deployment.answers(w.url)
+    assert len(stored) == 10
+    first_rows = stored["Xã Thử 0"]
+    assert all(rows == first_rows for rows in stored.values())
+    assert len(first_rows) == len({field for field, _ in first_rows})

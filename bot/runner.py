@@ -25,7 +25,7 @@ import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -64,6 +64,9 @@ UNSUPPORTED = ("sticker", "voice", "location", "edited", "other")
 MAX_ATTEMPTS = 3
 #: Reports whose answers a runner keeps between turns (beyond that it starts again).
 ANSWERS_KEPT = 20_000
+
+
+_T = TypeVar("_T")
 
 
 class _Redo(Exception):
@@ -185,10 +188,7 @@ class Runner:
         Raises on a database error (nothing of it is kept: the caller answers the webhooks 500, keeps the
         senders' records for the next cycle, waits and tries again).
         """
-        try:
-            return self._cycle(work, savepoints=False)
-        except _Redo:
-            return self._cycle(work, savepoints=True)
+        return _savepoints_if_needed(lambda savepoints: self._cycle(work, savepoints=savepoints))
 
     def _cycle(self, work: Cycle, *, savepoints: bool) -> CycleResult:
         """:meth:`cycle`, its turns each in a savepoint or not (:class:`_Redo` when one fails without)."""
@@ -242,10 +242,7 @@ class Runner:
         """
         now = self.clock()
         try:
-            try:
-                ids, done = self._batch(updates, now, savepoints=False)
-            except _Redo:
-                ids, done = self._batch(updates, now, savepoints=True)
+            ids, done = _savepoints_if_needed(lambda savepoints: self._batch(updates, now, savepoints=savepoints))
         except Exception as exc:  # no crash reaches a user
             return [self._failed(update, exc) for update in updates]
         self._keep_answers(done.values())
@@ -622,6 +619,14 @@ class Runner:
             if sent == 0:
                 break
         return count
+
+
+def _savepoints_if_needed(transaction: Callable[[bool], _T]) -> _T:
+    """Run a transaction of turns without savepoints; when a turn fails (:class:`_Redo`), again with them."""
+    try:
+        return transaction(False)
+    except _Redo:
+        return transaction(True)
 
 
 def transient(exc: BaseException) -> bool:

@@ -83,12 +83,13 @@ class Runtime:
         #: Documents are made in processes of their own when the database can be opened from another process:
         #: a .docx takes tens of milliseconds of Python (a compiled report, seconds), which in the database
         #: thread would hold up every chat's turn.
-        self._database_url = documents.database_url(runner.session_factory) if document_workers else None
+        address = documents.database_url(runner.session_factory)
+        self._database_url = address if document_workers else None
         self._document_workers = document_workers
         self._makers: ProcessPoolExecutor | None = None
         #: The database process (:mod:`bot.cycles`) where the runner's transactions run when asked for and the
         #: database can be opened from another process; None: in the database thread.
-        self._cycle_url = documents.database_url(runner.session_factory) if cycle_process else None
+        self._cycle_url = address if cycle_process else None
         self._cycles: ProcessPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
         self._arrived: dict[int, float] = {}

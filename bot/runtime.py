@@ -28,7 +28,7 @@ from bot.delivery import Decision
 from bot.envelopes import Outgoing, Update
 from bot.metrics import Metrics
 from bot.pacing import Limits
-from bot.runner import Cycle, Runner
+from bot.runner import Cycle, CycleResult, Runner
 from bot.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,19 @@ class _Pending:
 
     updates: list[tuple[Update, asyncio.Future[None], float]] = field(default_factory=list)
     records: list[tuple[Outgoing, Decision, str, asyncio.Future[None]]] = field(default_factory=list)
+
+
+@dataclass
+class _Begun:
+    """A cycle sent to the database, and what to do once it is done."""
+
+    work: Cycle
+    updates: list[tuple[Update, asyncio.Future[None], float]]
+    records: list[tuple[Outgoing, Decision, str, asyncio.Future[None]]]
+    started: float
+    process: bool
+    pool: ProcessPoolExecutor | None
+    future: asyncio.Future[Any]
 
 
 class Runtime:
@@ -161,20 +174,37 @@ class Runtime:
                                              os.getpid()))
 
     async def _transaction(self, name: str, *args: Any) -> Any:
-        """The runner's method ``name`` (one transaction) in the database process, or else the database thread.
+        """The runner's method ``name`` (one transaction) in the database process, or else the database thread."""
+        return await self._outcome(*self._submit(name, *args))
 
-        A database process that died (killed, out of memory) is replaced; the transaction fails like one the
-        database refused (nothing of it is known to have been kept: it is done again).
-        """
+    def _submit(self, name: str, *args: Any) -> tuple[ProcessPoolExecutor | None, asyncio.Future[Any]]:
+        """Send the runner's method ``name`` to the database process (or thread) now; the pool it went to and
+        its future. Transactions run one at a time, in the order sent."""
         loop = asyncio.get_running_loop()
-        if self._cycles is None:
-            return await loop.run_in_executor(self._db, getattr(self.runner, name), *args)
+        pool = self._cycles
         try:
-            return await loop.run_in_executor(self._cycles, cycles.call, name, *args)
+            if pool is None:
+                return None, loop.run_in_executor(self._db, getattr(self.runner, name), *args)
+            return pool, loop.run_in_executor(pool, cycles.call, name, *args)
+        except BrokenProcessPool as exc:  # lost before this was sent: failed like one sent to it
+            failed: asyncio.Future[Any] = loop.create_future()
+            failed.set_exception(exc)
+            return pool, failed
+
+    async def _outcome(self, pool: ProcessPoolExecutor | None, future: asyncio.Future[Any]) -> Any:
+        """What a transaction sent by :meth:`_submit` did.
+
+        A database process that died (killed, out of memory) is replaced (once, however many transactions were
+        sent to it); the transaction fails like one the database refused (nothing of it is known to have been
+        kept: it is done again).
+        """
+        try:
+            return await future
         except BrokenProcessPool as exc:
-            log.warning("database process lost; starting another")
-            self._cycles.shutdown(wait=False, cancel_futures=True)
-            self._cycles = self._start_cycles()
+            if pool is not None and pool is self._cycles:
+                log.warning("database process lost; starting another")
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._cycles = self._start_cycles()
             raise Unavailable("database process lost") from exc
 
     def _start_makers(self) -> ProcessPoolExecutor | None:
@@ -222,18 +252,27 @@ class Runtime:
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:
+        """Cycle after cycle, two deep when there is more to do: the next cycle is sent to the database before
+        the last one's result is dealt with (replies offered, webhooks answered), so that the database never
+        waits for this process."""
         await self._warm()
         pause = 0.05
+        ahead: _Begun | None = None
         while True:
-            closing = self._closing
-            if closing and not self._pending.updates and not self._pending.records:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), IDLE)
-            self._wake.clear()
+            if ahead is not None:
+                begun, ahead = ahead, None
+            else:
+                closing = self._closing
+                if closing and not self._pending.updates and not self._pending.records:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE)
+                self._wake.clear()
+                begun = self._begin(process=not closing)
             try:
-                busy = await self._cycle(process=not closing)
+                result = await self._outcome(begun.pool, begun.future)
             except Exception as exc:
+                self._abandon(begun, exc)
                 self.healthy = False
                 self.metrics.errors.labels(type(exc).__name__).inc()
                 log.error("cycle failed: %s (retrying in %.2f s)", type(exc).__name__, pause)
@@ -241,11 +280,17 @@ class Runtime:
                 pause = min(5.0, pause * 2)
                 continue
             self.healthy, pause = True, 0.05
-            if busy:
+            self._processed = len(result.handled)
+            more = len(result.handled) >= self.batch or bool(self._pending.updates or self._pending.records)
+            if more and not self._closing:
+                ahead = self._begin(process=True)
+            await self._finish(begun, result)
+            if not more and (self._pending.updates or self._pending.records):
                 self._wake.set()
 
-    async def _cycle(self, *, process: bool) -> bool:
-        """Run one cycle in the database thread; True when there may be more to do at once."""
+    def _begin(self, *, process: bool) -> _Begun:
+        """Send a cycle to the database: what arrived since the last one, the senders' records, the heads to
+        process (``process``), due messages to take now and then, leases to renew."""
         now = time.monotonic()
         updates, self._pending.updates = self._pending.updates, []
         records, self._pending.records = self._pending.records, []
@@ -263,25 +308,28 @@ class Runtime:
         if now - self._last["renew"] >= self.runner.lease.total_seconds() / 3:
             work.renew = [i for sender in self.senders.values() for i in sender.held()]
             self._last["renew"] = now
-        started = time.monotonic()
-        try:
-            result = await self._transaction("cycle", work)
-        except BaseException as exc:
-            for _, future, _ in updates:
-                if not future.done():
-                    future.set_exception(Unavailable(type(exc).__name__))
-            self._pending.records[:0] = records  # recorded by the next cycle that commits
-            raise
-        took = time.monotonic() - started
-        self._processed = len(result.handled)
-        for (update, future, arrived), inbox_id in zip(updates, result.inbox_ids, strict=True):
+        pool, future = self._submit("cycle", work)
+        return _Begun(work, updates, records, now, process, pool, future)
+
+    def _abandon(self, begun: _Begun, exc: BaseException) -> None:
+        """A cycle that failed: its webhooks are answered 500, its records go with the next cycle."""
+        for _, future, _ in begun.updates:
+            if not future.done():
+                future.set_exception(Unavailable(type(exc).__name__))
+        self._pending.records[:0] = begun.records  # recorded by the next cycle that commits
+
+    async def _finish(self, begun: _Begun, result: CycleResult) -> None:
+        """After a cycle committed: answer its webhooks, offer its replies (older claimed messages first), note
+        the figures; then reminders and gauges now and then."""
+        took = time.monotonic() - begun.started
+        for (update, future, arrived), inbox_id in zip(begun.updates, result.inbox_ids, strict=True):
             outcome = "duplicate" if inbox_id is None else "kept"
             self.metrics.updates.labels(update.channel, outcome).inc()
             if inbox_id is not None:
                 self._arrived[inbox_id] = arrived
             if not future.done():
                 future.set_result(None)
-        for message, decision, _, future in records:
+        for message, decision, _, future in begun.records:
             if decision.sent and message.turn is not None:
                 arrived = self._arrived.pop(message.turn, -1.0)
                 if arrived >= 0:
@@ -299,13 +347,12 @@ class Runtime:
         self.ready = True
         if result.renewed_until is not None:
             for sender in self.senders.values():
-                sender.renewed(work.renew, result.renewed_until)
+                sender.renewed(begun.work.renew, result.renewed_until)
         if len(self._arrived) > 100_000:
             self._arrived.clear()
-        if process:
-            await self._remind(now)
-        await self._housekeeping(now)
-        return len(result.handled) >= self.batch or bool(self._pending.updates or self._pending.records)
+        if begun.process:
+            await self._remind(begun.started)
+        await self._housekeeping(begun.started)
 
     async def _remind(self, now: float) -> None:
         """Claim due reminders now and then (a failure is logged and tried again later: updates go on)."""

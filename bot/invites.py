@@ -74,9 +74,7 @@ def accept(uow: UnitOfWork, person: Person, code: str, now: datetime, identity: 
         return Accepted(False, [Say("bot.invite.expired", {"code": code, "date": expires})])
     if invite.person_id is not None:
         return _link(uow, invite, person, now)
-    uow.people.set_role(person, invite.role)
-    if invite.unit_id is not None:
-        uow.people.attach_unit(person, invite.unit_id)
+    uow.people.set_unit_and_role(person, person.unit_id if invite.unit_id is None else invite.unit_id, invite.role)
     identities = uow.people.identities(person.id)
     if invite.campaign_id is not None and invite.unit_id is not None:
         report = uow.reports.get_or_create(invite.campaign_id, invite.unit_id, now)

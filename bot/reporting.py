@@ -61,8 +61,7 @@ def apply_effects(uow: UnitOfWork, row: ReportRow, effects: Iterable[Effect], no
             uow.reports.save(row, now, status=DRAFT, version=effect.version)
             uow.submissions.draft_for(row, now)
         elif isinstance(effect, Submitted):
-            draft = uow.submissions.draft_for(row, now)
-            uow.submissions.submit(draft, effect.answers, effect.ref, person_id, now)
+            uow.submissions.submit(row, effect.answers, effect.ref, person_id, now)
             uow.reports.save(row, now, status=SUBMITTED, version=effect.version, ref=effect.ref)
             uow.reminders.cancel(row.campaign_id, now, unit_id=row.unit_id, kinds=("unit",))  # no more reminders
         elif isinstance(effect, ContactRequested):

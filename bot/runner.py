@@ -43,13 +43,13 @@ from dialogs.conversation.engine import resume
 from dialogs.conversation.recognise import recognise
 from dialogs.conversation.report import Report
 from dialogs.effects import Effect, Say, Submitted
-from dialogs.errors import StateError
 from dialogs.events import Event, Pick, Start, Text, Unsupported
 from dialogs.messages import ref, t
 from dialogs.template.model import Template
 from dialogs.vietnamese.cleaning import clean
 from storage.models import Identity, Person
 from storage.repositories import Working
+from storage.repositories.inbox import NewUpdate
 from storage.uow import UnitOfWork
 
 __all__ = ["Binding", "Cycle", "CycleResult", "Handled", "Outgoing", "Runner", "Update", "new_code", "storage_problem"]
@@ -173,9 +173,11 @@ class Runner:
 
     # ---- intake ------------------------------------------------------------------------------------
     @staticmethod
-    def _keep(uow: UnitOfWork, update: Update, now: datetime) -> int | None:
-        """Keep an update in the inbox (in the caller's transaction); its row id, None for a duplicate."""
-        return uow.inbox.add(update.channel, update.update_id, update.chat_id, update.user_id, update.payload(), now)
+    def _keep(uow: UnitOfWork, updates: Sequence[Update], now: datetime) -> list[int | None]:
+        """Keep updates in the inbox (in the caller's transaction, one statement); each one's row id, None for a
+        duplicate."""
+        return uow.inbox.add_many([NewUpdate(u.channel, u.update_id, u.chat_id, u.user_id, u.payload())
+                                   for u in updates], now)
 
     # ---- the runtime's cycle ------------------------------------------------------------------------
     def cycle(self, work: Cycle) -> CycleResult:
@@ -200,7 +202,7 @@ class Runner:
                 self._apply(uow, outbox_id, decision, reason, now, keep=True)
             if work.renew:
                 uow.outbox.renew(work.renew, self.owner, now + self.lease)
-            ids = [self._keep(uow, update, now) for update in work.updates]
+            ids = self._keep(uow, work.updates, now)
             # Older messages first: what is due (a dead process's leftovers, retries) is taken before this
             # cycle's turns add replies, so a worker that lives briefly still sends the oldest first; a
             # chat whose head is taken here gets its new reply queued behind it (see _busy).
@@ -256,7 +258,7 @@ class Runner:
         """:meth:`process_batch`'s transaction: the updates' inbox ids and what processing them did."""
         with self.uow(keep_state_history=False) as uow:
             self._mark_delivered(uow, now)
-            ids = [self._keep(uow, update, now) for update in updates]
+            ids = self._keep(uow, updates, now)
             fresh = [i for i in ids if i is not None]
             done = self._work(uow, len(fresh), now, only=fresh, savepoints=savepoints) if fresh else {}
             faults.point("before_commit")
@@ -463,13 +465,9 @@ class Runner:
         working = uow.people.working(update.channel, update.user_id)
         if working is not None:
             return working.person, working.identity, working
-        found = uow.people.lookup(update.channel, update.user_id)
-        if found is None:
-            uow.people.get_or_create(update.channel, update.user_id, clean(update.display_name, limit=200), now)
-            found = uow.people.lookup(update.channel, update.user_id)
-            if found is None:  # pragma: no cover - just created
-                raise StateError(f"no account {update.channel}:{update.user_id}")
-        return found[0], found[1], None
+        person, identity = uow.people.register(update.channel, update.user_id,
+                                               clean(update.display_name, limit=200), now)
+        return person, identity, None
 
     @staticmethod
     def _send(uow: UnitOfWork, update: Update, effects: Sequence[Effect | DocumentDue], now: datetime,

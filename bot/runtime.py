@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,6 +47,8 @@ STATS_EVERY = 5.0
 REMIND_EVERY = 1.0
 REMIND_BATCH = 50
 PLAN_EVERY = 600.0
+#: Cycles sent to the database ahead of the one whose result is awaited, while there is more to do.
+DEPTH = 2
 CLEAN_EVERY = 3600.0
 
 
@@ -252,23 +255,22 @@ class Runtime:
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:
-        """Cycle after cycle, two deep when there is more to do: the next cycle is sent to the database before
-        the last one's result is dealt with (replies offered, webhooks answered), so that the database never
-        waits for this process."""
+        """Cycle after cycle, two deep while there is more to do: when a cycle's result comes back, the next one
+        is already in the database and the one after it is sent before this result is dealt with (replies
+        offered, webhooks answered), so that the database never waits for this process."""
         await self._warm()
         pause = 0.05
-        ahead: _Begun | None = None
+        sent: deque[_Begun] = deque()  # cycles in the database, oldest first
         while True:
-            if ahead is not None:
-                begun, ahead = ahead, None
-            else:
+            if not sent:
                 closing = self._closing
                 if closing and not self._pending.updates and not self._pending.records:
                     break
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), IDLE)
                 self._wake.clear()
-                begun = self._begin(process=not closing)
+                sent.append(self._begin(process=not closing))
+            begun = sent.popleft()
             try:
                 result = await self._outcome(begun.pool, begun.future)
             except Exception as exc:
@@ -282,8 +284,8 @@ class Runtime:
             self.healthy, pause = True, 0.05
             self._processed = len(result.handled)
             more = len(result.handled) >= self.batch or bool(self._pending.updates or self._pending.records)
-            if more and not self._closing:
-                ahead = self._begin(process=True)
+            while more and not self._closing and len(sent) < DEPTH:
+                sent.append(self._begin(process=True))
             await self._finish(begun, result)
             if not more and (self._pending.updates or self._pending.records):
                 self._wake.set()

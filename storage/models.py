@@ -416,7 +416,8 @@ class Reminder(Base):
     slot, deadline with its time), so planning twice, or from two workers, plans it once."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),
+                      Index("ix_reminders_unit", "campaign_id", "unit_id", "status"))
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)

@@ -37,11 +37,17 @@ def insert_ignoring_conflicts(dialect: str, table: Table) -> Insert:
 
     Execute it with parameters through :func:`inserted` to learn whether the row went in.
     """
-    key = next(iter(table.primary_key.columns))
+    return insert_or_nothing(dialect, table, next(iter(table.primary_key.columns)))
+
+
+@cache
+def insert_or_nothing(dialect: str, target: Any, *returning: Any) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING …`` into ``target`` (a table, or a mapped class: then
+    ``returning`` may be the class, and the rows come back as its objects) for SQLite or PostgreSQL."""
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing().returning(key)
+        return postgresql.insert(target).on_conflict_do_nothing().returning(*returning)
     if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing().returning(key)
+        return sqlite.insert(target).on_conflict_do_nothing().returning(*returning)
     raise NotImplementedError(f"no conflict-ignoring INSERT for {dialect}")
 
 

@@ -17,7 +17,7 @@ from dialogs.template.model import Template
 from ..errors import ConcurrencyError, NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
 from ..unit_lookup import sorted_units
-from ._sql import rowcount
+from ._sql import insert_or_nothing, rowcount
 
 
 def template_digest(template: Template) -> str:
@@ -258,16 +258,14 @@ class SubmissionRepository:
                 raise ConcurrencyError(f"version {report.version} of report #{report.id} vanished")
         return draft
 
-    def _insert_draft(self, campaign_id: int, unit_id: int, version: int, now: datetime) -> Submission | None:
-        """A new draft row for this version, or None if another transaction has just made it."""
-        draft = Submission(campaign_id=campaign_id, unit_id=unit_id, version=version, status="draft", created_at=now)
-        try:
-            with self.session.begin_nested():
-                self.session.add(draft)
-                self.session.flush()
-        except IntegrityError:
-            return None
-        return draft
+    def _insert_draft(self, campaign_id: int, unit_id: int, version: int, now: datetime, **columns: Any
+                      ) -> Submission | None:
+        """A new draft row for this version (or with other ``columns``: a submitted one), or None if another
+        transaction has just made it (one ``INSERT … ON CONFLICT DO NOTHING RETURNING``: no savepoint, no flush)."""
+        values = {"campaign_id": campaign_id, "unit_id": unit_id, "version": version, "status": "draft",
+                  "created_at": now, **columns}
+        statement = insert_or_nothing(self.session.get_bind().dialect.name, Submission, Submission)
+        return self.session.scalars(statement, [values]).first()
 
     def submit(
         self,
@@ -283,16 +281,22 @@ class SubmissionRepository:
         caller then records the outcome on the report (``reports.save(report, now, status="submitted",
         ref=ref)``).
         """
+        snapshot = {field_id: record.to_json() if isinstance(record, AnswerRecord) else dict(record)
+                    for field_id, record in answers_snapshot.items()}
         if isinstance(submission, Report):
-            submission = self.draft_for(submission, now)
+            found = self.of_version(submission.campaign_id, submission.unit_id, submission.version)
+            if found is None:  # the common case: the version has no row yet, and is made submitted at once
+                made = self._insert_draft(submission.campaign_id, submission.unit_id, submission.version, now,
+                                          status="submitted", answers=snapshot, ref=ref, submitted_by=person_id,
+                                          submitted_at=now)
+                if made is not None:
+                    return made
+            submission = found if found is not None else self.draft_for(submission, now)
         if submission.status != "draft":
             raise SubmissionClosed(
                 f"submission v{submission.version} of unit #{submission.unit_id} is {submission.status}"
             )
-        submission.answers = {
-            field_id: record.to_json() if isinstance(record, AnswerRecord) else dict(record)
-            for field_id, record in answers_snapshot.items()
-        }
+        submission.answers = snapshot
         submission.status = "submitted"
         submission.ref = ref
         submission.submitted_by = person_id

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, case, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Inbox
-from ._sql import insert_ignoring_conflicts, rowcount, table_of
+from ._sql import insert_ignoring_conflicts, insert_or_nothing, rowcount, table_of
 
 #: Longest error text kept on a row.
 MAX_ERROR_CHARS = 2000
 
 _TABLE = table_of(Inbox)
+#: What a multi-row insert returns of the rows it kept: their id and key.
+_KEY_COLUMNS = (_TABLE.c.id, _TABLE.c.channel, _TABLE.c.update_id)
 _OLDER = aliased(Inbox)
 #: The oldest waiting update of each chat: no older update of the same chat is still waiting.
 _HEADS = (
@@ -42,6 +44,16 @@ _DONE = (
 )
 
 
+class NewUpdate(NamedTuple):
+    """An update to keep (:meth:`InboxRepository.add_many`)."""
+
+    channel: str
+    update_id: str | int
+    chat_id: str
+    user_id: str
+    payload: dict[str, Any]
+
+
 class InboxRepository:
     """Updates by channel and update id; a waiting update is taken by one worker, its chat's oldest first."""
 
@@ -56,6 +68,22 @@ class InboxRepository:
         statement = insert_ignoring_conflicts(self.session.get_bind().dialect.name, _TABLE)
         row = self.session.execute(statement, values).first()
         return None if row is None else int(row[0])
+
+    def add_many(self, updates: Sequence[NewUpdate], now: datetime) -> list[int | None]:
+        """Store several updates in one statement; each one's row id, None for one this channel already gave
+        (or that came earlier in ``updates``)."""
+        if not updates:
+            return []
+        values = [{"channel": u.channel, "update_id": str(u.update_id), "chat_id": str(u.chat_id),
+                   "user_id": str(u.user_id), "payload": u.payload, "received_at": now, "attempts": 0}
+                  for u in updates]
+        statement = insert_or_nothing(self.session.get_bind().dialect.name, _TABLE, *_KEY_COLUMNS)
+        kept = {(channel, update_id): int(row_id)
+                for row_id, channel, update_id in self.session.execute(statement, values)}
+        ids: list[int | None] = []
+        for value in values:  # a key given twice is kept once: the first
+            ids.append(kept.pop((value["channel"], value["update_id"]), None))
+        return ids
 
     def seen(self, channel: str, update_id: str | int) -> bool:
         """Whether this update was received (waiting, processed or set aside)."""

@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..errors import InviteExpired, InviteRevoked, InviteUsed, NotFound
+from ..errors import ConcurrencyError, InviteExpired, InviteRevoked, InviteUsed, NotFound
 from ..models import Answer, Campaign, Conversation, Identity, Invite, Person, Report
-from ._sql import rowcount, table_of
+from ._sql import insert_or_nothing, rowcount, table_of
 
 _KEY = (Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
 _BY_IDENTITY = select(Person).join(Identity, Identity.person_id == Person.id).where(*_KEY)
@@ -38,10 +37,21 @@ _WORKING = (
     .execution_options(populate_existing=True)
 )
 _IDENTITIES = table_of(Identity)
+_PEOPLE = table_of(Person)
+_NEW_PERSON = insert(Person).returning(Person)
+_SET_UNIT_ROLE = (update(_PEOPLE).where(_PEOPLE.c.id == bindparam("_id"))
+                  .values(unit_id=bindparam("_unit"), role=bindparam("_role")))
 _SET_REPORT = (
     update(_IDENTITIES)
     .where(_IDENTITIES.c.id == bindparam("_id"))
     .values(report_id=bindparam("_report"), choice=bindparam("_choice", type_=_IDENTITIES.c.choice.type))
+)
+_INVITES = table_of(Invite)
+#: Conditional: of two workers using the same code at once, exactly one wins.
+_USE_INVITE = (
+    update(_INVITES)
+    .where(_INVITES.c.code == bindparam("_code"), _INVITES.c.used_at.is_(None), _INVITES.c.revoked_at.is_(None))
+    .values(used_at=bindparam("_now", type_=_INVITES.c.used_at.type), used_by=bindparam("_person"))
 )
 
 #: The roles a person can have.
@@ -148,25 +158,42 @@ class PersonRepository:
         self, channel: str, external_id: str, display_name: str, now: datetime, *, role: str = "reporter"
     ) -> Person:
         """The person behind this channel account, created (with ``role``) on first contact."""
-        found = self.by_identity(channel, external_id)
+        return self.register(channel, external_id, display_name, now, role=role)[0]
+
+    def register(
+        self, channel: str, external_id: str, display_name: str, now: datetime, *, role: str = "reporter"
+    ) -> tuple[Person, Identity]:
+        """The person behind this channel account and the account, both created (with ``role``) on first contact.
+
+        Two INSERTs and no savepoint: if another worker registers the same account at once, the account's
+        insert does nothing, the person made here is deleted again and the winner's returned.
+        """
+        found = self.lookup(channel, external_id)
         if found is not None:
             return found
         _check_role(role)
-        try:
-            # A SAVEPOINT: if another worker registers the same account first, only this insert is
-            # undone and the caller's transaction goes on with the winner's row.
-            with self.session.begin_nested():
-                person = Person(display_name=display_name, role=role, created_at=now)
-                self.session.add(person)
-                self.session.flush()
-                self.session.add(Identity(person_id=person.id, channel=channel, external_id=external_id))
-                self.session.flush()
-        except IntegrityError:
-            winner = self.by_identity(channel, external_id)
+        person = self.session.scalars(_NEW_PERSON, [{"display_name": display_name, "role": role,
+                                                     "created_at": now}]).one()
+        statement = insert_or_nothing(self.session.get_bind().dialect.name, Identity, Identity)
+        identity = self.session.scalars(statement, [{"person_id": person.id, "channel": channel,
+                                                     "external_id": external_id, "code_failures": 0}]).first()
+        if identity is None:
+            self.session.execute(delete(_PEOPLE).where(_PEOPLE.c.id == person.id))
+            self.session.expunge(person)
+            winner = self.lookup(channel, external_id)
             if winner is None:
-                raise
+                raise ConcurrencyError(f"the account {channel}:{external_id} vanished")
             return winner
-        return person
+        return person, identity
+
+    def set_unit_and_role(self, person: Person, unit_id: int | None, role: str) -> None:
+        """Give ``person`` a role and the unit they report for, in one UPDATE (an invite taken)."""
+        _check_role(role)
+        if person.unit_id == unit_id and person.role == role:
+            return
+        self.session.execute(_SET_UNIT_ROLE, {"_id": person.id, "_unit": unit_id, "_role": role})
+        set_committed_value(person, "unit_id", unit_id)
+        set_committed_value(person, "role", role)
 
     def attach_unit(self, person: Person, unit_id: int | None) -> None:
         """Make ``person`` report for ``unit_id`` (None detaches)."""
@@ -257,12 +284,7 @@ class InviteRepository:
         if invite.expires_at is not None and invite.expires_at <= now:
             raise InviteExpired(msg="storage.invite_expired", code=code, date=f"{invite.expires_at:%d/%m/%Y}")
         # Conditional UPDATE: of two workers using the same code at once, exactly one wins.
-        result = self.session.execute(
-            update(Invite)
-            .where(Invite.code == invite.code, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
-            .values(used_at=now, used_by=person_id)
-            .execution_options(synchronize_session=False)
-        )
+        result = self.session.execute(_USE_INVITE, {"_code": invite.code, "_now": now, "_person": person_id})
         if rowcount(result) != 1:
             raise InviteUsed(msg="storage.invite_used", code=code)
         set_committed_value(invite, "used_at", now)

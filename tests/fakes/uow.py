@@ -818,6 +818,17 @@ class PersonRepository(_Repository):
                                  external_id=external_id))
         return person
 
+    def register(self, channel: str, external_id: str, display_name: str, now: datetime, *,
+                 role: str = "reporter") -> tuple[Person, Identity]:
+        self.get_or_create(channel, external_id, display_name, now, role=role)
+        found = self.lookup(channel, external_id)
+        assert found is not None
+        return found
+
+    def set_unit_and_role(self, person: Person, unit_id: int | None, role: str) -> None:
+        _check_role(role)
+        person.unit_id, person.role = unit_id, role
+
     def attach_unit(self, person: Person, unit_id: int | None) -> None:
         person.unit_id = unit_id
 
@@ -1225,6 +1236,9 @@ class InboxRepository(_Repository):
         row = self.uow.insert(Inbox(id=self.uow.new_id("inbox"), channel=channel, update_id=str(update_id),
                                     chat_id=str(chat_id), user_id=str(user_id), payload=payload, received_at=now))
         return int(row.id)
+
+    def add_many(self, updates: Sequence[Any], now: datetime) -> list[int | None]:
+        return [self.add(u.channel, u.update_id, u.chat_id, u.user_id, u.payload, now) for u in updates]
 
     def _by_key(self, channel: str, update_id: str | int) -> Inbox | None:
         return next((r for r in self._rows(Inbox) if r.channel == channel and r.update_id == str(update_id)), None)

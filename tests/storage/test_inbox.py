@@ -74,3 +74,25 @@ def test_two_workers_never_hold_one_chats_updates_at_once(db, now: datetime) -> 
         assert taken["b"] == [b1] and taken["b_at"] < a_done  # a's second update is not a head: a is held
     else:
         assert taken["b_at"] > a_done
+
+
+def test_several_updates_are_kept_in_one_statement_each_key_once(db, now: datetime) -> None:
+    """``add_many``: every new update gets its row id in order; one the channel gave before, or that came
+    earlier in the same batch, gets None and is not stored again."""
+    from storage.repositories.inbox import NewUpdate
+
+    def new(update_id: str, chat: str) -> NewUpdate:
+        return NewUpdate("telegram", update_id, chat, chat, {"event": {"kind": "start"}})
+
+    with db.uow() as uow:
+        old = _add(uow, "1", "a", now)
+        ids = uow.inbox.add_many([new("2", "b"), new("1", "a"), new("3", "c"), new("2", "b"), new("4", "a")], now)
+        assert uow.inbox.add_many([], now) == []
+        uow.commit()
+    assert ids[1] is None and ids[3] is None
+    kept = [ids[0], ids[2], ids[4]]
+    assert all(isinstance(i, int) for i in kept) and len(set(kept)) == 3 and old not in kept
+    with db.uow() as uow:
+        assert uow.inbox.waiting() == 4
+        assert [row.id for row in uow.inbox.take(10)] == [old, ids[0], ids[2]]  # a's second waits for its first
+        assert [uow.inbox.seen("telegram", key) for key in ("2", "3", "4", "5")] == [True, True, True, False]

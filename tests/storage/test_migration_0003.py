@@ -41,8 +41,9 @@ DATA = Path(__file__).parent / "data"
 RELEASE_DB = DATA / "release-0.1.sqlite"
 #: The newest revision: migrating goes all the way (0003 answers into reports; 0004 link codes; 0005 contact;
 #: 0006 inbox and leases; 0007 revoked invites, campaign settings; 0008 invite digests, wrong-code lockout;
-#: 0009 channel tokens; 0010 a department account's pending question; 0011 reminders; 0012 deadline times.
-HEAD = "0012"
+#: 0009 channel tokens; 0010 a department account's pending question; 0011 reminders; 0012 deadline times;
+#: 0013 reminders by unit.
+HEAD = "0013"
 MANIFEST = json.loads((DATA / "release-0.1.expected.json").read_text(encoding="utf-8"))
 
 

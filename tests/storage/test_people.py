@@ -25,6 +25,35 @@ def test_get_or_create_finds_the_same_person(db, now: datetime) -> None:
         assert uow.people.by_identity("telegram", "404") is None
 
 
+def test_an_account_registered_by_two_workers_at_once_is_one_person(db, now: datetime) -> None:
+    """PostgreSQL: both look and find nothing; the second's account insert waits for the first's commit, then
+    does nothing: the person it made is deleted and the winner's returned. SQLite: the second waits for the
+    first (its transaction starts with the write lock) and finds the account."""
+    import threading
+
+    got: dict[str, tuple[int, int]] = {}
+    with db.uow() as first:
+        person, identity = first.people.register("telegram", "2002", "Người thứ nhất", now)
+
+        def second_worker() -> None:
+            with db.uow() as second:
+                p, i = second.people.register("telegram", "2002", "Người thứ hai", now)
+                got["second"] = (p.id, i.id)
+                second.commit()
+
+        thread = threading.Thread(target=second_worker)
+        thread.start()
+        thread.join(0.5)  # blocked: on the account's unique key (PostgreSQL) or the write lock (SQLite)
+        assert thread.is_alive()
+        first.commit()
+    thread.join(10)
+    assert got["second"] == (person.id, identity.id)
+    with db.uow() as uow:
+        found = uow.people.lookup("telegram", "2002")
+        assert found is not None and found[0].display_name == "Người thứ nhất"
+        assert uow.session.execute(text("SELECT count(*) FROM people")).scalar_one() == 1
+
+
 def test_roles_and_units(db, now: datetime) -> None:
     with db.uow() as uow:
         unit = uow.units.add("Xã Khúc Thừa Dụ", now=now)

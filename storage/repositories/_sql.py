@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import cache
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import CursorResult, Insert, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+_M = TypeVar("_M")
 
 
 class Keep(Enum):
@@ -53,8 +55,32 @@ def insert_or_nothing(dialect: str, target: Any, *returning: Any) -> Insert:
 
 def inserted(session: Session, table: Table, values: dict[str, Any]) -> bool:
     """Insert ``values`` unless a row with the same key exists; True if it went in."""
-    statement = insert_ignoring_conflicts(session.get_bind().dialect.name, table)
-    return session.execute(statement, values).first() is not None
+    return inserted_key(session, table, values) is not None
+
+
+def inserted_key(session: Session, table: Table, values: dict[str, Any]) -> int | None:
+    """Insert ``values`` unless a row with the same key exists; the new row's id (None: it existed)."""
+    key = session.execute(insert_ignoring_conflicts(session.get_bind().dialect.name, table), values).scalar()
+    return None if key is None else int(key)
+
+
+def adopted(session: Session, model: type[_M], values: dict[str, Any]) -> _M:
+    """The mapped object of a row this transaction has just inserted with ``values`` (its key among them), made
+    persistent in ``session`` as if read: no SELECT, no flush. A column not in ``values`` takes its scalar
+    default, else None where it may be NULL, else loads when first read."""
+    values = dict(values)
+    for column in table_of(model).columns:
+        if column.key in values:
+            continue
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            values[column.key] = getattr(default, "arg", None)
+        elif column.nullable and column.server_default is None:
+            values[column.key] = None
+    row = model(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def rowcount(result: Result[Any]) -> int:

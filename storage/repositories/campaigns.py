@@ -17,7 +17,9 @@ from dialogs.template.model import Template
 from ..errors import ConcurrencyError, NotFound, SubmissionClosed
 from ..models import Campaign, CampaignUnit, Report, Submission, TemplateVersion, Unit
 from ..unit_lookup import sorted_units
-from ._sql import insert_or_nothing, rowcount
+from ._sql import adopted, inserted_key, rowcount, table_of
+
+_SUBMISSIONS = table_of(Submission)
 
 
 def template_digest(template: Template) -> str:
@@ -263,9 +265,10 @@ class SubmissionRepository:
         """A new draft row for this version (or with other ``columns``: a submitted one), or None if another
         transaction has just made it (one ``INSERT … ON CONFLICT DO NOTHING RETURNING``: no savepoint, no flush)."""
         values = {"campaign_id": campaign_id, "unit_id": unit_id, "version": version, "status": "draft",
-                  "created_at": now, **columns}
-        statement = insert_or_nothing(self.session.get_bind().dialect.name, Submission, Submission)
-        return self.session.scalars(statement, [values]).first()
+                  "created_at": now, "ref": None, "answers": None, "submitted_at": None, "submitted_by": None,
+                  "returned_at": None, "comment": None, **columns}
+        key = inserted_key(self.session, _SUBMISSIONS, values)
+        return None if key is None else adopted(self.session, Submission, {"id": key, **values})
 
     def submit(
         self,
@@ -284,14 +287,13 @@ class SubmissionRepository:
         snapshot = {field_id: record.to_json() if isinstance(record, AnswerRecord) else dict(record)
                     for field_id, record in answers_snapshot.items()}
         if isinstance(submission, Report):
-            found = self.of_version(submission.campaign_id, submission.unit_id, submission.version)
-            if found is None:  # the common case: the version has no row yet, and is made submitted at once
-                made = self._insert_draft(submission.campaign_id, submission.unit_id, submission.version, now,
-                                          status="submitted", answers=snapshot, ref=ref, submitted_by=person_id,
-                                          submitted_at=now)
-                if made is not None:
-                    return made
-            submission = found if found is not None else self.draft_for(submission, now)
+            # The common case: the version has no row yet, and is made submitted at once.
+            made = self._insert_draft(submission.campaign_id, submission.unit_id, submission.version, now,
+                                      status="submitted", answers=snapshot, ref=ref, submitted_by=person_id,
+                                      submitted_at=now)
+            if made is not None:
+                return made
+            submission = self.draft_for(submission, now)
         if submission.status != "draft":
             raise SubmissionClosed(
                 f"submission v{submission.version} of unit #{submission.unit_id} is {submission.status}"

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError
 from ..models import Conversation, ConversationState
-from ._sql import KEEP, Keep, inserted, rowcount, table_of
+from ._sql import KEEP, Keep, adopted, inserted_key, rowcount, table_of
 
 __all__ = ["KEEP", "ConversationRepository"]
 
@@ -91,13 +91,14 @@ class ConversationRepository:
             "created_at": now,
             "updated_at": now,
         }
-        created = inserted(self.session, _CONVERSATIONS, values)
-        conversation = self.get(person_id, report_id)
+        key = inserted_key(self.session, _CONVERSATIONS, values)
+        if key is not None:  # new, and held by this transaction until it ends
+            self._remember(key, 1, state, now)
+            return adopted(self.session, Conversation, {"id": key, **values}), True
+        conversation = self.get(person_id, report_id)  # another worker's, made meanwhile
         if conversation is None:  # pragma: no cover - the row was just inserted or already there
             raise ConcurrencyError(f"conversation of person #{person_id} on report #{report_id} vanished")
-        if created:
-            self._remember(conversation.id, 1, state, now)
-        return conversation, created
+        return conversation, False
 
     def save(
         self,

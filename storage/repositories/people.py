@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError, InviteExpired, InviteRevoked, InviteUsed, NotFound
 from ..models import Answer, Campaign, Conversation, Identity, Invite, Person, Report
-from ._sql import insert_or_nothing, rowcount, table_of
+from ._sql import adopted, inserted_key, rowcount, table_of
 
 _KEY = (Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
 _BY_IDENTITY = select(Person).join(Identity, Identity.person_id == Person.id).where(*_KEY)
@@ -25,12 +25,11 @@ _LOOKUP = select(Person, Identity).join(Identity, Identity.person_id == Person.i
 # It also says which answers the report has (their count and newest id): what a cache of its answers is keyed by.
 _ANSWERS_OF_REPORT = (Answer.campaign_id == Report.campaign_id, Answer.unit_id == Report.unit_id)
 _WORKING = (
-    select(Person, Identity, Report, Campaign, Conversation,
+    select(Person, Identity, Report, Conversation,
            select(func.count(Answer.id)).where(*_ANSWERS_OF_REPORT).scalar_subquery(),
            select(func.max(Answer.id)).where(*_ANSWERS_OF_REPORT).scalar_subquery())
     .join(Identity, Identity.person_id == Person.id)
     .join(Report, Report.id == Identity.report_id)
-    .join(Campaign, Campaign.id == Report.campaign_id)
     .join(Conversation, and_(Conversation.person_id == Person.id, Conversation.report_id == Report.id))
     .where(*_KEY)
     .with_for_update(of=(Report, Conversation))
@@ -38,7 +37,7 @@ _WORKING = (
 )
 _IDENTITIES = table_of(Identity)
 _PEOPLE = table_of(Person)
-_NEW_PERSON = insert(Person).returning(Person)
+_NEW_PERSON = insert(_PEOPLE).returning(_PEOPLE.c.id)
 _SET_UNIT_ROLE = (update(_PEOPLE).where(_PEOPLE.c.id == bindparam("_id"))
                   .values(unit_id=bindparam("_unit"), role=bindparam("_role")))
 _SET_REPORT = (
@@ -108,7 +107,11 @@ class PersonRepository:
         row = self.session.execute(_WORKING, {"channel": channel, "external_id": external_id}).first()
         if row is None:
             return None
-        person, identity, report, campaign, conversation, count, newest = row
+        person, identity, report, conversation, count, newest = row
+        # The campaign by its key: the cycle's other turns (mostly on the same campaign) have it loaded already.
+        campaign = self.session.get(Campaign, report.campaign_id)
+        if campaign is None:  # pragma: no cover - a report's campaign is a foreign key
+            return None
         return Working(person, identity, report, campaign, conversation, (int(count or 0), int(newest or 0)))
 
     def move_identity(self, identity: Identity, person_id: int) -> None:
@@ -172,19 +175,19 @@ class PersonRepository:
         if found is not None:
             return found
         _check_role(role)
-        person = self.session.scalars(_NEW_PERSON, [{"display_name": display_name, "role": role,
-                                                     "created_at": now}]).one()
-        statement = insert_or_nothing(self.session.get_bind().dialect.name, Identity, Identity)
-        identity = self.session.scalars(statement, [{"person_id": person.id, "channel": channel,
-                                                     "external_id": external_id, "code_failures": 0}]).first()
-        if identity is None:
-            self.session.execute(delete(_PEOPLE).where(_PEOPLE.c.id == person.id))
-            self.session.expunge(person)
+        new_person = {"display_name": display_name, "role": role, "unit_id": None, "created_at": now}
+        person_id = int(self.session.execute(_NEW_PERSON, new_person).scalar_one())
+        new_identity = {"person_id": person_id, "channel": channel, "external_id": external_id, "report_id": None,
+                        "choice": None, "code_failures": 0, "locked_until": None, "pending": None}
+        identity_id = inserted_key(self.session, _IDENTITIES, new_identity)
+        if identity_id is None:
+            self.session.execute(delete(_PEOPLE).where(_PEOPLE.c.id == person_id))
             winner = self.lookup(channel, external_id)
             if winner is None:
                 raise ConcurrencyError(f"the account {channel}:{external_id} vanished")
             return winner
-        return person, identity
+        return (adopted(self.session, Person, {"id": person_id, **new_person}),
+                adopted(self.session, Identity, {"id": identity_id, **new_identity}))
 
     def set_unit_and_role(self, person: Person, unit_id: int | None, role: str) -> None:
         """Give ``person`` a role and the unit they report for, in one UPDATE (an invite taken)."""

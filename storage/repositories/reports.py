@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ConcurrencyError, NotFound
 from ..models import REPORT_STATUSES, Campaign, CampaignUnit, Identity, Report
-from ._sql import KEEP, Keep, inserted, rowcount, table_of
+from ._sql import KEEP, Keep, adopted, inserted_key, rowcount, table_of
 
 _REPORTS = table_of(Report)
 _BY_KEY = select(Report).where(
@@ -85,7 +85,9 @@ class ReportRepository:
         }
         # ON CONFLICT DO NOTHING: a concurrent insert of the same key waits for the other transaction,
         # then does nothing; the SELECT below reads the winner's row.
-        inserted(self.session, _REPORTS, values)
+        key = inserted_key(self.session, _REPORTS, values)
+        if key is not None:  # new, and held by this transaction until it ends
+            return adopted(self.session, Report, {"id": key, **values})
         report = self._by_key(campaign_id, unit_id, for_update)
         if report is None:  # pragma: no cover - the row was just inserted or already there
             raise ConcurrencyError(f"report of unit #{unit_id} in campaign #{campaign_id} vanished")

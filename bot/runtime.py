@@ -73,7 +73,7 @@ class _Begun:
     records: list[tuple[Outgoing, Decision, str, asyncio.Future[None]]]
     started: float
     process: bool
-    pool: ProcessPoolExecutor | None
+    pool: cycles.DatabaseProcess | None
     future: asyncio.Future[Any]
 
 
@@ -106,7 +106,7 @@ class Runtime:
         #: The database process (:mod:`bot.cycles`) where the runner's transactions run when asked for and the
         #: database can be opened from another process; None: in the database thread.
         self._cycle_url = address if cycle_process else None
-        self._cycles: ProcessPoolExecutor | None = None
+        self._cycles: cycles.DatabaseProcess | None = None
         self._task: asyncio.Task[None] | None = None
         self._arrived: dict[int, float] = {}
         self.stopping = False
@@ -166,35 +166,27 @@ class Runtime:
         self._cycles = self._start_cycles()
         self._task = asyncio.create_task(self._loop())
 
-    def _start_cycles(self) -> ProcessPoolExecutor | None:
+    def _start_cycles(self) -> cycles.DatabaseProcess | None:
         """The database process (spawned, like the document workers), its runner holding leases under this
         runner's name."""
         if self._cycle_url is None:
             return None
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=cycles.start,
-                                   initargs=(self._cycle_url, self.runner.owner, self.runner.lease.total_seconds(),
-                                             os.getpid()))
+        return cycles.DatabaseProcess(self._cycle_url, self.runner.owner, self.runner.lease.total_seconds(),
+                                      os.getpid())
 
     async def _transaction(self, name: str, *args: Any) -> Any:
         """The runner's method ``name`` (one transaction) in the database process, or else the database thread."""
         return await self._outcome(*self._submit(name, *args))
 
-    def _submit(self, name: str, *args: Any) -> tuple[ProcessPoolExecutor | None, asyncio.Future[Any]]:
-        """Send the runner's method ``name`` to the database process (or thread) now; the pool it went to and
-        its future. Transactions run one at a time, in the order sent."""
-        loop = asyncio.get_running_loop()
-        pool = self._cycles
-        try:
-            if pool is None:
-                return None, loop.run_in_executor(self._db, getattr(self.runner, name), *args)
-            return pool, loop.run_in_executor(pool, cycles.call, name, *args)
-        except BrokenProcessPool as exc:  # lost before this was sent: failed like one sent to it
-            failed: asyncio.Future[Any] = loop.create_future()
-            failed.set_exception(exc)
-            return pool, failed
+    def _submit(self, name: str, *args: Any) -> tuple[cycles.DatabaseProcess | None, asyncio.Future[Any]]:
+        """Send the runner's method ``name`` to the database process (or thread) now; where it went and its
+        future. Transactions run one at a time, in the order sent."""
+        process = self._cycles
+        if process is None:
+            return None, asyncio.get_running_loop().run_in_executor(self._db, getattr(self.runner, name), *args)
+        return process, process.call(name, *args)
 
-    async def _outcome(self, pool: ProcessPoolExecutor | None, future: asyncio.Future[Any]) -> Any:
+    async def _outcome(self, process: cycles.DatabaseProcess | None, future: asyncio.Future[Any]) -> Any:
         """What a transaction sent by :meth:`_submit` did.
 
         A database process that died (killed, out of memory) is replaced (once, however many transactions were
@@ -203,10 +195,9 @@ class Runtime:
         """
         try:
             return await future
-        except BrokenProcessPool as exc:
-            if pool is not None and pool is self._cycles:
+        except cycles.Lost as exc:
+            if process is not None and process is self._cycles:
                 log.warning("database process lost; starting another")
-                pool.shutdown(wait=False, cancel_futures=True)
                 self._cycles = self._start_cycles()
             raise Unavailable("database process lost") from exc
 
@@ -251,7 +242,7 @@ class Runtime:
         if self._makers is not None:
             self._makers.shutdown(wait=True, cancel_futures=True)
         if self._cycles is not None:
-            self._cycles.shutdown(wait=True, cancel_futures=True)
+            self._cycles.close()
         self._db.shutdown(wait=True)
 
     async def _loop(self) -> None:

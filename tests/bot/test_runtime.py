@@ -188,13 +188,13 @@ async def test_the_database_process_carries_the_turns_and_is_replaced_when_kille
         while sum(len(w.server.messages(str(1000 + n))) for n in range(10)) < 15:
             assert time.monotonic() < deadline, "no replies from the database process"
             await asyncio.sleep(0.05)
-        first = [p.pid for p in pool._processes.values()]  # type: ignore[union-attr]
-        assert len(first) == 1 and first[0] != os.getpid()
-        os.kill(first[0], signal.SIGKILL)
+        first = pool.process.pid
+        assert first is not None and first != os.getpid()
+        os.kill(first, signal.SIGKILL)
         assert await w.server.wait_done(timeout=120) == {"done": 10}
         replaced = w.runtime._cycles
         assert replaced is not None and replaced is not pool
-        assert [p.pid for p in replaced._processes.values()] != first  # type: ignore[union-attr]
+        assert replaced.process.pid != first and replaced.process.is_alive() and pool.lost
         expected = _msgs(w.server, "1000")
         assert all(_msgs(w.server, str(1000 + n))[-1] == expected[-1] for n in range(10))
     stored = deployment.answers(w.url)

@@ -96,6 +96,8 @@ def recognise(text: str) -> Command | None:
     if slash:
         name = SLASH.get(slash.group("name").lower())
         return Command(name, (slash.group("arg") or "").strip()) if name else Command("unknown", stripped)
+    if len(stripped.split(maxsplit=_MAX_WORDS)) > _MAX_WORDS:  # a sentence: not folded (folding keeps the words)
+        return None
     folded = fold(stripped)
     if not folded or len(folded.split()) > _MAX_WORDS:
         return None
@@ -121,6 +123,8 @@ def near(text: str) -> Command | None:
     >>> near("xog"), near("nopp"), near("xong"), near("Đơn vị tốt")
     (Command(name='done', arg=''), Command(name='submit', arg=''), None, None)
     """
+    if len(text.split(maxsplit=1)) != 1:  # not one word (checked before folding a paragraph)
+        return None
     folded = fold(text)
     if " " in folded or len(folded) < 3 or recognise(text) is not None:
         return None

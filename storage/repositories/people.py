@@ -80,6 +80,7 @@ class PersonRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._campaigns: dict[int, Campaign] = {}
 
     def get(self, person_id: int) -> Person:
         """The person with this id; :class:`NotFound` if there is none."""
@@ -108,10 +109,14 @@ class PersonRepository:
         if row is None:
             return None
         person, identity, report, conversation, count, newest = row
-        # The campaign by its key: the cycle's other turns (mostly on the same campaign) have it loaded already.
-        campaign = self.session.get(Campaign, report.campaign_id)
-        if campaign is None:  # pragma: no cover - a report's campaign is a foreign key
-            return None
+        # The campaign by its key, read once a transaction: the cycle's other turns are mostly on the same one
+        # (held here: the session's identity map keeps only what something else holds).
+        campaign = self._campaigns.get(report.campaign_id)
+        if campaign is None:
+            campaign = self.session.get(Campaign, report.campaign_id)
+            if campaign is None:  # pragma: no cover - a report's campaign is a foreign key
+                return None
+            self._campaigns[campaign.id] = campaign
         return Working(person, identity, report, campaign, conversation, (int(count or 0), int(newest or 0)))
 
     def move_identity(self, identity: Identity, person_id: int) -> None:

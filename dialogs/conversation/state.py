@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from dataclasses import field as default
 from typing import Any
 
@@ -51,7 +51,10 @@ class Wait:
 
     def to_json(self) -> dict[str, Any]:
         """Only what is set."""
-        data = {k: v for k, v in asdict(self).items() if v not in ("", ())}
+        data: dict[str, Any] = {"kind": self.kind} if self.kind else {}
+        for key, value in (("field", self.field), ("column", self.column), ("raw", self.raw)):
+            if value:
+                data[key] = value
         if self.choices:
             data["choices"] = [dict(c) for c in self.choices]
         return data

@@ -175,8 +175,12 @@ class Template:
     digest: str = ""
 
     def fields(self) -> list[Field]:
-        """Every top-level field (not group columns) in asking order."""
-        return [f for section in self.sections for f in section.fields()]
+        """Every top-level field (not group columns) in asking order (worked out once: a turn asks often)."""
+        cached: tuple[Field, ...] | None = self.__dict__.get("_fields")
+        if cached is None:
+            cached = tuple(f for section in self.sections for f in section.fields())
+            object.__setattr__(self, "_fields", cached)
+        return list(cached)
 
     def field(self, field_id: str) -> Field:
         """The field with this id; ``KeyError`` if there is none."""
@@ -187,7 +191,10 @@ class Template:
         return field_id in self._index()
 
     def all_sections(self) -> list[Section]:
-        """Every section, depth first."""
+        """Every section, depth first (worked out once)."""
+        cached: tuple[Section, ...] | None = self.__dict__.get("_sections")
+        if cached is not None:
+            return list(cached)
         out: list[Section] = []
 
         def walk(section: Section) -> None:
@@ -198,6 +205,7 @@ class Template:
 
         for s in self.sections:
             walk(s)
+        object.__setattr__(self, "_sections", tuple(out))
         return out
 
     def section(self, path: str) -> Section:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import multiprocessing
 import pickle
 import signal
@@ -32,6 +33,7 @@ GC_THRESHOLD = (10_000, 10, 10)
 CALLS = frozenset({"cycle", "remind", "warm", "stats", "forget"})
 
 _runner: Runner | None = None
+log = logging.getLogger(__name__)
 
 
 class Lost(Exception):
@@ -97,8 +99,10 @@ class DatabaseProcess:
             if not future.done():
                 future.set_exception(Lost("database process gone"))
         self._conn.close()
-        self.process.kill()
-        self.process.join(5)
+        self.process.join(1)  # it ended (killed, or failed to start): reaped; else it is ended here
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
 
     def close(self, timeout: float = 10.0) -> None:
         """End the process once it has done what it was sent (it reads the end of the pipe and stops)."""
@@ -119,7 +123,11 @@ def serve(conn: Connection, url: str, owner: str, lease: float, parent: int) -> 
     pipe ends. Ctrl-C and SIGTERM are the bot's to handle (it stops gracefully, then closes the pipe)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    start(url, owner, lease, parent)
+    try:
+        start(url, owner, lease, parent)
+    except Exception as exc:  # the bot sees the pipe end, and starts another after a pause
+        log.error("database process could not start: %s", type(exc).__name__)
+        return
     while True:
         try:
             name, args = pickle.loads(conn.recv_bytes())
@@ -134,7 +142,10 @@ def serve(conn: Connection, url: str, owner: str, lease: float, parent: int) -> 
         except Exception as exc:  # an exception (or a result) that cannot be pickled: its words then
             failed = exc if reply[0] else reply[1]
             payload = pickle.dumps((False, RuntimeError(f"{type(failed).__name__}: {failed}")))
-        conn.send_bytes(payload)
+        try:
+            conn.send_bytes(payload)
+        except OSError:  # the bot has gone, or closed the pipe without waiting for this
+            return
 
 
 def start(url: str, owner: str, lease: float, parent: int) -> None:

@@ -18,7 +18,7 @@ Users answer as soon as the first message of the reply arrives (``ScriptUser(thi
 A run is one bot against a fresh server; configurations alternate (the order rotates per run), ``--runs``
 runs each, medians printed. turns/s = replied lines / time from the first line to the last reply; latency =
 from a line to the first message of its reply, as the user feels it. For reportbot the run also prints
-what its ``/metrics`` say (updates per commit, time per turn) and each bot process's CPU use, and the
+what its ``/metrics`` say (updates per commit, time per turn) and each bot's CPU use (all its processes), and the
 machine's load (``uptime``): the machine is shared.
 
 Usage: ``python benchmarks/telegram_load.py [--users 200] [--runs 3] [--quick] [--bots reportbot,aiogram,echo]
@@ -143,7 +143,7 @@ class Run:
     seconds: float = 0.0
     p50: float = 0.0
     p99: float = 0.0
-    cpu: float = 0.0  #: the bot process's CPU seconds during the run
+    cpu: float = 0.0  #: the bot's CPU seconds during the run (its processes: reportbot's database process too)
     load: str = ""
     statuses: dict[str, int] = field(default_factory=dict)
     checks: list[str] = field(default_factory=list)  #: what went wrong (empty: all good)
@@ -163,9 +163,22 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a live process (and its waited-for children)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / TICKS
+    """User + system CPU seconds of a live process and its live descendants (reportbot's database process and
+    document workers), and of the children they waited for."""
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is None:
+            continue
+        total += sum(int(v) for v in fields[11:15])
+        todo.extend(other for other, f in stats.items() if int(f[1]) == current)
+    return total / TICKS
 
 
 def _load() -> str:

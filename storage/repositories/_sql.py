@@ -67,7 +67,7 @@ def inserted_key(session: Session, table: Table, values: dict[str, Any]) -> int 
 def adopted(session: Session, model: type[_M], values: dict[str, Any]) -> _M:
     """The mapped object of a row this transaction has just inserted with ``values`` (its key among them), made
     persistent in ``session`` as if read: no SELECT, no flush. A column not in ``values`` takes its scalar
-    default, else None where it may be NULL, else loads when first read."""
+    default, else None where it may be NULL and has no default at all, else loads when first read."""
     values = dict(values)
     for column in table_of(model).columns:
         if column.key in values:
@@ -75,7 +75,7 @@ def adopted(session: Session, model: type[_M], values: dict[str, Any]) -> _M:
         default = column.default
         if default is not None and getattr(default, "is_scalar", False):
             values[column.key] = getattr(default, "arg", None)
-        elif column.nullable and column.server_default is None:
+        elif default is None and column.nullable and column.server_default is None:
             values[column.key] = None
     row = model(**values)
     make_transient_to_detached(row)

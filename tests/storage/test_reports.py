@@ -34,6 +34,28 @@ def test_get_or_create_is_idempotent(db, seed, now: datetime) -> None:
             uow.reports.get(report.id + 100)
 
 
+def test_rows_just_made_read_as_the_database_has_them(db, seed, now: datetime) -> None:
+    """Rows a repository inserts and keeps without reading back (``_sql.adopted``) hold, column for column,
+    what the database then holds: a report, a conversation, a person with their account, a submission."""
+    from sqlalchemy import inspect
+
+    with db.uow() as uow:
+        report = uow.reports.get_or_create(seed.campaign, seed.unit_b, now)
+        conversation, created = uow.conversations.get_or_create(seed.person, report.id, channel="telegram",
+                                                                chat_id="1001", state={"a": [1]}, now=now)
+        person, identity = uow.people.register("zalo", "z-9", "Trần B", now)
+        submission = uow.submissions.submit(report, {"so": AnswerRecord("answered", 3)}, "BC-9", person.id, now)
+        made = [report, conversation, person, identity, submission]
+        assert created
+        kept = [{c.key: getattr(row, c.key) for c in inspect(row).mapper.column_attrs} for row in made]
+        uow.commit()
+    with db.uow() as uow:
+        for row, before in zip(made, kept, strict=True):
+            again = uow.session.get(type(row), inspect(row).identity)
+            assert again is not None
+            assert {c.key: getattr(again, c.key) for c in inspect(again).mapper.column_attrs} == before
+
+
 def test_two_workers_creating_one_report_get_the_same_row(db, seed, now: datetime) -> None:
     """PostgreSQL: the second insert waits for the first transaction, then both hold the one row."""
     if db.backend == "sqlite":

@@ -47,7 +47,7 @@ STATS_EVERY = 5.0
 REMIND_EVERY = 1.0
 REMIND_BATCH = 50
 PLAN_EVERY = 600.0
-#: Cycles sent to the database ahead of the one whose result is awaited, while there is more to do.
+#: How many cycles the database holds beyond the one whose result is being dealt with, while there is more to do.
 DEPTH = 2
 CLEAN_EVERY = 3600.0
 
@@ -73,7 +73,7 @@ class _Begun:
     records: list[tuple[Outgoing, Decision, str, asyncio.Future[None]]]
     started: float
     process: bool
-    pool: cycles.DatabaseProcess | None
+    database: cycles.DatabaseProcess | None  #: where it went (None: the database thread)
     future: asyncio.Future[Any]
 
 
@@ -263,7 +263,7 @@ class Runtime:
                 sent.append(self._begin(process=not closing))
             begun = sent.popleft()
             try:
-                result = await self._outcome(begun.pool, begun.future)
+                result = await self._outcome(begun.database, begun.future)
             except Exception as exc:
                 self._abandon(begun, exc)
                 self.healthy = False
@@ -301,8 +301,8 @@ class Runtime:
         if now - self._last["renew"] >= self.runner.lease.total_seconds() / 3:
             work.renew = [i for sender in self.senders.values() for i in sender.held()]
             self._last["renew"] = now
-        pool, future = self._submit("cycle", work)
-        return _Begun(work, updates, records, now, process, pool, future)
+        database, future = self._submit("cycle", work)
+        return _Begun(work, updates, records, now, process, database, future)
 
     def _abandon(self, begun: _Begun, exc: BaseException) -> None:
         """A cycle that failed: its webhooks are answered 500, its records go with the next cycle."""

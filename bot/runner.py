@@ -1,6 +1,6 @@
 """The runner: updates go to the durable inbox; a worker takes the oldest waiting update of each chat and
-processes a batch of them in one commit, each in its own savepoint (person, report, lock, engine, answers,
-outbox); then the replies are delivered, at least once.
+processes a batch of them in one commit, each turn atomic (person, report, lock, engine, answers, outbox: when
+one fails, the batch is done again with a savepoint per turn); then the replies are delivered, at least once.
 
 An update comes from a person's account on a channel; it goes to the report (campaign × unit) that account
 works on (:mod:`bot.choosing`), through that person's conversation on the report. The reports a batch works

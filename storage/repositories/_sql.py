@@ -43,13 +43,12 @@ def insert_ignoring_conflicts(dialect: str, table: Table) -> Insert:
 
 
 @cache
-def insert_or_nothing(dialect: str, target: Any, *returning: Any) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING …`` into ``target`` (a table, or a mapped class: then
-    ``returning`` may be the class, and the rows come back as its objects) for SQLite or PostgreSQL."""
+def insert_or_nothing(dialect: str, table: Table, *returning: Any) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING <returning>`` into ``table`` for SQLite or PostgreSQL."""
     if dialect == "postgresql":
-        return postgresql.insert(target).on_conflict_do_nothing().returning(*returning)
+        return postgresql.insert(table).on_conflict_do_nothing().returning(*returning)
     if dialect == "sqlite":
-        return sqlite.insert(target).on_conflict_do_nothing().returning(*returning)
+        return sqlite.insert(table).on_conflict_do_nothing().returning(*returning)
     raise NotImplementedError(f"no conflict-ignoring INSERT for {dialect}")
 
 

@@ -233,7 +233,7 @@ class SubmissionRepository:
         if latest is not None and latest.status == "draft":
             return latest
         # Two reporters of one unit may open the draft at once: the loser takes the winner's.
-        draft = self._insert_draft(campaign_id, unit_id, 1 if latest is None else latest.version + 1, now)
+        draft = self._insert_version(campaign_id, unit_id, 1 if latest is None else latest.version + 1, now)
         if draft is None:
             draft = self.latest(campaign_id, unit_id)
             if draft is None or draft.status != "draft":
@@ -253,20 +253,19 @@ class SubmissionRepository:
         if found is not None:
             return found
         # Two reporters of one unit may submit at once: the loser finds the winner's row.
-        draft = self._insert_draft(report.campaign_id, report.unit_id, report.version, now)
+        draft = self._insert_version(report.campaign_id, report.unit_id, report.version, now)
         if draft is None:
             draft = self.of_version(report.campaign_id, report.unit_id, report.version)
             if draft is None:
                 raise ConcurrencyError(f"version {report.version} of report #{report.id} vanished")
         return draft
 
-    def _insert_draft(self, campaign_id: int, unit_id: int, version: int, now: datetime, **columns: Any
+    def _insert_version(self, campaign_id: int, unit_id: int, version: int, now: datetime, **columns: Any
                       ) -> Submission | None:
-        """A new draft row for this version (or with other ``columns``: a submitted one), or None if another
+        """A new row for this version, a draft unless ``columns`` say otherwise (a submitted one), or None if another
         transaction has just made it (one ``INSERT … ON CONFLICT DO NOTHING RETURNING``: no savepoint, no flush)."""
         values = {"campaign_id": campaign_id, "unit_id": unit_id, "version": version, "status": "draft",
-                  "created_at": now, "ref": None, "answers": None, "submitted_at": None, "submitted_by": None,
-                  "returned_at": None, "comment": None, **columns}
+                  "created_at": now, **columns}
         key = inserted_key(self.session, _SUBMISSIONS, values)
         return None if key is None else adopted(self.session, Submission, {"id": key, **values})
 
@@ -288,7 +287,7 @@ class SubmissionRepository:
                     for field_id, record in answers_snapshot.items()}
         if isinstance(submission, Report):
             # The common case: the version has no row yet, and is made submitted at once.
-            made = self._insert_draft(submission.campaign_id, submission.unit_id, submission.version, now,
+            made = self._insert_version(submission.campaign_id, submission.unit_id, submission.version, now,
                                       status="submitted", answers=snapshot, ref=ref, submitted_by=person_id,
                                       submitted_at=now)
             if made is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, case, delete, exists, func, select, upda
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Inbox
-from ._sql import insert_ignoring_conflicts, insert_or_nothing, rowcount, table_of
+from ._sql import insert_or_nothing, rowcount, table_of
 
 #: Longest error text kept on a row.
 MAX_ERROR_CHARS = 2000
@@ -63,11 +63,7 @@ class InboxRepository:
     def add(self, channel: str, update_id: str | int, chat_id: str, user_id: str, payload: dict[str, Any],
             now: datetime) -> int | None:
         """Store an update and return its row id; None when this channel already gave that update id."""
-        values = {"channel": channel, "update_id": str(update_id), "chat_id": str(chat_id),
-                  "user_id": str(user_id), "payload": payload, "received_at": now, "attempts": 0}
-        statement = insert_ignoring_conflicts(self.session.get_bind().dialect.name, _TABLE)
-        row = self.session.execute(statement, values).first()
-        return None if row is None else int(row[0])
+        return self.add_many([NewUpdate(channel, update_id, chat_id, user_id, payload)], now)[0]
 
     def add_many(self, updates: Sequence[NewUpdate], now: datetime) -> list[int | None]:
         """Store several updates in one statement; each one's row id, None for one this channel already gave

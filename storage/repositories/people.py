@@ -180,10 +180,9 @@ class PersonRepository:
         if found is not None:
             return found
         _check_role(role)
-        new_person = {"display_name": display_name, "role": role, "unit_id": None, "created_at": now}
+        new_person = {"display_name": display_name, "role": role, "created_at": now}
         person_id = int(self.session.execute(_NEW_PERSON, new_person).scalar_one())
-        new_identity = {"person_id": person_id, "channel": channel, "external_id": external_id, "report_id": None,
-                        "choice": None, "code_failures": 0, "locked_until": None, "pending": None}
+        new_identity = {"person_id": person_id, "channel": channel, "external_id": external_id}
         identity_id = inserted_key(self.session, _IDENTITIES, new_identity)
         if identity_id is None:
             self.session.execute(delete(_PEOPLE).where(_PEOPLE.c.id == person_id))
